@@ -1,0 +1,34 @@
+#pragma once
+// Text forms of field values, matching tshark 4.0.
+#include <string>
+#include <string_view>
+
+#include "strato/event.h"
+
+namespace strato {
+
+// `-T fields` form: booleans 1/0, hex integers padded to their width
+// ("0x0800"), IPv4 dotted, IPv6 compressed, times with 9 decimals, bytes as
+// hex without separators... Appends to `out`.
+void append_field_value(const Event& ev, const FieldValue& fv, std::string& out);
+
+// Display form used in -V trees and in filters' string comparisons of
+// value-named integers: "IPv4 (0x0800)", "Standard query response (1)".
+void append_field_display(const Event& ev, const FieldValue& fv, std::string& out);
+
+// The -V tree line of one item without indentation: the custom label when
+// there is one, else "Name: display value".
+void append_tree_line(const Event& ev, const FieldValue& fv, std::string& out);
+
+// Helpers shared by dissectors and sinks.
+void append_ipv4(uint32_t host_order, std::string& out);
+void append_ipv6(const uint8_t* addr16, std::string& out);
+void append_ether(const uint8_t* addr6, std::string& out);
+void append_hex(uint64_t v, unsigned digits, std::string& out);  // "0x" + zero-padded hex
+void append_uint(uint64_t v, std::string& out);
+void append_int(int64_t v, std::string& out);
+void append_seconds(int64_t ns, std::string& out);  // "-0.000123000"
+// tshark escapes non-printable bytes in strings as \xNN (and \\, \").
+void append_escaped(std::string_view s, std::string& out);
+
+}  // namespace strato
