@@ -107,6 +107,9 @@ struct Batch {
   std::vector<uint8_t> bytes;   // packet bytes of all events
   std::vector<std::string> out; // per sink, formatted in parallel, written in order
   bool end = false;             // the source has nothing more
+  // The source's interfaces as of this batch (the list only grows while a
+  // file is read); a snapshot so sinks may read it from any thread.
+  std::shared_ptr<const std::vector<InterfaceInfo>> interfaces;
 
   // Appends an event whose bytes are copied into the batch arena. Pointers
   // into `bytes` are set by seal(), after the arena stops growing.

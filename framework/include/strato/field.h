@@ -30,7 +30,8 @@ enum class FieldType : uint8_t {
   Label,     // text-only tree item (expert info, "[...]" lines)
 };
 
-enum class Base : uint8_t { Dec, Hex, DecHex, HexDec, Oct };
+// Calendar: AbsTime shown as a date (frame.time) instead of epoch seconds.
+enum class Base : uint8_t { Dec, Hex, DecHex, HexDec, Oct, Calendar };
 
 struct ValueName {
   uint64_t value;

@@ -1,0 +1,181 @@
+#include <cstring>
+
+#include "strato/dissector.h"
+
+namespace strato {
+
+namespace {
+// A packet can legitimately hold a few thousand items (big DNS answers); a
+// fuzzed one must not grow without bound.
+constexpr size_t kMaxItemsPerPacket = 1 << 16;
+constexpr uint32_t kMaxDepth = 48;
+
+FieldId malformed_field() {
+  static FieldId id = FieldRegistry::instance().add_protocol("_ws.malformed", "Malformed Packet");
+  return id;
+}
+}  // namespace
+
+int DissectContext::push(FieldId f, Tvb tvb, uint32_t off, uint32_t len, int parent, uint8_t flags) {
+  if (d_.fields.size() >= kMaxItemsPerPacket) return parent;
+  FieldValue& fv = d_.fields.emplace_back();
+  fv.id = f;
+  fv.parent = parent;
+  uint32_t at = tvb.at(off);
+  if (at == Tvb::kDetached) {
+    fv.start = 0;
+    fv.length = 0;
+  } else {
+    fv.start = at;
+    fv.length = len;
+  }
+  fv.flags = flags;
+  return static_cast<int>(d_.fields.size() - 1);
+}
+
+int DissectContext::add_protocol(FieldId proto, Tvb tvb, uint32_t off, uint32_t len, int parent,
+                                 std::string_view layer) {
+  if (!layer.empty()) add_layer(layer);
+  return push(proto, tvb, off, len, parent, 0);
+}
+
+void DissectContext::add_layer(std::string_view layer) {
+  if (!d_.protocols.empty()) d_.protocols.push_back(':');
+  d_.protocols.append(layer);
+}
+
+int DissectContext::add_uint(FieldId f, Tvb tvb, uint32_t off, uint32_t len, uint64_t v, int parent, uint8_t flags) {
+  int i = push(f, tvb, off, len, parent, flags);
+  if (i >= 0 && d_.fields[i].id == f) d_.fields[i].v.u = v;
+  return i;
+}
+
+int DissectContext::add_int(FieldId f, Tvb tvb, uint32_t off, uint32_t len, int64_t v, int parent, uint8_t flags) {
+  int i = push(f, tvb, off, len, parent, flags);
+  if (i >= 0 && d_.fields[i].id == f) d_.fields[i].v.i = v;
+  return i;
+}
+
+int DissectContext::add_double(FieldId f, Tvb tvb, uint32_t off, uint32_t len, double v, int parent,
+                               uint8_t flags) {
+  int i = push(f, tvb, off, len, parent, flags);
+  if (i >= 0 && d_.fields[i].id == f) d_.fields[i].v.d = v;
+  return i;
+}
+
+int DissectContext::add_bytes(FieldId f, Tvb tvb, uint32_t off, uint32_t len, int parent, uint8_t flags) {
+  if (off > tvb.len) off = tvb.len;
+  if (len > tvb.len - off) len = tvb.len - off;
+  if (tvb.base == Tvb::kDetached)
+    return add_string(f, tvb, off, len, tvb.str(off, len), parent, flags);
+  int i = push(f, tvb, off, len, parent, flags);
+  if (i >= 0 && d_.fields[i].id == f) {
+    FieldValue& fv = d_.fields[i];
+    fv.storage = FieldValue::Packet;
+    fv.v.ref.off = tvb.base + off;
+    fv.v.ref.len = len;
+  }
+  return i;
+}
+
+int DissectContext::add_string(FieldId f, Tvb tvb, uint32_t off, uint32_t len, std::string_view value, int parent,
+                               uint8_t flags) {
+  int i = push(f, tvb, off, len, parent, flags);
+  if (i >= 0 && d_.fields[i].id == f) {
+    FieldValue& fv = d_.fields[i];
+    fv.storage = FieldValue::Arena;
+    fv.v.ref.off = static_cast<uint32_t>(d_.arena.size());
+    fv.v.ref.len = static_cast<uint32_t>(value.size());
+    d_.arena.append(value);
+  }
+  return i;
+}
+
+int DissectContext::add_abs_time(FieldId f, uint64_t ns, int parent, uint8_t flags) {
+  return add_uint(f, Tvb{}, 0, 0, ns, parent, flags);
+}
+
+int DissectContext::add_rel_time(FieldId f, int64_t ns, int parent, uint8_t flags) {
+  return add_int(f, Tvb{}, 0, 0, ns, parent, flags);
+}
+
+int DissectContext::add_label(FieldId f, Tvb tvb, uint32_t off, uint32_t len, std::string_view text, int parent) {
+  int i = push(f, tvb, off, len, parent, 0);
+  if (i >= 0 && d_.fields[i].id == f) set_label(i, text);
+  return i;
+}
+
+void DissectContext::set_label(int item, std::string_view text) {
+  if (item < 0 || static_cast<size_t>(item) >= d_.fields.size()) return;
+  FieldValue& fv = d_.fields[item];
+  fv.label_off = static_cast<uint32_t>(d_.arena.size());
+  fv.label_len = static_cast<uint32_t>(text.size());
+  d_.arena.append(text);
+}
+
+bool DissectContext::call(Dissector* d, Tvb tvb, int parent) {
+  if (!d || depth >= kMaxDepth) return false;
+  ++depth;
+  uint32_t used = d->dissect(*this, tvb, parent);
+  --depth;
+  return used > 0;
+}
+
+bool DissectContext::call_table(const DissectorTables::Table* t, uint32_t key, Tvb tvb, int parent) {
+  if (!t) return false;
+  Dissector* d = t->lookup(key);
+  return d ? call(d, tvb, parent) : false;
+}
+
+bool DissectContext::try_heuristics(const std::vector<Dissector*>* list, Tvb tvb, int parent) {
+  if (!list || depth >= kMaxDepth) return false;
+  for (Dissector* d : *list) {
+    ++depth;
+    bool ok = d->heuristic(*this, tvb, parent);
+    --depth;
+    if (ok) return true;
+  }
+  return false;
+}
+
+void DissectContext::call_data(Tvb tvb, int parent) {
+  static Dissector* data = DissectorTables::instance().find("data");
+  if (data && tvb.len > 0) call(data, tvb, parent);
+}
+
+void DissectContext::mark_malformed(std::string_view proto_layer, int parent) {
+  if (d_.malformed) return;
+  d_.malformed = true;
+  int i = add_protocol(malformed_field(), Tvb{}, 0, 0, -1, "_ws.malformed");
+  std::string text = "[Malformed Packet: ";
+  text.append(proto_layer);
+  text.push_back(']');
+  set_label(i, text);
+  (void)parent;
+  d_.col_info.append(" [Malformed Packet]");
+}
+
+std::string_view field_bytes(const Event& ev, const FieldValue& fv) {
+  switch (fv.storage) {
+    case FieldValue::Packet:
+      if (fv.v.ref.off > ev.cap_len || fv.v.ref.len > ev.cap_len - fv.v.ref.off) return {};
+      return {reinterpret_cast<const char*>(ev.data) + fv.v.ref.off, fv.v.ref.len};
+    case FieldValue::Arena:
+      return std::string_view(ev.dissection.arena).substr(fv.v.ref.off, fv.v.ref.len);
+    default:
+      return {};
+  }
+}
+
+std::string_view field_label(const Event& ev, const FieldValue& fv) {
+  if (fv.label_len == 0) return {};
+  return std::string_view(ev.dissection.arena).substr(fv.label_off, fv.label_len);
+}
+
+void dissect_event(Event& ev, Shard& shard) {
+  static Dissector* frame = DissectorTables::instance().find("frame");
+  DissectContext ctx(ev, shard);
+  if (frame) ctx.call(frame, ctx.frame(), -1);
+}
+
+}  // namespace strato

@@ -1,0 +1,305 @@
+#include "strato/engine.h"
+
+#include <oneapi/tbb/concurrent_queue.h>
+#include <oneapi/tbb/flow_graph.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "strato/dissector.h"
+#include "strato/error.h"
+#include "strato/flow_hash.h"
+
+namespace strato {
+
+std::atomic<bool> g_stop_requested{false};
+
+namespace flow = oneapi::tbb::flow;
+
+struct Engine::Impl {
+  EngineConfig cfg;
+  std::vector<std::unique_ptr<Source>> sources;
+  std::vector<std::unique_ptr<Sink>> sinks;
+  std::unique_ptr<DisplayFilter> filter;
+  std::vector<std::unique_ptr<Shard>> shards;
+  oneapi::tbb::concurrent_queue<Batch*> pool;
+  std::vector<std::unique_ptr<Batch>> owned;
+  std::mutex owned_mutex;
+
+  // Source side (touched only by the input node, which runs serially).
+  size_t current_source = 0;
+  uint64_t next_seq = 0, next_number = 1, first_ts = 0, prev_ts = 0;
+  bool have_first = false, input_done = false;
+  size_t iface_count = 0;
+  std::shared_ptr<const std::vector<InterfaceInfo>> iface_snapshot;
+
+  // Stream renumbering (dissect node, serial).
+  std::vector<std::vector<uint64_t>> stream_map[4];
+  uint64_t next_global_stream[4] = {0, 0, 0, 0};
+
+  // Write side (serial).
+  uint64_t events = 0, passed = 0;
+  bool limit_reached = false;
+
+  std::mutex error_mutex;
+  std::exception_ptr error;
+  std::atomic<bool> stop{false};
+
+  Batch* get_batch() {
+    Batch* b = nullptr;
+    if (pool.try_pop(b)) {
+      b->clear();
+      return b;
+    }
+    auto nb = std::make_unique<Batch>();
+    nb->out.resize(sinks.size());
+    std::lock_guard<std::mutex> lock(owned_mutex);
+    owned.push_back(std::move(nb));
+    return owned.back().get();
+  }
+
+  void fail(std::exception_ptr e) {
+    std::lock_guard<std::mutex> lock(error_mutex);
+    if (!error) error = e;
+    stop = true;
+  }
+
+  bool should_stop() const { return stop.load() || g_stop_requested.load(); }
+
+  // Input node body: one batch per call, in order.
+  Batch* produce(oneapi::tbb::flow_control& fc) {
+    while (!input_done) {
+      if (should_stop()) {
+        for (auto& s : sources) s->stop();
+        input_done = true;
+        break;
+      }
+      if (current_source >= sources.size()) {
+        input_done = true;
+        break;
+      }
+      Source& src = *sources[current_source];
+      Batch* b = get_batch();
+      bool more;
+      try {
+        more = src.read(*b, cfg.batch_size);
+      } catch (...) {
+        fail(std::current_exception());
+        pool.push(b);
+        input_done = true;
+        break;
+      }
+      if (!more) ++current_source;
+      if (b->count == 0) {
+        pool.push(b);
+        continue;
+      }
+      stamp(*b, src);
+      return b;
+    }
+    fc.stop();
+    return nullptr;
+  }
+
+  void stamp(Batch& b, Source& src) {
+    b.seal();
+    b.seq = next_seq++;
+    const auto& ifs = src.interfaces();
+    if (!iface_snapshot || ifs.size() != iface_count) {
+      iface_snapshot = std::make_shared<const std::vector<InterfaceInfo>>(ifs);
+      iface_count = ifs.size();
+    }
+    b.interfaces = iface_snapshot;
+    for (size_t i = 0; i < b.count; ++i) {
+      Event& e = b.events[i];
+      e.number = next_number++;
+      if (!have_first) {
+        first_ts = prev_ts = e.ts_ns;
+        have_first = true;
+      }
+      e.rel_ns = e.ts_ns - first_ts;
+      e.delta_ns = e.ts_ns - prev_ts;
+      prev_ts = e.ts_ns;
+    }
+  }
+
+  void dissect(Batch& b) {
+    const size_t n = shards.size();
+    if (n == 1) {
+      for (size_t i = 0; i < b.count; ++i) {
+        b.events[i].shard = 0;
+        dissect_event(b.events[i], *shards[0]);
+      }
+    } else {
+      for (size_t i = 0; i < b.count; ++i) {
+        Event& e = b.events[i];
+        e.shard = static_cast<uint32_t>(flow_hash(e.link_type, e.data, e.cap_len) % n);
+      }
+      oneapi::tbb::parallel_for(size_t(0), n, [&](size_t k) {
+        Shard& shard = *shards[k];
+        for (size_t i = 0; i < b.count; ++i)
+          if (b.events[i].shard == k) dissect_event(b.events[i], shard);
+      });
+    }
+    renumber_streams(b);
+  }
+
+  // Shards hand out local stream ids; number them in capture order here so
+  // tcp.stream equals tshark's whatever the thread count.
+  void renumber_streams(Batch& b) {
+    for (size_t i = 0; i < b.count; ++i) {
+      for (FieldValue& fv : b.events[i].dissection.fields) {
+        if (!(fv.flags & FieldValue::StreamId)) continue;
+        uint64_t v = fv.v.u;
+        unsigned kind = (v >> 56) & 3;
+        size_t shard = (v >> 40) & 0xffff;
+        uint64_t local = v & 0xffffffffffull;
+        auto& per_shard = stream_map[kind];
+        if (per_shard.size() <= shard) per_shard.resize(shard + 1);
+        auto& m = per_shard[shard];
+        if (m.size() <= local) m.resize(local + 1, 0);
+        if (m[local] == 0) m[local] = ++next_global_stream[kind];
+        fv.v.u = m[local] - 1;
+        fv.flags &= ~FieldValue::StreamId;
+      }
+    }
+  }
+
+  void filter_and_format(Batch& b) {
+    if (filter)
+      for (size_t i = 0; i < b.count; ++i) b.events[i].passed = filter->match(b.events[i]);
+    for (size_t s = 0; s < sinks.size(); ++s) sinks[s]->format(b, b.out[s]);
+  }
+
+  void write(Batch& b) {
+    if (limit_reached) return;
+    events += b.count;
+    uint64_t here = 0;
+    for (size_t i = 0; i < b.count; ++i) here += b.events[i].passed;
+    if (cfg.max_events && passed + here >= cfg.max_events) {
+      // -c: keep the first max_events passing events and re-format this batch.
+      uint64_t keep = cfg.max_events - passed;
+      for (size_t i = 0; i < b.count; ++i) {
+        Event& e = b.events[i];
+        if (e.passed) {
+          if (keep) --keep;
+          else e.passed = false;
+        }
+      }
+      for (size_t s = 0; s < sinks.size(); ++s) {
+        b.out[s].clear();
+        sinks[s]->format(b, b.out[s]);
+      }
+      here = cfg.max_events - passed;
+      limit_reached = true;
+      stop = true;
+    }
+    passed += here;
+    for (size_t s = 0; s < sinks.size(); ++s) sinks[s]->write(b, b.out[s]);
+  }
+};
+
+Engine::Engine(EngineConfig cfg) : impl_(std::make_unique<Impl>()) {
+  impl_->cfg = std::move(cfg);
+  if (impl_->cfg.threads == 0) impl_->cfg.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (impl_->cfg.batch_size == 0) impl_->cfg.batch_size = 512;
+  if (impl_->cfg.max_in_flight == 0) impl_->cfg.max_in_flight = 4 * impl_->cfg.threads + 2;
+  if (!impl_->cfg.display_filter.empty()) impl_->filter = DisplayFilter::compile(impl_->cfg.display_filter);
+}
+
+Engine::~Engine() = default;
+
+void Engine::add_source(std::unique_ptr<Source> s) { impl_->sources.push_back(std::move(s)); }
+void Engine::add_sink(std::unique_ptr<Sink> s) { impl_->sinks.push_back(std::move(s)); }
+void Engine::stop() { impl_->stop = true; }
+
+EngineStats Engine::run() {
+  Impl& m = *impl_;
+  const unsigned threads = m.cfg.threads;
+  for (unsigned i = 0; i < threads; ++i) m.shards.push_back(std::make_unique<Shard>(i));
+
+  for (auto& s : m.sources) s->open();
+  SinkContext sctx;
+  sctx.need_tree = m.cfg.need_tree;
+  sctx.interfaces = m.sources.empty() ? nullptr : &m.sources.front()->interfaces();
+  for (auto& s : m.sinks) s->start(sctx);
+
+  oneapi::tbb::global_control gc(oneapi::tbb::global_control::max_allowed_parallelism, threads);
+  oneapi::tbb::task_arena arena(static_cast<int>(threads));
+  arena.execute([&] {
+    flow::graph g;
+    flow::input_node<Batch*> input(g, [&](oneapi::tbb::flow_control& fc) { return m.produce(fc); });
+    flow::limiter_node<Batch*> limiter(g, m.cfg.max_in_flight);
+    flow::sequencer_node<Batch*> order_in(g, [](Batch* b) { return b->seq; });
+    flow::function_node<Batch*, Batch*> dissect(g, flow::serial, [&](Batch* b) {
+      if (!m.stop.load()) {
+        try {
+          m.dissect(*b);
+        } catch (...) {
+          m.fail(std::current_exception());
+        }
+      }
+      return b;
+    });
+    flow::function_node<Batch*, Batch*> format(g, flow::unlimited, [&](Batch* b) {
+      if (!m.stop.load()) {
+        try {
+          m.filter_and_format(*b);
+        } catch (...) {
+          m.fail(std::current_exception());
+        }
+      }
+      return b;
+    });
+    flow::sequencer_node<Batch*> order_out(g, [](Batch* b) { return b->seq; });
+    flow::function_node<Batch*, flow::continue_msg> write(g, flow::serial, [&](Batch* b) {
+      if (!m.error) {
+        try {
+          m.write(*b);
+        } catch (...) {
+          m.fail(std::current_exception());
+        }
+      }
+      m.pool.push(b);
+      return flow::continue_msg();
+    });
+    flow::make_edge(input, limiter);
+    flow::make_edge(limiter, order_in);
+    flow::make_edge(order_in, dissect);
+    flow::make_edge(dissect, format);
+    flow::make_edge(format, order_out);
+    flow::make_edge(order_out, write);
+    flow::make_edge(write, limiter.decrementer());
+    input.activate();
+    g.wait_for_all();
+  });
+
+  // Sinks finish even after an error or SIGINT so output files stay complete.
+  std::exception_ptr sink_error;
+  for (auto& s : m.sinks) {
+    try {
+      s->finish();
+    } catch (...) {
+      if (!sink_error) sink_error = std::current_exception();
+    }
+  }
+  if (m.error) std::rethrow_exception(m.error);
+  if (sink_error) std::rethrow_exception(sink_error);
+
+  EngineStats st;
+  st.events = m.events;
+  st.passed = m.passed;
+  for (auto& s : m.sources) {
+    SourceStats ss = s->stats();
+    st.source.received += ss.received;
+    st.source.dropped += ss.dropped;
+    st.source.filtered += ss.filtered;
+  }
+  return st;
+}
+
+}  // namespace strato

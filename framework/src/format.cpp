@@ -1,0 +1,259 @@
+#include "strato/format.h"
+
+#include <arpa/inet.h>
+
+#include <charconv>
+#include <cstdio>
+#include <ctime>
+
+#include "strato/dissector.h"
+
+namespace strato {
+
+void append_uint(uint64_t v, std::string& out) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+void append_int(int64_t v, std::string& out) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+void append_hex(uint64_t v, unsigned digits, std::string& out) {
+  static const char* hex = "0123456789abcdef";
+  char buf[18];
+  unsigned n = 0;
+  do {
+    buf[n++] = hex[v & 15];
+    v >>= 4;
+  } while (v && n < 16);
+  while (n < digits && n < 16) buf[n++] = '0';
+  out.append("0x");
+  while (n) out.push_back(buf[--n]);
+}
+
+void append_ipv4(uint32_t a, std::string& out) {
+  append_uint(a >> 24, out);
+  out.push_back('.');
+  append_uint((a >> 16) & 255, out);
+  out.push_back('.');
+  append_uint((a >> 8) & 255, out);
+  out.push_back('.');
+  append_uint(a & 255, out);
+}
+
+void append_ipv6(const uint8_t* addr, std::string& out) {
+  char buf[INET6_ADDRSTRLEN];
+  if (inet_ntop(AF_INET6, addr, buf, sizeof buf)) out.append(buf);
+}
+
+void append_ether(const uint8_t* a, std::string& out) {
+  static const char* hex = "0123456789abcdef";
+  for (int i = 0; i < 6; ++i) {
+    if (i) out.push_back(':');
+    out.push_back(hex[a[i] >> 4]);
+    out.push_back(hex[a[i] & 15]);
+  }
+}
+
+void append_seconds(int64_t ns, std::string& out) {
+  uint64_t mag = ns < 0 ? uint64_t(-(ns + 1)) + 1 : uint64_t(ns);
+  if (ns < 0) out.push_back('-');
+  append_uint(mag / 1000000000ull, out);
+  char frac[10];
+  std::snprintf(frac, sizeof frac, "%09llu", static_cast<unsigned long long>(mag % 1000000000ull));
+  out.push_back('.');
+  out.append(frac, 9);
+}
+
+void append_escaped(std::string_view s, std::string& out) {
+  static const char* hex = "0123456789abcdef";
+  for (unsigned char c : s) {
+    if (c == '\\') {
+      out.append("\\\\");
+    } else if (c >= 0x20 && c < 0x7f) {
+      out.push_back(static_cast<char>(c));
+    } else if (c == '\n') {
+      out.append("\\n");
+    } else if (c == '\r') {
+      out.append("\\r");
+    } else if (c == '\t') {
+      out.append("\\t");
+    } else {
+      out.append("\\x");
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+}
+
+namespace {
+
+void append_calendar(uint64_t ns, std::string& out) {
+  time_t secs = static_cast<time_t>(ns / 1000000000ull);
+  struct tm tm;
+  localtime_r(&secs, &tm);
+  char buf[64];
+  size_t n = std::strftime(buf, sizeof buf, "%b %e, %Y %H:%M:%S", &tm);
+  out.append(buf, n);
+  std::snprintf(buf, sizeof buf, ".%09llu ", static_cast<unsigned long long>(ns % 1000000000ull));
+  out.append(buf);
+  n = std::strftime(buf, sizeof buf, "%Z", &tm);
+  out.append(buf, n);
+}
+
+void append_uint_base(const FieldInfo& fi, uint64_t v, std::string& out) {
+  unsigned digits = (fi.bits + 3) / 4;
+  switch (fi.base) {
+    case Base::Hex:
+    case Base::HexDec:
+      append_hex(v, digits, out);
+      break;
+    case Base::Oct: {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "0%llo", static_cast<unsigned long long>(v));
+      out.append(buf);
+      break;
+    }
+    default:
+      append_uint(v, out);
+  }
+}
+
+void append_hex_bytes(std::string_view b, std::string& out) {
+  static const char* hex = "0123456789abcdef";
+  for (unsigned char c : b) {
+    out.push_back(hex[c >> 4]);
+    out.push_back(hex[c & 15]);
+  }
+}
+
+}  // namespace
+
+void append_field_value(const Event& ev, const FieldValue& fv, std::string& out) {
+  const FieldInfo& fi = FieldRegistry::instance().info(fv.id);
+  switch (fi.type) {
+    case FieldType::Protocol:
+    case FieldType::Label:
+      return;
+    case FieldType::Boolean:
+      out.push_back(fv.v.u ? '1' : '0');
+      return;
+    case FieldType::UInt:
+      if (fi.bitmask) {
+        append_uint_base(fi, fv.v.u, out);
+      } else {
+        append_uint_base(fi, fv.v.u, out);
+      }
+      return;
+    case FieldType::FrameNum:
+      append_uint(fv.v.u, out);
+      return;
+    case FieldType::Int:
+      append_int(fv.v.i, out);
+      return;
+    case FieldType::Double: {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.*g", 12, fv.v.d);
+      out.append(buf);
+      return;
+    }
+    case FieldType::String:
+      append_escaped(field_bytes(ev, fv), out);
+      return;
+    case FieldType::Bytes:
+      append_hex_bytes(field_bytes(ev, fv), out);
+      return;
+    case FieldType::IPv4:
+      append_ipv4(static_cast<uint32_t>(fv.v.u), out);
+      return;
+    case FieldType::IPv6: {
+      std::string_view b = field_bytes(ev, fv);
+      if (b.size() == 16) append_ipv6(reinterpret_cast<const uint8_t*>(b.data()), out);
+      return;
+    }
+    case FieldType::Ether: {
+      std::string_view b = field_bytes(ev, fv);
+      if (b.size() == 6) append_ether(reinterpret_cast<const uint8_t*>(b.data()), out);
+      return;
+    }
+    case FieldType::AbsTime:
+      if (fi.base == Base::Calendar) {
+        append_calendar(fv.v.u, out);
+      } else {
+        append_uint(fv.v.u / 1000000000ull, out);
+        char frac[12];
+        std::snprintf(frac, sizeof frac, ".%09llu", static_cast<unsigned long long>(fv.v.u % 1000000000ull));
+        out.append(frac);
+      }
+      return;
+    case FieldType::RelTime:
+      append_seconds(fv.v.i, out);
+      return;
+  }
+}
+
+void append_field_display(const Event& ev, const FieldValue& fv, std::string& out) {
+  const FieldInfo& fi = FieldRegistry::instance().info(fv.id);
+  switch (fi.type) {
+    case FieldType::Boolean:
+      if (fi.bitmask) {
+        out.append(fv.v.u ? "Set" : "Not set");
+      } else {
+        out.append(fv.v.u ? "True" : "False");
+      }
+      return;
+    case FieldType::UInt:
+    case FieldType::Int: {
+      const char* name = fi.value_name(fv.v.u);
+      if (name) {
+        out.append(name);
+        out.append(" (");
+        append_field_value(ev, fv, out);
+        out.push_back(')');
+      } else {
+        append_field_value(ev, fv, out);
+      }
+      return;
+    }
+    case FieldType::String:
+      append_escaped(field_bytes(ev, fv), out);
+      return;
+    case FieldType::AbsTime: {
+      if (fi.base == Base::Calendar) {
+        append_calendar(fv.v.u, out);
+      } else {
+        append_field_value(ev, fv, out);
+      }
+      return;
+    }
+    case FieldType::RelTime:
+      append_seconds(fv.v.i, out);
+      out.append(" seconds");
+      return;
+    default:
+      append_field_value(ev, fv, out);
+  }
+}
+
+void append_tree_line(const Event& ev, const FieldValue& fv, std::string& out) {
+  std::string_view label = field_label(ev, fv);
+  bool generated = fv.flags & FieldValue::Generated;
+  if (generated) out.push_back('[');
+  if (!label.empty()) {
+    out.append(label);
+  } else {
+    const FieldInfo& fi = FieldRegistry::instance().info(fv.id);
+    out.append(fi.name);
+    if (fi.type != FieldType::Protocol && fi.type != FieldType::Label) {
+      out.append(": ");
+      append_field_display(ev, fv, out);
+    }
+  }
+  if (generated) out.push_back(']');
+}
+
+}  // namespace strato
