@@ -24,6 +24,8 @@ struct Engine::Impl {
   EngineConfig cfg;
   std::vector<std::unique_ptr<Source>> sources;
   std::vector<std::unique_ptr<Sink>> sinks;
+  std::vector<FILE*> sink_out;
+  std::vector<std::unique_ptr<DisplayFilter>> sink_filter;  // null: no extra filter
   std::unique_ptr<DisplayFilter> filter;
   std::vector<std::unique_ptr<Shard>> shards;
   oneapi::tbb::concurrent_queue<Batch*> pool;
@@ -170,28 +172,42 @@ struct Engine::Impl {
   }
 
   void filter_and_format(Batch& b) {
-    if (filter)
-      for (size_t i = 0; i < b.count; ++i) b.events[i].passed = filter->match(b.events[i]);
-    for (size_t s = 0; s < sinks.size(); ++s) sinks[s]->format(b, b.out[s]);
+    for (size_t i = 0; i < b.count; ++i) {
+      Event& e = b.events[i];
+      bool ok = !filter || filter->match(e);
+      e.sink_mask = 0;
+      for (size_t s = 0; s < sinks.size(); ++s)
+        if (ok && (!sink_filter[s] || sink_filter[s]->match(e))) e.sink_mask |= 1ull << s;
+    }
+    for (size_t s = 0; s < sinks.size(); ++s) {
+      select_sink(b, s);
+      sinks[s]->format(b, b.out[s]);
+    }
+  }
+
+  static void select_sink(Batch& b, size_t s) {
+    for (size_t i = 0; i < b.count; ++i) b.events[i].passed = (b.events[i].sink_mask >> s) & 1;
   }
 
   void write(Batch& b) {
     if (limit_reached) return;
     events += b.count;
+    // -c counts events that some sink takes (tshark: packets that pass -Y).
     uint64_t here = 0;
-    for (size_t i = 0; i < b.count; ++i) here += b.events[i].passed;
+    for (size_t i = 0; i < b.count; ++i) here += b.events[i].sink_mask != 0;
     if (cfg.max_events && passed + here >= cfg.max_events) {
-      // -c: keep the first max_events passing events and re-format this batch.
+      // Keep the first max_events of them and re-format this batch.
       uint64_t keep = cfg.max_events - passed;
       for (size_t i = 0; i < b.count; ++i) {
         Event& e = b.events[i];
-        if (e.passed) {
+        if (e.sink_mask) {
           if (keep) --keep;
-          else e.passed = false;
+          else e.sink_mask = 0;
         }
       }
       for (size_t s = 0; s < sinks.size(); ++s) {
         b.out[s].clear();
+        select_sink(b, s);
         sinks[s]->format(b, b.out[s]);
       }
       here = cfg.max_events - passed;
@@ -199,7 +215,10 @@ struct Engine::Impl {
       stop = true;
     }
     passed += here;
-    for (size_t s = 0; s < sinks.size(); ++s) sinks[s]->write(b, b.out[s]);
+    for (size_t s = 0; s < sinks.size(); ++s) {
+      select_sink(b, s);
+      sinks[s]->write(b, b.out[s]);
+    }
   }
 };
 
@@ -214,7 +233,12 @@ Engine::Engine(EngineConfig cfg) : impl_(std::make_unique<Impl>()) {
 Engine::~Engine() = default;
 
 void Engine::add_source(std::unique_ptr<Source> s) { impl_->sources.push_back(std::move(s)); }
-void Engine::add_sink(std::unique_ptr<Sink> s) { impl_->sinks.push_back(std::move(s)); }
+void Engine::add_sink(std::unique_ptr<Sink> s, FILE* out, const std::string& filter) {
+  if (impl_->sinks.size() == 64) throw usage_error("at most 64 sinks in one pipeline");
+  impl_->sinks.push_back(std::move(s));
+  impl_->sink_out.push_back(out ? out : stdout);
+  impl_->sink_filter.push_back(filter.empty() ? nullptr : DisplayFilter::compile(filter));
+}
 void Engine::stop() { impl_->stop = true; }
 
 EngineStats Engine::run() {
@@ -226,7 +250,10 @@ EngineStats Engine::run() {
   SinkContext sctx;
   sctx.need_tree = m.cfg.need_tree;
   sctx.interfaces = m.sources.empty() ? nullptr : &m.sources.front()->interfaces();
-  for (auto& s : m.sinks) s->start(sctx);
+  for (size_t i = 0; i < m.sinks.size(); ++i) {
+    sctx.out = m.sink_out[i];
+    m.sinks[i]->start(sctx);
+  }
 
   oneapi::tbb::global_control gc(oneapi::tbb::global_control::max_allowed_parallelism, threads);
   oneapi::tbb::task_arena arena(static_cast<int>(threads));

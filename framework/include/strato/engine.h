@@ -38,7 +38,11 @@ class Engine {
   ~Engine();
   // Several sources are read one after another (several -r files).
   void add_source(std::unique_ptr<Source> s);
-  void add_sink(std::unique_ptr<Sink> s);
+  // `out` is where the sink writes (stdout unless the pipeline says
+  // otherwise); `filter` is an extra display filter for this sink only, on
+  // top of EngineConfig::display_filter (pipeline files give sinks different
+  // filters).
+  void add_sink(std::unique_ptr<Sink> s, FILE* out = stdout, const std::string& filter = {});
   // Runs to the end of input (or stop()). Throws strato::Error on fatal input errors.
   EngineStats run();
   // Async-signal-safe request to stop: sources stop, sinks still finish.

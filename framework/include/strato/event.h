@@ -78,7 +78,8 @@ struct Event {
   std::string comment;    // pcapng opt_comment(s), joined by '\n'
   std::unique_ptr<ProcessInfo> process;  // optional
   uint32_t shard = 0;     // which flow shard dissects it (engine internal)
-  bool passed = true;     // display-filter verdict
+  bool passed = true;     // display-filter verdict for the sink being served
+  uint64_t sink_mask = ~0ull;  // per-sink verdicts (bit i: sink i), engine internal
   Dissection dissection;
 
   void reset() {

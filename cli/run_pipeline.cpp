@@ -1,0 +1,66 @@
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include "pipeline_spec.h"
+#include "strato/error.h"
+#include "strato/plugin_manager.h"
+
+namespace strato::cli {
+
+namespace {
+void on_signal(int) {
+  g_stop_requested.store(true);
+  // A second signal kills us the usual way.
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+}
+}  // namespace
+
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+}
+
+int run_pipeline(const PipelineSpec& spec) {
+  auto& pm = PluginManager::instance();
+  pm.load_all();
+  pm.init_dissectors();
+
+  Engine engine(spec.engine);
+  for (auto& s : spec.sources) engine.add_source(pm.make_source(s.plugin, s.options));
+  std::vector<FILE*> opened;
+  struct Closer {
+    std::vector<FILE*>& files;
+    ~Closer() {
+      for (FILE* f : files) fclose(f);
+    }
+  } closer{opened};
+  for (auto& s : spec.sinks) {
+    FILE* out = stdout;
+    if (!s.output.empty() && s.output != "-") {
+      out = std::fopen(s.output.c_str(), "wb");
+      if (!out) throw Error(s.output + ": cannot open for writing: " + std::strerror(errno));
+      opened.push_back(out);
+    }
+    engine.add_sink(pm.make_sink(s.plugin, s.options), out, s.filter);
+  }
+  install_signal_handlers();
+  EngineStats st = engine.run();
+  std::fflush(stdout);
+  if (spec.report_stats || st.source.dropped) {
+    std::fprintf(stderr, "%llu packets captured\n", static_cast<unsigned long long>(st.source.received));
+    std::fprintf(stderr, "%llu packets dropped\n", static_cast<unsigned long long>(st.source.dropped));
+  }
+  if (std::ferror(stdout)) {
+    if (errno == EPIPE) return 0;
+    throw Error(std::string("standard output: write error: ") + std::strerror(errno));
+  }
+  return 0;
+}
+
+}  // namespace strato::cli
