@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what strato needs on Debian 12 (as root) and builds Release into build/.
+# Idempotent: skips apt-get when everything is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  cmake g++ make pkg-config
+  libboost-dev libboost-program-options-dev libboost-filesystem-dev libboost-system-dev
+  libtbb-dev liblua5.4-dev libzstd-dev zlib1g-dev libyaml-cpp-dev libpcap-dev libbpf-dev libgtest-dev
+  # oracles and real traffic for tests and benchmarks
+  tshark wireshark-common tcpdump zstd gzip jq
+  nginx-light dnsmasq-base dnsutils curl wrk openssl iputils-ping
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # tshark asks whether non-root users may capture; answer no.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+JOBS=${JOBS:-$(nproc)}
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$JOBS"
