@@ -106,7 +106,7 @@ int DissectContext::add_label(FieldId f, Tvb tvb, uint32_t off, uint32_t len, st
 }
 
 void DissectContext::set_label(int item, std::string_view text) {
-  if (item < 0 || static_cast<size_t>(item) >= d_.fields.size()) return;
+  if (!shard_.want_labels || item < 0 || static_cast<size_t>(item) >= d_.fields.size()) return;
   FieldValue& fv = d_.fields[item];
   fv.label_off = static_cast<uint32_t>(d_.arena.size());
   fv.label_len = static_cast<uint32_t>(text.size());

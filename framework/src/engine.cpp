@@ -244,7 +244,14 @@ void Engine::stop() { impl_->stop = true; }
 EngineStats Engine::run() {
   Impl& m = *impl_;
   const unsigned threads = m.cfg.threads;
-  for (unsigned i = 0; i < threads; ++i) m.shards.push_back(std::make_unique<Shard>(i));
+  uint32_t needs = 0;
+  for (auto& s : m.sinks) needs |= s->needs();
+  if (m.cfg.need_tree) needs |= Sink::kNeedLabels;
+  for (unsigned i = 0; i < threads; ++i) {
+    m.shards.push_back(std::make_unique<Shard>(i));
+    m.shards.back()->want_labels = needs & Sink::kNeedLabels;
+    m.shards.back()->want_columns = needs & Sink::kNeedColumns;
+  }
 
   for (auto& s : m.sources) s->open();
   SinkContext sctx;

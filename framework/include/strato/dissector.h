@@ -132,6 +132,8 @@ class Shard {
   uint32_t index() const { return index_; }
   ShardState* state(const Dissector* d);
   uint64_t next_stream(uint8_t kind) { return next_local_[kind]++; }
+  // What sinks need beyond fields (set by the engine before dissection).
+  bool want_labels = true, want_columns = true;
 
  private:
   uint32_t index_;
@@ -144,6 +146,9 @@ class DissectContext {
   DissectContext(Event& ev, Shard& shard) : ev_(ev), d_(ev.dissection), shard_(shard) {}
 
   Event& event() { return ev_; }
+  // Dissectors skip building tree labels / Info text nobody will print.
+  bool want_labels() const { return shard_.want_labels; }
+  bool want_columns() const { return shard_.want_columns; }
   Dissection& dissection() { return d_; }
   PacketInfo pinfo;
   Tvb frame() const { return Tvb{ev_.data, ev_.cap_len, 0}; }

@@ -31,6 +31,11 @@ class Sink : public Plugin {
   }
   // End of input (or SIGINT): print summaries, flush and close files.
   virtual void finish() {}
+  // What the dissectors must produce for this sink. Building Info columns
+  // and tree labels costs more than the fields themselves, so sinks that
+  // only read fields (fields, pcapng, stats) say so and the engine skips it.
+  enum Needs : uint32_t { kNeedColumns = 1, kNeedLabels = 2 };
+  virtual uint32_t needs() const { return kNeedColumns | kNeedLabels; }
   // Statistics sinks want every event, not only those passing -Y? (tshark's
   // -z honours -Y, so false by default.)
   virtual bool wants_all_events() const { return false; }
