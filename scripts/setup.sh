@@ -10,7 +10,7 @@ PACKAGES=(
   libtbb-dev liblua5.4-dev libzstd-dev zlib1g-dev libyaml-cpp-dev libpcap-dev libbpf-dev libgtest-dev
   # oracles and real traffic for tests and benchmarks
   tshark wireshark-common tcpdump zstd gzip jq
-  nginx-light dnsmasq-base dnsutils curl wrk openssl iputils-ping
+  nginx-light dnsmasq-base dnsutils curl wrk openssl iputils-ping time
 )
 
 missing=()
