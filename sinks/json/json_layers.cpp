@@ -1,0 +1,235 @@
+#include "json_layers.h"
+
+#include <algorithm>
+#include <functional>
+
+#include "strato/dissector.h"
+#include "strato/format.h"
+
+namespace strato::json {
+
+namespace {
+
+const FieldInfo* info_of(const FieldValue& fv) {
+  const FieldRegistry& reg = FieldRegistry::instance();
+  return fv.id < reg.size() ? &reg.info(fv.id) : nullptr;
+}
+
+bool has_value(const FieldInfo* fi) {
+  return fi && fi->type != FieldType::Protocol && fi->type != FieldType::Label;
+}
+
+// tshark's json value: the -T fields text, except that strings are not
+// escaped (JSON does that) and -T json (without -e) shows bytes as
+// colon-separated hex.
+void append_value(const Event& ev, const FieldValue& fv, const FieldInfo& fi, bool colon_bytes, std::string& out) {
+  static const char* hex = "0123456789abcdef";
+  switch (fi.type) {
+    case FieldType::String:
+      out.append(field_bytes(ev, fv));
+      return;
+    case FieldType::Bytes:
+      if (colon_bytes) {
+        std::string_view b = field_bytes(ev, fv);
+        for (size_t i = 0; i < b.size(); ++i) {
+          if (i) out.push_back(':');
+          out.push_back(hex[static_cast<unsigned char>(b[i]) >> 4]);
+          out.push_back(hex[b[i] & 15]);
+        }
+        return;
+      }
+      break;
+    case FieldType::Protocol:
+    case FieldType::Label: {
+      std::string_view label = field_label(ev, fv);
+      out.append(label.empty() && fi.type == FieldType::Protocol ? std::string_view(fi.abbrev) : label);
+      return;
+    }
+    default:
+      break;
+  }
+  append_field_value(ev, fv, out);
+}
+
+// Children lists as first-child/next-sibling links, per thread.
+struct Links {
+  std::vector<int32_t> first, next, last;
+  std::vector<uint8_t> done;
+  int32_t root_first = -1;
+
+  void build(const std::vector<FieldValue>& f) {
+    size_t n = f.size();
+    first.assign(n, -1);
+    next.assign(n, -1);
+    last.assign(n, -1);
+    done.assign(n, 0);
+    root_first = -1;
+    int32_t root_last = -1;
+    for (size_t i = 0; i < n; ++i) {
+      int32_t p = f[i].parent;
+      // Parents come first; anything else is a root, so no index makes a cycle.
+      if (p >= 0 && size_t(p) < i) {
+        if (last[p] < 0) first[p] = int32_t(i); else next[last[p]] = int32_t(i);
+        last[p] = int32_t(i);
+      } else {
+        if (root_last < 0) root_first = int32_t(i); else next[root_last] = int32_t(i);
+        root_last = int32_t(i);
+      }
+    }
+  }
+};
+
+constexpr unsigned kMaxDepth = 100;  // deeper subtrees are cut, not recursed into
+
+class TreeWriter {
+ public:
+  TreeWriter(const Event& ev, Writer& w, Links& l) : ev_(ev), f_(ev.dissection.fields), w_(w), l_(l) {}
+
+  std::string_view key_of(int32_t i) const {
+    const FieldValue& fv = f_[size_t(i)];
+    const FieldInfo* fi = info_of(fv);
+    if (!fi) return "_ws.unknown";
+    if (fi->type == FieldType::Label) {
+      // Text-only items are keyed by their text in tshark's json.
+      std::string_view label = field_label(ev_, fv);
+      return label.empty() ? std::string_view(fi->name) : label;
+    }
+    return fi->abbrev;
+  }
+
+  // Members of the object holding the children starting at `first`.
+  void members(int32_t first, unsigned depth, bool top) {
+    for (int32_t i = first; i >= 0; i = l_.next[size_t(i)]) {
+      if (l_.done[size_t(i)]) continue;
+      std::string_view k = key_of(i);
+      size_t base = group_.size();
+      for (int32_t j = i; j >= 0; j = l_.next[size_t(j)]) {
+        if (!l_.done[size_t(j)] && (j == i || key_of(j) == k)) {
+          l_.done[size_t(j)] = 1;
+          group_.push_back(j);
+        }
+      }
+      // Nested calls push past the end and shrink back, so [base, base+n)
+      // stays valid by index.
+      size_t n = group_.size() - base;
+      write_group(k, base, n, depth, top);
+      group_.resize(base);
+    }
+  }
+
+ private:
+  void write_group(std::string_view k, size_t base, size_t n, unsigned depth, bool top) {
+    Group g{group_, base, n};
+    bool any_value = false, any_children = false;
+    for (int32_t i : g) {
+      if (has_value(info_of(f_[size_t(i)]))) any_value = true;
+      if (l_.first[size_t(i)] >= 0) any_children = true;
+    }
+    if (any_value) {
+      w_.key(k);
+      list(g, [&](int32_t i) {
+        tmp_.clear();
+        const FieldValue& fv = f_[size_t(i)];
+        if (const FieldInfo* fi = info_of(fv); has_value(fi)) append_value(ev_, fv, *fi, true, tmp_);
+        w_.value(tmp_);
+      }, false);
+      if (any_children) {
+        std::string tk(k);
+        tk += "_tree";
+        w_.key(tk);
+        list(g, [&](int32_t i) { object(i, depth); }, true);
+      }
+      return;
+    }
+    w_.key(k);
+    list(g, [&](int32_t i) {
+      if (l_.first[size_t(i)] >= 0 || top) object(i, depth);
+      else w_.value("");
+    }, false);
+  }
+
+  // One value, or an array of them when the key repeats. With
+  // `only_parents`, items without children are left out of the array.
+  // A range of group_ by index (group_ may reallocate while it is in use).
+  struct Group {
+    const std::vector<int32_t>& v;
+    size_t base, n;
+    struct It {
+      const std::vector<int32_t>& v;
+      size_t i;
+      int32_t operator*() const { return v[i]; }
+      It& operator++() { return ++i, *this; }
+      bool operator!=(const It& o) const { return i != o.i; }
+    };
+    It begin() const { return {v, base}; }
+    It end() const { return {v, base + n}; }
+  };
+
+  template <class F>
+  void list(const Group& g, F&& one, bool only_parents) {
+    size_t n = 0;
+    for (int32_t i : g) n += !only_parents || l_.first[size_t(i)] >= 0;
+    if (n == 1) {
+      for (int32_t i : g)
+        if (!only_parents || l_.first[size_t(i)] >= 0) one(i);
+      return;
+    }
+    w_.open_array();
+    for (int32_t i : g) {
+      if (only_parents && l_.first[size_t(i)] < 0) continue;
+      w_.element();
+      one(i);
+    }
+    w_.close_array();
+  }
+
+  void object(int32_t i, unsigned depth) {
+    w_.open_object();
+    if (depth < kMaxDepth) members(l_.first[size_t(i)], depth + 1, false);
+    w_.close_object();
+  }
+
+  const Event& ev_;
+  const std::vector<FieldValue>& f_;
+  Writer& w_;
+  Links& l_;
+  std::vector<int32_t> group_;
+  std::string tmp_;
+};
+
+}  // namespace
+
+void write_layers(const Event& ev, Writer& w) {
+  static thread_local Links links;
+  links.build(ev.dissection.fields);
+  TreeWriter t(ev, w, links);
+  w.open_object();
+  t.members(links.root_first, 0, true);
+  w.close_object();
+}
+
+void write_selected(const Event& ev, const std::vector<FieldId>& ids, const std::vector<std::string>& names,
+                    Writer& w) {
+  static thread_local std::string tmp;
+  const auto& f = ev.dissection.fields;
+  w.open_object();
+  for (size_t c = 0; c < ids.size(); ++c) {
+    bool opened = false;
+    for (const FieldValue& fv : f) {
+      if (fv.id != ids[c]) continue;
+      if (!opened) {
+        w.key(names[c]);
+        w.open_array();
+        opened = true;
+      }
+      tmp.clear();
+      append_value(ev, fv, FieldRegistry::instance().info(fv.id), false, tmp);
+      w.element();
+      w.value(tmp);
+    }
+    if (opened) w.close_array();
+  }
+  w.close_object();
+}
+
+}  // namespace strato::json

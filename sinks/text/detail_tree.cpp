@@ -1,0 +1,80 @@
+#include <algorithm>
+#include <vector>
+
+#include "strato/dissector.h"
+#include "strato/format.h"
+#include "text_format.h"
+
+namespace strato::text {
+
+namespace {
+
+// Children lists of one dissection as first-child/next-sibling links; kept
+// per thread so steady-state formatting does not allocate.
+struct TreeLinks {
+  std::vector<int32_t> first, next, last;
+  int32_t root_first = -1, root_last = -1;
+
+  void build(const std::vector<FieldValue>& f) {
+    size_t n = f.size();
+    first.assign(n, -1);
+    next.assign(n, -1);
+    last.assign(n, -1);
+    root_first = root_last = -1;
+    for (size_t i = 0; i < n; ++i) {
+      int32_t p = f[i].parent;
+      // A parent must come before its children; anything else is treated as
+      // a root so that a bad index can never make a cycle.
+      if (p >= 0 && size_t(p) < i) {
+        if (last[p] < 0) first[p] = int32_t(i); else next[last[p]] = int32_t(i);
+        last[p] = int32_t(i);
+      } else {
+        if (root_last < 0) root_first = int32_t(i); else next[root_last] = int32_t(i);
+        root_last = int32_t(i);
+      }
+    }
+  }
+};
+
+void append_line(const Event& ev, const FieldValue& fv, unsigned depth, std::string& out) {
+  out.append(size_t(depth) * 4, ' ');
+  size_t s = out.size();
+  if (fv.id < FieldRegistry::instance().size()) {
+    append_tree_line(ev, fv, out);
+  } else {
+    out.append(field_label(ev, fv));
+  }
+  // A tree line is one line whatever a dissector put in its label.
+  for (size_t i = s; i < out.size(); ++i) {
+    if (out[i] == '\n') out.replace(i, 1, "\\n"), ++i;
+    else if (out[i] == '\r') out.replace(i, 1, "\\r"), ++i;
+  }
+  out.push_back('\n');
+}
+
+}  // namespace
+
+void append_detail_tree(const Event& ev, std::string& out) {
+  static thread_local TreeLinks links;
+  static thread_local std::vector<std::pair<int32_t, unsigned>> stack;
+  const auto& f = ev.dissection.fields;
+  links.build(f);
+  stack.clear();
+  // Depth-first, in field order: push siblings in reverse.
+  auto push_children = [&](int32_t first_child, unsigned depth) {
+    size_t base = stack.size();
+    for (int32_t c = first_child; c >= 0; c = links.next[c]) stack.emplace_back(c, depth);
+    std::reverse(stack.begin() + long(base), stack.end());
+  };
+  push_children(links.root_first, 0);
+  while (!stack.empty()) {
+    auto [i, depth] = stack.back();
+    stack.pop_back();
+    const FieldValue& fv = f[size_t(i)];
+    if (fv.flags & FieldValue::Hidden) continue;  // and its subtree, as tshark
+    append_line(ev, fv, depth, out);
+    push_children(links.first[size_t(i)], depth + 1);
+  }
+}
+
+}  // namespace strato::text
