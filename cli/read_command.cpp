@@ -46,8 +46,8 @@ int read_command(const std::vector<std::string>& args) {
   po::options_description desc = read_options();
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(args).options(desc).style(po::command_line_style::unix_style |
-                                                                 po::command_line_style::allow_long_disguise)
+    po::store(po::command_line_parser(args).options(desc).style(po::command_line_style::unix_style &
+                                                                 ~po::command_line_style::allow_guessing)
                   .run(),
               vm);
     po::notify(vm);

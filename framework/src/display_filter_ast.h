@@ -20,6 +20,7 @@ enum class Tok : uint8_t {
   Char,      // 'a': a number
   LParen, RParen, LBrace, RBrace, Comma,
   Slice,     // [ ... ]: raw text between the brackets
+  Layer,     // #N or #N-M after a field: the text after '#'
   Eq, Ne, AllEq, AnyNe, Lt, Le, Gt, Ge, Matches,  // == != === !== < <= > >= ~
   BitAnd,    // &
   And, Or, Not, Xor,  // && || ! ^^ (words are mapped in the parser)
@@ -66,7 +67,7 @@ struct SetMember {
 };
 
 // ---------------------------------------------------------------- tree
-enum class Func : uint8_t { None, Len, Count };
+enum class Func : uint8_t { None, Len, Count, Lower, Upper };
 
 struct Slice {
   int64_t start = 0;  // negative: from the end
@@ -80,6 +81,11 @@ struct FieldRef {
   Func func = Func::None;
   bool sliced = false;
   Slice slice;
+  // field#N / field#N-M: only occurrences inside the Nth..Mth instance of
+  // the field's protocol (tunnels); 0 = any layer.
+  uint32_t layer_lo = 0, layer_hi = 0;
+  FieldId layer_proto = kNoField;
+  uint8_t side = 0;  // 0 left, 1 right: which scratch buffer lower()/upper() use
   std::string name;  // for error messages
 };
 

@@ -156,6 +156,17 @@ std::vector<Token> lex(std::string_view s) {
       push(Tok::Word, start, i, std::string(s.substr(start, i - start)));
       continue;
     }
+    if (c == '#') {
+      ++i;
+      size_t b = i;
+      while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '-')) ++i;
+      if (i == b) {
+        std::string what = i < s.size() ? std::string(1, s[i]) : std::string("end of filter");
+        fail(static_cast<uint32_t>(i + 1), "Expected digit or \"[\", not \"" + what + "\"");
+      }
+      push(Tok::Layer, start, i, std::string(s.substr(b, i - b)));
+      continue;
+    }
     if (c == '[') {
       size_t close = s.find(']', i);
       if (close == std::string_view::npos) fail(static_cast<uint32_t>(start + 1), "The closing bracket of a slice is missing.");

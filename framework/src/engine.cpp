@@ -327,6 +327,7 @@ EngineStats Engine::run() {
   EngineStats st;
   st.events = m.events;
   st.passed = m.passed;
+  st.batches_allocated = m.owned.size();
   for (auto& s : m.sources) {
     SourceStats ss = s->stats();
     st.source.received += ss.received;

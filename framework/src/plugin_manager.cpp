@@ -18,6 +18,9 @@ namespace fs = std::filesystem;
 
 namespace strato {
 
+PluginManager::PluginManager() = default;
+PluginManager::~PluginManager() = default;
+
 PluginManager& PluginManager::instance() {
   static PluginManager pm;
   return pm;

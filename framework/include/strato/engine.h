@@ -30,6 +30,7 @@ struct EngineStats {
   uint64_t events = 0;   // read from sources
   uint64_t passed = 0;   // passed the display filter
   SourceStats source;
+  size_t batches_allocated = 0;  // peak batches alive: bounded by back-pressure
 };
 
 class Engine {

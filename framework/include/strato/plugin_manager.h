@@ -21,6 +21,8 @@ struct LoadedPlugin {
 
 class PluginManager {
  public:
+  PluginManager();
+  ~PluginManager();
   static PluginManager& instance();
   // Loads every plugin; a file that fails to load or has another ABI version
   // is reported (one line naming the file and reason) and skipped.
