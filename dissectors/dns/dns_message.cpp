@@ -1,0 +1,322 @@
+#include "dns_message.h"
+
+#include <cstdio>
+
+#include "dns_name.h"
+#include "dns_rdata.h"
+#include "dns_values.h"
+#include "strato/format.h"
+
+namespace strato::dns {
+
+namespace {
+
+constexpr uint64_t kRetransmitWindowNs = 5000000000ull;  // tshark's default dns.retransmission_timer
+
+const char* lookup(const ValueName* t, uint64_t v) {
+  for (; t->name; ++t)
+    if (t->value == v) return t->name;
+  return nullptr;
+}
+
+const char* class_name(unsigned c) {
+  const char* n = lookup(kDnsQryClassNames, c);
+  return n ? n : "Unknown";
+}
+
+// "1... .... .... .... = Response: Message is a response"
+std::string bits_label(uint16_t value, uint16_t mask, const char* name, const std::string& shown) {
+  std::string s;
+  for (int b = 15; b >= 0; --b) {
+    if (b != 15 && b % 4 == 3) s.push_back(' ');
+    s.push_back((mask >> b & 1) ? ((value >> b & 1) ? '1' : '0') : '.');
+  }
+  return s + " = " + name + ": " + shown;
+}
+
+void add_flag(DissectContext& ctx, FieldId f, Tvb msg, uint16_t flags, uint16_t mask, const char* name,
+              const char* yes, const char* no, int parent) {
+  bool v = flags & mask;
+  int i = ctx.add_bool(f, msg, 2, 2, v, parent);
+  ctx.set_label(i, bits_label(flags, mask, name, v ? yes : no));
+}
+
+uint64_t match_key(uint64_t conv, uint16_t id) { return conv * 0x9e3779b97f4a7c15ull ^ id; }
+
+}  // namespace
+
+const char* opcode_info_name(unsigned opcode, std::string& scratch) {
+  if (const char* n = lookup(kDnsFlagsOpcodeNames, opcode)) return n;
+  scratch = "Unknown operation (" + std::to_string(opcode) + ")";
+  return scratch.c_str();
+}
+
+const char* type_short_name(unsigned type, std::string& scratch) {
+  if (type == 255) return "ANY";
+  const char* n = lookup(kDnsQryTypeNames, type);
+  if (!n) {
+    scratch = "Unknown (" + std::to_string(type) + ")";
+    return scratch.c_str();
+  }
+  const char* sp = n;
+  while (*sp && *sp != ' ') ++sp;
+  scratch.assign(n, sp);
+  return scratch.c_str();
+}
+
+bool looks_like_dns(Tvb m) {
+  if (m.len <= 12) return false;
+  uint16_t flags = m.u16(2);
+  if (flags & 0x7800) return false;  // standard queries and responses only
+  if (flags & 0x0040) return false;  // Z must be zero
+  unsigned qd = m.u16(4), an = m.u16(6), ns = m.u16(8), ar = m.u16(10);
+  bool response = flags & 0x8000;
+  if (!response && (qd != 1 || an != 0 || ns != 0)) return false;
+  if (response && qd > 1) return false;
+  if (an > 128 || ns > 128 || ar > 128) return false;
+  if (qd + an + ns + ar == 0) return false;
+  uint32_t p = 12;
+  Name n;
+  for (unsigned i = 0; i < qd; ++i) {
+    read_name(m, p, n);
+    if (!n.ok) return false;
+    p += n.wire_len;
+    if (!m.has(p, 4)) return false;
+    p += 4;
+  }
+  for (unsigned i = 0; i < an + ns + ar; ++i) {
+    read_name(m, p, n);
+    if (!n.ok) return false;
+    p += n.wire_len;
+    if (!m.has(p, 10)) return false;
+    uint32_t rdlen = m.u16(p + 8);
+    p += 10;
+    if (!m.has(p, rdlen)) return false;
+    p += rdlen;
+  }
+  return p == m.len;
+}
+
+void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint64_t conv, Tvb m, int top) {
+  std::string& info = ctx.info();
+  std::string scratch;
+  auto fail = [&] {
+    const Event& ev = ctx.event();
+    if (ev.cap_len < ev.orig_len && m.base != Tvb::kDetached && m.base + m.len >= ev.cap_len) {
+      info.append("[Packet size limited during capture]");
+    } else {
+      ctx.mark_malformed("DNS", top);
+    }
+  };
+  if (!m.has(0, 12)) {
+    ctx.set_label(top, "Domain Name System");
+    fail();
+    return;
+  }
+  uint16_t id = m.u16(0), flags = m.u16(2);
+  bool response = flags & 0x8000;
+  unsigned opcode = (flags >> 11) & 0xf, rcode = flags & 0xf;
+  ctx.set_label(top, response ? "Domain Name System (response)" : "Domain Name System (query)");
+
+  info.append(opcode_info_name(opcode, scratch));
+  if (response) info.append(" response");
+  char idbuf[16];
+  std::snprintf(idbuf, sizeof idbuf, " 0x%04x", id);
+  info.append(idbuf);
+  const char* rcode_name = lookup(kDnsFlagsRcodeNames, rcode);
+  if (response && rcode != 0) {
+    info.push_back(' ');
+    info.append(rcode_name ? rcode_name : ("Unknown error (" + std::to_string(rcode) + ")").c_str());
+  }
+
+  ctx.add_uint(F.id, m, 0, 2, id, top);
+  int fi = ctx.add_uint(F.flags, m, 2, 2, flags, top);
+  {
+    const char* op = lookup(kDnsFlagsOpcodeNames, opcode);
+    std::string l = "Flags: ";
+    append_hex(flags, 4, l);
+    l += " ";
+    l += op ? op : "Unknown operation";
+    if (response) {
+      l += " response, ";
+      l += rcode_name ? rcode_name : "Unknown error";
+    }
+    ctx.set_label(fi, l);
+  }
+  add_flag(ctx, F.f_response, m, flags, 0x8000, "Response", "Message is a response", "Message is a query", fi);
+  {
+    int i = ctx.add_uint(F.f_opcode, m, 2, 2, opcode, fi);
+    const char* op = lookup(kDnsFlagsOpcodeNames, opcode);
+    ctx.set_label(i, bits_label(flags, 0x7800, "Opcode", std::string(op ? op : "Unknown") + " (" +
+                                                              std::to_string(opcode) + ")"));
+  }
+  if (response)
+    add_flag(ctx, F.f_authoritative, m, flags, 0x400, "Authoritative", "Server is an authority for domain",
+             "Server is not an authority for domain", fi);
+  add_flag(ctx, F.f_truncated, m, flags, 0x200, "Truncated", "Message is truncated", "Message is not truncated", fi);
+  add_flag(ctx, F.f_recdesired, m, flags, 0x100, "Recursion desired", "Do query recursively",
+           "Don't do query recursively", fi);
+  if (response)
+    add_flag(ctx, F.f_recavail, m, flags, 0x80, "Recursion available", "Server can do recursive queries",
+             "Server can't do recursive queries", fi);
+  add_flag(ctx, F.f_z, m, flags, 0x40, "Z", "reserved - incorrect!", "reserved (0)", fi);
+  if (response)
+    add_flag(ctx, F.f_authenticated, m, flags, 0x20, "Answer authenticated",
+             "Answer/authority portion was authenticated by the server",
+             "Answer/authority portion was not authenticated by the server", fi);
+  else
+    add_flag(ctx, F.f_authenticated, m, flags, 0x20, "AD bit", "Set", "Not set", fi);
+  add_flag(ctx, F.f_checkdisable, m, flags, 0x10, "Non-authenticated data", "Acceptable", "Unacceptable", fi);
+  if (response) {
+    int i = ctx.add_uint(F.f_rcode, m, 2, 2, rcode, fi);
+    ctx.set_label(i, bits_label(flags, 0xf, "Reply code",
+                                std::string(rcode_name ? rcode_name : "Unknown") + " (" + std::to_string(rcode) + ")"));
+  }
+  unsigned counts[4] = {m.u16(4), m.u16(6), m.u16(8), m.u16(10)};
+  const FieldId count_f[4] = {F.count_queries, F.count_answers, F.count_auth, F.count_add};
+  for (int i = 0; i < 4; ++i) ctx.add_uint(count_f[i], m, 4 + 2 * i, 2, counts[i], top);
+
+  uint32_t p = 12;
+  Name n;
+  std::string first_qname;
+  unsigned first_qtype = 0;
+  bool ok = true;
+  if (counts[0]) {
+    int sect = ctx.add_label(F.text, m, p, 0, "Queries", top);
+    for (unsigned q = 0; q < counts[0] && ok; ++q) {
+      uint32_t start = p;
+      read_name(m, p, n);
+      if (!n.ok || !m.has(p + n.wire_len, 4)) {
+        ok = false;
+        break;
+      }
+      int qi = ctx.add_label(F.text, m, p, 0, "", sect);
+      ctx.add_string(F.qry_name, m, p, n.wire_len, n.text, qi);
+      ctx.add_uint(F.qry_name_len, m, p, n.wire_len, n.text.size() > 1 ? n.text.size() : 0, qi,
+                   FieldValue::Generated);
+      unsigned labels = 0;  // tshark counts the dots of the shown text
+      if (n.text.size() > 1)
+        for (char c : n.text) labels += c == '.';
+      ctx.add_uint(F.count_labels, m, p, n.wire_len, n.text.size() > 1 ? labels + 1 : 0, qi, FieldValue::Generated);
+      p += n.wire_len;
+      unsigned type = m.u16(p), cls = m.u16(p + 2);
+      ctx.add_uint(F.qry_type, m, p, 2, type, qi);
+      ctx.add_uint(F.qry_class, m, p + 2, 2, cls, qi);
+      p += 4;
+      ctx.set_length(qi, p - start);
+      std::string tname = type_short_name(type, scratch);
+      ctx.set_label(qi, n.text + ": type " + tname + ", class " + class_name(cls));
+      info += " " + tname + " " + n.text;
+      if (q == 0) {
+        first_qname = n.text;
+        first_qtype = type;
+      }
+    }
+    ctx.set_length(sect, p - 12);
+  }
+
+  static const char* const kSections[3] = {"Answers", "Authoritative nameservers", "Additional records"};
+  for (int s = 0; s < 3 && ok; ++s) {
+    if (!counts[s + 1]) continue;
+    uint32_t sect_start = p;
+    int sect = ctx.add_label(F.text, m, p, 0, kSections[s], top);
+    for (unsigned r = 0; r < counts[s + 1]; ++r) {
+      uint32_t start = p;
+      read_name(m, p, n);
+      if (!n.ok || !m.has(p + n.wire_len, 10)) {
+        ok = false;
+        break;
+      }
+      int ri = ctx.add_label(F.text, m, p, 0, "", sect);
+      ctx.add_string(F.resp_name, m, p, n.wire_len, n.text, ri);
+      p += n.wire_len;
+      unsigned type = m.u16(p), cls = m.u16(p + 2);
+      uint32_t ttl = m.u32(p + 4), rdlen = m.u16(p + 8);
+      std::string tname = type_short_name(type, scratch);
+      ctx.add_uint(F.resp_type, m, p, 2, type, ri);
+      info += " " + tname;
+      RdataText text;
+      if (type == 41) {  // OPT pseudo-record (RFC 6891): class and TTL carry EDNS values
+        ctx.add_uint(F.udp_payload_size, m, p + 2, 2, cls, ri);
+        ctx.add_uint(F.ext_rcode, m, p + 4, 1, ttl >> 24, ri);
+        ctx.add_uint(F.edns0_version, m, p + 5, 1, (ttl >> 16) & 0xff, ri);
+        uint16_t z = ttl & 0xffff;
+        int zi = ctx.add_uint(F.resp_z, m, p + 6, 2, z, ri);
+        int d = ctx.add_bool(F.z_do, m, p + 6, 2, z & 0x8000, zi);
+        ctx.set_label(d, bits_label(z, 0x8000, "DO bit",
+                                    (z & 0x8000) ? "Accepts DNSSEC security RRs" : "Cannot handle DNSSEC security RRs"));
+        int rz = ctx.add_uint(F.z_reserved, m, p + 6, 2, z & 0x7fff, zi);
+        std::string rs;
+        append_hex(z & 0x7fff, 4, rs);
+        ctx.set_label(rz, bits_label(z, 0x7fff, "Reserved", rs));
+        ctx.add_uint(F.resp_len, m, p + 8, 2, rdlen, ri);
+        p += 10;
+        if (!m.has(p, rdlen)) {
+          ok = false;
+          break;
+        }
+        uint32_t o = p, end = p + rdlen;
+        while (o + 4 <= end) {
+          unsigned code = m.u16(o), olen = m.u16(o + 2);
+          const char* cn = lookup(kDnsOptCodeNames, code);
+          int oi = ctx.add_label(F.opt, m, o, 4 + olen, std::string("Option: ") + (cn ? cn : "Unknown"), ri);
+          ctx.add_uint(F.opt_code, m, o, 2, code, oi);
+          ctx.add_uint(F.opt_len, m, o + 2, 2, olen, oi);
+          if (o + 4 + olen > end) break;
+          if (olen) ctx.add_bytes(F.opt_data, m, o + 4, olen, oi);
+          o += 4 + olen;
+        }
+        p = end;
+        ctx.set_label(ri, n.text + ": type " + tname);
+      } else {
+        ctx.add_uint(F.resp_class, m, p + 2, 2, cls, ri);
+        ctx.add_uint(F.resp_ttl, m, p + 4, 4, ttl, ri);
+        ctx.add_uint(F.resp_len, m, p + 8, 2, rdlen, ri);
+        p += 10;
+        if (!dissect_rdata(ctx, F, m, p, rdlen, type, ri, text)) {
+          ok = false;
+          break;
+        }
+        p += rdlen;
+        info += text.info;
+        ctx.set_label(ri, n.text + ": type " + tname + ", class " + class_name(cls) + text.label);
+      }
+      ctx.set_length(ri, p - start);
+    }
+    ctx.set_length(sect, p - sect_start);
+  }
+
+  // tshark adds the matching items last, so a message cut short has none.
+  if (ok && !ctx.pinfo.in_error_packet) {
+    const Event& ev = ctx.event();
+    uint64_t key = match_key(conv, id);
+    auto it = st.pending.find(key);
+    if (!response) {
+      if (it != st.pending.end() && it->second.rep_frame == 0 && it->second.req_frame != ev.number &&
+          it->second.qname == first_qname && it->second.qtype == first_qtype &&
+          ev.ts_ns - it->second.req_ts < kRetransmitWindowNs) {
+        ctx.add_bool(F.retransmission, m, 0, 0, true, top, FieldValue::Generated);
+        ctx.add_uint(F.retransmit_request_in, m, 0, 0, it->second.req_frame, top, FieldValue::Generated);
+      } else {
+        Transaction& t = st.pending[key];
+        t.req_frame = ev.number;
+        t.rep_frame = 0;
+        t.req_ts = ev.ts_ns;
+        t.qname = first_qname;
+        t.qtype = static_cast<uint16_t>(first_qtype);
+      }
+    } else if (it != st.pending.end()) {
+      Transaction& t = it->second;
+      if (t.rep_frame == 0) t.rep_frame = ev.number;
+      if (t.rep_frame != ev.number) {
+        ctx.add_bool(F.retransmission, m, 0, 0, true, top, FieldValue::Generated);
+        ctx.add_uint(F.retransmit_response_in, m, 0, 0, t.rep_frame, top, FieldValue::Generated);
+      }
+      ctx.add_uint(F.response_to, m, 0, 0, t.req_frame, top, FieldValue::Generated);
+      ctx.add_rel_time(F.time, static_cast<int64_t>(ev.ts_ns - t.req_ts), top);
+    }
+  }
+  if (!ok) fail();
+}
+
+}  // namespace strato::dns

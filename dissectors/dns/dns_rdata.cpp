@@ -1,0 +1,109 @@
+#include "dns_rdata.h"
+
+#include "dns_name.h"
+#include "strato/format.h"
+
+namespace strato::dns {
+
+namespace {
+
+// A name inside RDATA; false when it does not parse.
+bool add_name(DissectContext& ctx, FieldId f, Tvb msg, uint32_t off, int parent, Name& n) {
+  read_name(msg, off, n);
+  ctx.add_string(f, msg, off, n.wire_len, n.text, parent);
+  return n.ok;
+}
+
+}  // namespace
+
+bool dissect_rdata(DissectContext& ctx, const Fields& F, Tvb msg, uint32_t off, uint32_t rdlen, unsigned type,
+                   int parent, RdataText& t) {
+  if (!msg.has(off, rdlen)) return false;
+  Name n;
+  switch (type) {
+    case 1: {  // A
+      if (rdlen < 4) return false;
+      uint32_t addr = msg.u32(off);
+      ctx.add_ipv4(F.a, msg, off, addr, parent);
+      std::string s;
+      append_ipv4(addr, s);
+      t.label = ", addr " + s;
+      t.info = " " + s;
+      return true;
+    }
+    case 28: {  // AAAA
+      if (rdlen < 16) return false;
+      ctx.add_bytes(F.aaaa, msg, off, 16, parent);
+      std::string s;
+      append_ipv6(msg.data + off, s);
+      t.label = ", addr " + s;
+      t.info = " " + s;
+      return true;
+    }
+    case 2:   // NS
+    case 5:   // CNAME
+    case 12:  // PTR
+    {
+      FieldId f = type == 2 ? F.ns : type == 5 ? F.cname : F.ptr;
+      bool ok = add_name(ctx, f, msg, off, parent, n);
+      const char* what = type == 2 ? ", ns " : type == 5 ? ", cname " : ", domain name ";
+      t.label = what + n.text;
+      t.info = " " + n.text;
+      return ok;
+    }
+    case 6: {  // SOA
+      if (!add_name(ctx, F.soa_mname, msg, off, parent, n)) return false;
+      t.label = ", mname " + n.text;
+      t.info = " " + n.text;
+      uint32_t p = off + n.wire_len;
+      Name r;
+      if (!add_name(ctx, F.soa_rname, msg, p, parent, r)) return false;
+      p += r.wire_len;
+      if (!msg.has(p, 20)) return false;
+      const FieldId nums[5] = {F.soa_serial, F.soa_refresh, F.soa_retry, F.soa_expire, F.soa_minimum};
+      for (int i = 0; i < 5; ++i) ctx.add_uint(nums[i], msg, p + 4 * i, 4, msg.u32(p + 4 * i), parent);
+      return true;
+    }
+    case 15: {  // MX
+      if (rdlen < 3) return false;
+      unsigned pref = msg.u16(off);
+      ctx.add_uint(F.mx_pref, msg, off, 2, pref, parent);
+      bool ok = add_name(ctx, F.mx_exchange, msg, off + 2, parent, n);
+      t.label = ", preference " + std::to_string(pref) + ", mx " + n.text;
+      t.info = " ";
+      t.info += std::to_string(pref);
+      t.info += " ";
+      t.info += n.text;
+      return ok;
+    }
+    case 16: {  // TXT: several <length, text> strings
+      uint32_t p = off, end = off + rdlen;
+      while (p < end) {
+        uint8_t len = msg.u8(p);
+        ctx.add_uint(F.txt_len, msg, p, 1, len, parent);
+        if (p + 1 + len > end) return false;
+        ctx.add_bytes(F.txt, msg, p + 1, len, parent);
+        p += 1 + len;
+      }
+      return true;
+    }
+    case 33: {  // SRV
+      if (rdlen < 7) return false;
+      unsigned pr = msg.u16(off), w = msg.u16(off + 2), port = msg.u16(off + 4);
+      ctx.add_uint(F.srv_priority, msg, off, 2, pr, parent);
+      ctx.add_uint(F.srv_weight, msg, off + 2, 2, w, parent);
+      ctx.add_uint(F.srv_port, msg, off + 4, 2, port, parent);
+      bool ok = add_name(ctx, F.srv_target, msg, off + 6, parent, n);
+      t.label = ", priority " + std::to_string(pr) + ", weight " + std::to_string(w) + ", port " +
+                std::to_string(port) + ", target " + n.text;
+      t.info = " ";
+      for (unsigned v : {pr, w, port}) t.info += std::to_string(v) + " ";
+      t.info += n.text;
+      return ok;
+    }
+    default:
+      return true;  // other types: the record's generic fields only
+  }
+}
+
+}  // namespace strato::dns

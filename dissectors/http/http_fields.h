@@ -1,0 +1,30 @@
+#pragma once
+// Field ids of the HTTP dissector (and of the media layers it hands bodies to).
+#include <string_view>
+
+#include "app_common/pdu_buffer.h"
+#include "strato/field.h"
+
+namespace strato::http {
+
+struct Fields {
+  FieldId proto, text, request, response, method, uri, req_version, full_uri, resp_version, code, code_desc, phrase;
+  FieldId request_line, response_line, content_length, content_length_header, unknown_header;
+  FieldId request_number, response_number, prev_request_in, prev_response_in, request_in, time, response_for_uri;
+  FieldId file_data, chunk_size, chunk_data;
+  FieldId data_text_lines, urlencoded_form, form_key, form_value, json, xml, media;
+  app::ReassemblyFields reasm;
+
+  // Header name (lower case) → field, for the headers tshark gives fields.
+  struct Header {
+    const char* name;
+    FieldId id;
+  };
+  Header headers[24];
+  size_t header_count = 0;
+  FieldId header_field(std::string_view lower_name) const;
+
+  void register_all(FieldRegistry& reg);
+};
+
+}  // namespace strato::http
