@@ -134,6 +134,17 @@ bool extract(const Event& ev, const FieldValue& fv, const FieldRef& r, Scalar& s
     s = Scalar{};
     s.kind = Kind::UInt;
     s.u = len;
+  } else if (r.func == Func::Lower || r.func == Func::Upper) {
+    // One scratch buffer per thread and side: it keeps its capacity, so
+    // steady state does not allocate.
+    thread_local std::string scratch[2];
+    std::string& buf = scratch[r.side & 1];
+    buf.assign(s.b);
+    for (char& c : buf) {
+      if (r.func == Func::Lower && c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+      if (r.func == Func::Upper && c >= 'a' && c <= 'z') c = char(c - 'a' + 'A');
+    }
+    s.b = buf;
   }
   return true;
 }
@@ -145,11 +156,27 @@ bool any_value(const Event& ev, const FieldRef& r, Fn&& fn) {
   const auto& fields = ev.dissection.fields;
   if (r.func == Func::Count) {
     uint64_t n = 0;
-    for (const FieldValue& fv : fields) n += fv.id == r.id;
+    uint32_t layer = 0;
+    for (const FieldValue& fv : fields) {
+      if (fv.id == r.layer_proto) ++layer;
+      n += fv.id == r.id && (!r.layer_lo || (layer >= r.layer_lo && layer <= r.layer_hi));
+    }
     Scalar s;
     s.kind = Kind::UInt;
     s.u = n;
     return fn(s);
+  }
+  if (r.layer_lo) {
+    // Layers count instances of the field's protocol item, which precedes
+    // its fields in the list.
+    uint32_t layer = 0;
+    for (const FieldValue& fv : fields) {
+      if (fv.id == r.layer_proto) ++layer;
+      if (fv.id != r.id || layer < r.layer_lo || layer > r.layer_hi) continue;
+      Scalar s;
+      if (extract(ev, fv, r, s) && fn(s)) return true;
+    }
+    return false;
   }
   for (const FieldValue& fv : fields) {
     if (fv.id != r.id) continue;

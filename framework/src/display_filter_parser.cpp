@@ -32,7 +32,9 @@ bool looks_like_name(const std::string& s) {
 // The type a reference yields after slicing or a function.
 FieldInfo effective_info(const FieldRef& r) {
   FieldInfo fi = FieldRegistry::instance().info(r.id);
-  if (r.func != Func::None) {
+  if (r.func == Func::Lower || r.func == Func::Upper) {
+    fi.names = nullptr;
+  } else if (r.func != Func::None) {
     fi.type = FieldType::UInt;
     fi.bits = 64;
     fi.names = nullptr;
@@ -206,35 +208,65 @@ class Parser {
     }
     if (t.kind != Tok::Word || is_keyword(t.text)) unexpected(t);
     next();
-    // Functions: len(field), count(field).
-    if (peek().kind == Tok::LParen && (t.text == "len" || t.text == "count")) {
+    // Functions: len(), count(), lower(), upper() of a field.
+    if (peek().kind == Tok::LParen) {
+      Func fn = t.text == "len"     ? Func::Len
+                : t.text == "count" ? Func::Count
+                : t.text == "lower" ? Func::Lower
+                : t.text == "upper" ? Func::Upper
+                                    : Func::None;
+      if (fn == Func::None) fail(t.col, "Function '" + t.text + "' does not exist");
       next();
       Operand arg = parse_operand();
-      if (!arg.is_field) fail(arg.col, "Argument to " + t.text + "() must be a field, not " + arg.text + ".");
+      if (!arg.is_field || arg.ref.func != Func::None)
+        fail(arg.col, "Argument to " + t.text + "() must be a field, not " + arg.text + ".");
+      if ((fn == Func::Lower || fn == Func::Upper) && arg.ref.type != FieldType::String)
+        fail(arg.col, "Only string type fields can be used as parameter for " + t.text + "()");
       if (peek().kind != Tok::RParen) unexpected(peek());
       next();
-      arg.ref.func = t.text == "len" ? Func::Len : Func::Count;
+      arg.ref.func = fn;
       arg.col = t.col;
       return arg;
     }
     o.text = t.text;
-    FieldId id = FieldRegistry::instance().find(t.text);
+    // A leading dot marks a field name explicitly (".frame.number").
+    bool dotted = t.text.size() > 1 && t.text[0] == '.';
+    FieldId id = FieldRegistry::instance().find(dotted ? std::string_view(t.text).substr(1) : std::string_view(t.text));
     if (id != kNoField) {
       o.is_field = true;
       o.ref.id = id;
-      o.ref.type = FieldRegistry::instance().info(id).type;
-      o.ref.name = t.text;
+      const FieldInfo& fi = FieldRegistry::instance().info(id);
+      o.ref.type = fi.type;
+      o.ref.name = fi.abbrev;
       note_field(id);
-      if (peek().kind == Tok::Slice) parse_slice(o.ref, next());
-    } else if (peek().kind == Tok::Slice) {
-      fail(t.col, "\"" + t.text + "\" is neither a field nor a protocol name.");
+      if (peek().kind == Tok::Layer) parse_layer(o.ref, next());
+      if (peek().kind == Tok::Slice) parse_slice(o.ref, next(), t.col);
+    } else if (dotted || peek().kind == Tok::Slice || peek().kind == Tok::Layer) {
+      fail(t.col, "\"" + (dotted ? t.text.substr(1) : t.text) + "\" is neither a field nor a protocol name.");
     }
     return o;
   }
 
+  void parse_layer(FieldRef& r, const Token& t) {
+    const std::string& s = t.text;
+    size_t dash = s.find('-');
+    int64_t lo, hi;
+    bool ok = parse_slice_int(s.substr(0, dash), lo) && lo > 0;
+    hi = lo;
+    if (ok && dash != std::string::npos) ok = parse_slice_int(s.substr(dash + 1), hi) && hi >= lo;
+    if (!ok) fail(t.col, "\"" + s + "\" is not a valid layer number.");
+    r.layer_lo = uint32_t(lo);
+    r.layer_hi = uint32_t(hi);
+    r.layer_proto = FieldRegistry::instance().info(r.id).protocol;
+  }
+
   // [i:j] (start:length), [i-j] (start-end), [i], [:j], [i:]; one range.
-  void parse_slice(FieldRef& r, const Token& t) {
-    if (!bytes_like(r.type)) fail(t.col, "\"" + r.name + "\" is not a byte sequence and cannot be sliced.");
+  void parse_slice(FieldRef& r, const Token& t, uint32_t field_col) {
+    if (!bytes_like(r.type)) {
+      std::string tn;
+      fail(field_col, "\"" + r.name + "\" is a " + type_name(FieldRegistry::instance().info(r.id), tn) +
+                   " and cannot be sliced into a sequence of bytes.");
+    }
     std::string s = t.text;
     s.erase(std::remove_if(s.begin(), s.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }),
             s.end());
@@ -343,6 +375,7 @@ class Parser {
       if (!ok || ca == 10) fail(rhs.col, lhs.ref.name + " and " + rhs.ref.name + " are not of compatible types.");
       n.rhs_field = true;
       n.rhs = rhs.ref;
+      n.rhs.side = 1;
       return add(std::move(n));
     }
     if (op == Op::Matches) {

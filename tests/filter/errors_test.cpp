@@ -72,7 +72,11 @@ TEST(FilterErrors, Types) {
   expect_error("test.ip matches \"x\"",
                "column 1: test.ip (type=IPv4 address) cannot participate in matches comparison.");
   expect_error("test.ip == test.eth", "column 12: test.ip and test.eth are not of compatible types.");
-  expect_error("test.u16[0:1] == 1", "column 9: \"test.u16\" is not a byte sequence and cannot be sliced.");
+  expect_error("test.u16[0:1] == 1",
+               "column 1: \"test.u16\" is a Unsigned integer (2 bytes) and cannot be sliced into a sequence of bytes.");
+  expect_error("lower(test.u16) == 1", "column 7: Only string type fields can be used as parameter for lower()");
+  expect_error("nosuch(test.u16) == 1", "column 1: Function 'nosuch' does not exist");
+  expect_error("test.u16 # 2", "column 11: Expected digit or \"[\", not \" \"");
 }
 
 }  // namespace

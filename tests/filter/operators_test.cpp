@@ -341,6 +341,41 @@ TEST(FilterOperators, Functions) {
   EXPECT_TRUE(matches("len(test.str) > 5", ev));
 }
 
+TEST(FilterOperators, CaseFunctions) {
+  EventBuilder b;
+  b.text(F().str, "GeT").text(F().str2, "get");
+  const Event& ev = b.event();
+  EXPECT_TRUE(matches("lower(test.str) == \"get\"", ev));
+  EXPECT_FALSE(matches("lower(test.str) == \"GET\"", ev));
+  EXPECT_TRUE(matches("upper(test.str) == \"GET\"", ev));
+  EXPECT_TRUE(matches("upper(test.str) contains \"ET\"", ev));
+  EXPECT_TRUE(matches("lower(test.str) == test.str2", ev));
+  EXPECT_TRUE(matches("lower(test.str) == lower(test.str2)", ev));
+  EXPECT_FALSE(matches("upper(test.str) == lower(test.str2)", ev));
+}
+
+TEST(FilterOperators, Layers) {
+  // Two instances of the protocol, as with IP-in-IP or VXLAN.
+  EventBuilder b;
+  b.proto(F().proto, 0, 8).u(F().u16, 0x0800).proto(F().proto, 8, 8).u(F().u16, 0x86dd);
+  const Event& ev = b.event();
+  EXPECT_TRUE(matches("test.u16#1 == 0x0800", ev));
+  EXPECT_FALSE(matches("test.u16#1 == 0x86dd", ev));
+  EXPECT_TRUE(matches("test.u16#2 == 0x86dd", ev));
+  EXPECT_TRUE(matches("test.u16#1-2 == 0x86dd", ev));
+  EXPECT_FALSE(matches("test.u16#3", ev));
+  EXPECT_TRUE(matches("testproto#2", ev));
+  EXPECT_FALSE(matches("testproto#3", ev));
+  EXPECT_TRUE(matches("count(test.u16#2) == 1", ev));
+}
+
+TEST(FilterOperators, LeadingDotNamesAField) {
+  EventBuilder b;
+  b.u(F().u8, 1);
+  EXPECT_TRUE(matches(".test.u8 == 1", b.event()));
+  EXPECT_TRUE(matches("test.u8 == 1&&.test.u8", b.event()));
+}
+
 TEST(FilterOperators, EmptyFilterMatchesAll) {
   EventBuilder b;
   EXPECT_TRUE(matches("", b.event()));
