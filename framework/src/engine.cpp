@@ -64,10 +64,12 @@ struct Engine::Impl {
     return owned.back().get();
   }
 
-  void fail(std::exception_ptr e) {
+  // `halt`: drop batches still in flight. A source error does not halt:
+  // everything read before the bad spot is still dissected and written.
+  void fail(std::exception_ptr e, bool halt = true) {
     std::lock_guard<std::mutex> lock(error_mutex);
     if (!error) error = e;
-    stop = true;
+    if (halt) stop = true;
   }
 
   bool should_stop() const { return stop.load() || g_stop_requested.load(); }
@@ -90,10 +92,10 @@ struct Engine::Impl {
       try {
         more = src.read(*b, cfg.batch_size);
       } catch (...) {
-        fail(std::current_exception());
-        pool.push(b);
+        fail(std::current_exception(), false);
         input_done = true;
-        break;
+        more = false;
+        current_source = sources.size();
       }
       if (!more) ++current_source;
       if (b->count == 0) {
@@ -291,7 +293,7 @@ EngineStats Engine::run() {
     });
     flow::sequencer_node<Batch*> order_out(g, [](Batch* b) { return b->seq; });
     flow::function_node<Batch*, flow::continue_msg> write(g, flow::serial, [&](Batch* b) {
-      if (!m.error) {
+      if (!m.stop.load() || !m.error) {
         try {
           m.write(*b);
         } catch (...) {
