@@ -1,0 +1,208 @@
+// IPv4 (plugin "ip"). Hands the payload to table "ip.proto" (shared with
+// IPv6). Fragments are not reassembled: a fragment is shown as data with
+// tshark's "Fragmented IP protocol" Info, except a first fragment that was
+// cut by the snap length, which tshark (and we) dissect as if unfragmented.
+#include <cstdio>
+
+#include "ip_names.h"
+#include "netcommon.h"
+
+namespace strato {
+namespace {
+
+class Ipv4Dissector : public Dissector {
+ public:
+  const char* name() const override { return "ip"; }
+
+  void register_fields(FieldRegistry& reg) override {
+    proto_ = reg.add_protocol("ip", "Internet Protocol Version 4");
+    version_ = reg.add_field(proto_, "ip.version", "Version", FieldType::UInt, Base::Dec, 8, 0xf0);
+    hdr_len_ = reg.add_field(proto_, "ip.hdr_len", "Header Length", FieldType::UInt, Base::Dec, 8, 0x0f);
+    dsfield_ = reg.add_field(proto_, "ip.dsfield", "Differentiated Services Field", FieldType::UInt, Base::Hex, 8);
+    dscp_ = reg.add_field(proto_, "ip.dsfield.dscp", "Differentiated Services Codepoint", FieldType::UInt, Base::Dec,
+                          8, 0xfc, net::kDscpNames);
+    ecn_ = reg.add_field(proto_, "ip.dsfield.ecn", "Explicit Congestion Notification", FieldType::UInt, Base::Dec, 8,
+                         0x03, net::kEcnNames);
+    len_ = reg.add_field(proto_, "ip.len", "Total Length", FieldType::UInt, Base::Dec, 16);
+    id_ = reg.add_field(proto_, "ip.id", "Identification", FieldType::UInt, Base::HexDec, 16);
+    flags_ = reg.add_field(proto_, "ip.flags", "Flags", FieldType::UInt, Base::Hex, 8, 0xe0);
+    rb_ = reg.add_field(proto_, "ip.flags.rb", "Reserved bit", FieldType::Boolean, Base::Dec, 8, 0x80);
+    df_ = reg.add_field(proto_, "ip.flags.df", "Don't fragment", FieldType::Boolean, Base::Dec, 8, 0x40);
+    mf_ = reg.add_field(proto_, "ip.flags.mf", "More fragments", FieldType::Boolean, Base::Dec, 8, 0x20);
+    frag_ = reg.add_field(proto_, "ip.frag_offset", "Fragment Offset", FieldType::UInt, Base::Dec, 16, 0x1fff);
+    ttl_ = reg.add_field(proto_, "ip.ttl", "Time to Live", FieldType::UInt, Base::Dec, 8);
+    ipproto_ = reg.add_field(proto_, "ip.proto", "Protocol", FieldType::UInt, Base::Dec, 8, 0, net::kIpProtoNames);
+    checksum_ = reg.add_field(proto_, "ip.checksum", "Header Checksum", FieldType::UInt, Base::Hex, 16);
+    checksum_status_ = reg.add_field(proto_, "ip.checksum.status", "Header checksum status", FieldType::UInt);
+    src_ = reg.add_field(proto_, "ip.src", "Source Address", FieldType::IPv4);
+    dst_ = reg.add_field(proto_, "ip.dst", "Destination Address", FieldType::IPv4);
+    addr_ = reg.add_field(proto_, "ip.addr", "Source or Destination Address", FieldType::IPv4);
+    opts_ = reg.add_field(proto_, "ip.options", "Options", FieldType::Bytes);
+    short_ = net::short_field(reg);
+  }
+
+  void register_handoffs(DissectorTables& t) override {
+    t.add("ethertype", 0x0800, this);
+    t.add("link_type", 228, this);  // LINKTYPE_IPV4
+    t.add("ip.proto", 4, this);     // IP in IP
+  }
+  void resolve(DissectorTables& t) override { ipproto_table_ = t.table("ip.proto"); }
+
+  uint32_t dissect(DissectContext& ctx, Tvb tvb, int parent) override {
+    int top = ctx.add_protocol(proto_, tvb, 0, tvb.len < 20 ? tvb.len : 20, parent, "ip");
+    ctx.set_label(top, "Internet Protocol Version 4");
+    if (!ctx.pinfo.in_error_packet) ctx.set_protocol_column("IPv4");
+    if (tvb.len < 1) {
+      net::out_of_bytes(ctx, short_, "IPv4", top);
+      return 1;
+    }
+    uint8_t b0 = tvb.u8(0);
+    unsigned version = b0 >> 4, hlen = (b0 & 15) * 4u;
+    ctx.set_label(ctx.add_uint(version_, tvb, 0, 1, version, top),
+                  net::bits_label(b0, 8, 0xf0, "Version: " + std::to_string(version)));
+    if (version != 4) {
+      ctx.info() = "Bogus IPv4 version (" + std::to_string(version) + ", must be 4)";
+      return tvb.len;
+    }
+    ctx.set_label(ctx.add_uint(hdr_len_, tvb, 0, 1, hlen, top),
+                  net::bits_label(b0, 8, 0x0f,
+                                  "Header Length: " + std::to_string(hlen) + " bytes (" + std::to_string(b0 & 15) + ")"));
+    if (hlen < 20) {
+      ctx.info() = "Bogus IP header length (" + std::to_string(hlen) + ", must be at least 20)";
+      return tvb.len;
+    }
+    if (!tvb.has(0, 20)) {
+      net::out_of_bytes(ctx, short_, "IPv4", top);
+      return tvb.len;
+    }
+    ctx.set_length(top, hlen);
+    uint8_t tos = tvb.u8(1);
+    {
+      char buf[96];
+      const char* ds = net::dscp_short(tos >> 2);
+      if (ds)
+        std::snprintf(buf, sizeof buf, "Differentiated Services Field: 0x%02x (DSCP: %s, ECN: %s)", tos, ds,
+                      net::ecn_short(tos & 3));
+      else
+        std::snprintf(buf, sizeof buf, "Differentiated Services Field: 0x%02x (DSCP: Unknown, ECN: %s)", tos,
+                      net::ecn_short(tos & 3));
+      int ds_item = ctx.add_uint(dsfield_, tvb, 1, 1, tos, top);
+      ctx.set_label(ds_item, buf);
+      const char* dn = net::kDscpNames[0].name;
+      dn = nullptr;
+      for (const ValueName* n = net::kDscpNames; n->name; ++n)
+        if (n->value == unsigned(tos >> 2)) dn = n->name;
+      std::string dscp_text = "Differentiated Services Codepoint: ";
+      dscp_text += dn ? std::string(dn) + " (" + std::to_string(tos >> 2) + ")" : "Unknown (" + std::to_string(tos >> 2) + ")";
+      ctx.set_label(ctx.add_uint(dscp_, tvb, 1, 1, tos >> 2, ds_item), net::bits_label(tos, 8, 0xfc, dscp_text));
+      ctx.set_label(ctx.add_uint(ecn_, tvb, 1, 1, tos & 3, ds_item),
+                    net::bits_label(tos, 8, 0x03,
+                                    std::string("Explicit Congestion Notification: ") + net::kEcnNames[tos & 3].name +
+                                        " (" + std::to_string(tos & 3) + ")"));
+    }
+    uint32_t total = tvb.u16(2);
+    ctx.set_label(ctx.add_uint(len_, tvb, 2, 2, total, top), "Total Length: " + std::to_string(total));
+    bool tso = false;
+    if (total == 0) {  // TSO/LRO: the stack did not fill it in; use what was captured
+      total = ctx.pinfo.in_error_packet ? tvb.len : tvb.len;
+      tso = true;
+    }
+    if (total < hlen) {
+      ctx.info() = "Bogus IP length (" + std::to_string(total) + ", less than header length " + std::to_string(hlen) + ")";
+      return tvb.len;
+    }
+    uint16_t id = tvb.u16(4);
+    {
+      char buf[48];
+      std::snprintf(buf, sizeof buf, "Identification: 0x%04x (%u)", id, id);
+      ctx.set_label(ctx.add_uint(id_, tvb, 4, 2, id, top), buf);
+    }
+    uint16_t fo = tvb.u16(6);
+    uint8_t fb = fo >> 8;
+    {
+      std::string t = "Flags: 0x" + std::string(1, "01234567"[fb >> 5]);
+      if (fb & 0x80) t += ", Reserved bit";
+      if (fb & 0x40) t += ", Don't fragment";
+      if (fb & 0x20) t += ", More fragments";
+      int fl = ctx.add_uint(flags_, tvb, 6, 1, fb >> 5, top);
+      ctx.set_label(fl, net::bits_label(fb, 8, 0xe0, t));
+      ctx.set_label(ctx.add_bool(rb_, tvb, 6, 1, fb & 0x80, fl), net::flag_label(fb, 8, 0x80, "Reserved bit"));
+      ctx.set_label(ctx.add_bool(df_, tvb, 6, 1, fb & 0x40, fl), net::flag_label(fb, 8, 0x40, "Don't fragment"));
+      ctx.set_label(ctx.add_bool(mf_, tvb, 6, 1, fb & 0x20, fl), net::flag_label(fb, 8, 0x20, "More fragments"));
+    }
+    uint32_t frag_units = fo & 0x1fff;
+    ctx.set_label(ctx.add_uint(frag_, tvb, 6, 2, frag_units, top),
+                  net::bits_label(fo, 16, 0x1fff, "Fragment Offset: " + std::to_string(frag_units * 8)));
+    uint8_t ttl = tvb.u8(8), proto = tvb.u8(9);
+    ctx.set_label(ctx.add_uint(ttl_, tvb, 8, 1, ttl, top), "Time to Live: " + std::to_string(ttl));
+    ctx.add_uint(ipproto_, tvb, 9, 1, proto, top);
+    uint16_t ck = tvb.u16(10);
+    {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "Header Checksum: 0x%04x [validation disabled]", ck);
+      ctx.set_label(ctx.add_uint(checksum_, tvb, 10, 2, ck, top), buf);
+      ctx.set_label(ctx.add_uint(checksum_status_, tvb, 10, 0, 2, top, FieldValue::Generated),
+                    "Header checksum status: Unverified");
+    }
+    uint32_t src = tvb.u32(12), dst = tvb.u32(16);
+    std::string s = net::ipv4_text(src), d = net::ipv4_text(dst);
+    ctx.set_label(ctx.add_ipv4(src_, tvb, 12, src, top), "Source Address: " + s);
+    ctx.add_ipv4(addr_, tvb, 12, src, top, FieldValue::Hidden);
+    ctx.set_label(ctx.add_ipv4(dst_, tvb, 16, dst, top), "Destination Address: " + d);
+    ctx.add_ipv4(addr_, tvb, 16, dst, top, FieldValue::Hidden);
+    ctx.set_label(top, "Internet Protocol Version 4, Src: " + s + ", Dst: " + d);
+
+    PacketInfo& pi = ctx.pinfo;
+    pi.net_src.family = pi.net_dst.family = Address::IPv4;
+    std::memset(pi.net_src.bytes, 0, 16);
+    std::memset(pi.net_dst.bytes, 0, 16);
+    std::memcpy(pi.net_src.bytes, tvb.data + 12, 4);
+    std::memcpy(pi.net_dst.bytes, tvb.data + 16, 4);
+    pi.ip_proto = proto;
+    if (!pi.in_error_packet) {
+      ctx.set_columns_src_dst(s, d);
+      ctx.info().clear();
+    }
+
+    if (hlen > 20) {
+      if (!tvb.has(0, hlen)) {
+        net::out_of_bytes(ctx, short_, "IPv4", top);
+        return tvb.len;
+      }
+      int o = ctx.add_bytes(opts_, tvb, 20, hlen - 20, top);
+      ctx.set_label(o, "Options: (" + std::to_string(hlen - 20) + " bytes)");
+    }
+    (void)tso;
+    // The payload stops at the IP length (Ethernet pads short frames) or at
+    // the end of what was captured.
+    Tvb payload = tvb.sub(hlen, total - hlen);
+    bool whole = tvb.has(hlen, total - hlen);
+    bool fragment = (fo & 0x3fff) != 0;
+    if (fragment && (whole || frag_units != 0)) {
+      char buf[128];
+      const char* pn = net::ip_proto_name(proto);
+      std::snprintf(buf, sizeof buf, "Fragmented IP protocol (proto=%s %u, off=%u, ID=%04x)", pn ? pn : "Unknown", proto,
+                    frag_units * 8, id);
+      if (!pi.in_error_packet) {
+        ctx.info() = buf;
+        ctx.set_protocol_column("IPv4");
+      }
+      ctx.call_data(payload, -1);
+      return tvb.len;
+    }
+    if (!ctx.call_table(ipproto_table_, proto, payload, -1)) ctx.call_data(payload, -1);
+    return tvb.len;
+  }
+
+ private:
+  FieldId proto_, version_, hdr_len_, dsfield_, dscp_, ecn_, len_, id_, flags_, rb_, df_, mf_, frag_, ttl_, ipproto_,
+      checksum_, checksum_status_, src_, dst_, addr_, opts_, short_;
+  const DissectorTables::Table* ipproto_table_ = nullptr;
+};
+
+std::unique_ptr<Plugin> create(const Options&) { return std::make_unique<Ipv4Dissector>(); }
+
+}  // namespace
+}  // namespace strato
+
+STRATO_PLUGIN_NO_OPTIONS(strato::PluginKind::Dissector, "ip", "Internet Protocol Version 4", strato::create)

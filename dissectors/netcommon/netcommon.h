@@ -1,0 +1,118 @@
+#pragma once
+// Helpers shared by the link/network/transport dissector plugins (header
+// only: every plugin compiles its own copy, no plugin depends on another).
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "strato/dissector.h"
+#include "strato/format.h"
+
+namespace strato::net {
+
+// Wireshark's bit picture of a masked value in an `nbits`-wide container:
+// "0100 .... = " for mask 0xf0 and value 0x45.
+inline void append_bits(uint64_t container, unsigned nbits, uint64_t mask, std::string& out) {
+  for (unsigned i = 0; i < nbits; ++i) {
+    unsigned bit = nbits - 1 - i;
+    if (i && i % 4 == 0) out.push_back(' ');
+    if (mask >> bit & 1)
+      out.push_back((container >> bit & 1) ? '1' : '0');
+    else
+      out.push_back('.');
+  }
+  out.append(" = ");
+}
+
+inline std::string bits_label(uint64_t container, unsigned nbits, uint64_t mask, std::string_view text) {
+  std::string s;
+  append_bits(container, nbits, mask, s);
+  s.append(text);
+  return s;
+}
+
+// A flag bit's line: ".1.. .... = Don't fragment: Set".
+inline std::string flag_label(uint64_t container, unsigned nbits, uint64_t mask, std::string_view name) {
+  std::string s = bits_label(container, nbits, mask, name);
+  s.append((container & mask) ? ": Set" : ": Not set");
+  return s;
+}
+
+inline std::string ipv4_text(uint32_t a) {
+  std::string s;
+  append_ipv4(a, s);
+  return s;
+}
+inline std::string ipv6_text(const uint8_t* a) {
+  std::string s;
+  append_ipv6(a, s);
+  return s;
+}
+inline std::string ether_text(const uint8_t* a) {
+  std::string s;
+  append_ether(a, s);
+  return s;
+}
+
+// tshark's "ethertype" pseudo-protocol: it shows in frame.protocols between
+// the link layer and whatever the type selects; unknown types become data.
+inline void dispatch_ethertype(DissectContext& ctx, const DissectorTables::Table* table, uint16_t type, Tvb tvb,
+                               int parent) {
+  ctx.add_layer("ethertype");
+  if (!ctx.call_table(table, type, tvb, parent)) ctx.call_data(tvb, parent);
+}
+
+// Port hand-off as Wireshark's "try low port first": the lower port, then
+// the higher one, then the heuristic list; false when nobody took it.
+inline bool dispatch_ports(DissectContext& ctx, const DissectorTables::Table* table,
+                           const std::vector<Dissector*>* heur, uint16_t src, uint16_t dst, Tvb tvb, int parent) {
+  uint16_t lo = src < dst ? src : dst, hi = src < dst ? dst : src;
+  if (ctx.call_table(table, lo, tvb, parent)) return true;
+  if (hi != lo && ctx.call_table(table, hi, tvb, parent)) return true;
+  return ctx.try_heuristics(heur, tvb, parent);
+}
+
+// Finds the last value of an integer field added so far (e.g. ip.ttl for
+// ICMP's Info), or `dflt`.
+inline uint64_t last_uint(DissectContext& ctx, FieldId id, uint64_t dflt) {
+  const auto& f = ctx.dissection().fields;
+  for (size_t i = f.size(); i-- > 0;)
+    if (f[i].id == id) return f[i].v.u;
+  return dflt;
+}
+
+// The Internet checksum (RFC 1071) over `data` plus an initial partial sum.
+inline uint32_t sum16(const uint8_t* p, uint32_t n, uint32_t sum = 0) {
+  for (uint32_t i = 0; i + 1 < n; i += 2) sum += uint32_t(p[i] << 8 | p[i + 1]);
+  if (n & 1) sum += uint32_t(p[n - 1] << 8);
+  return sum;
+}
+inline uint16_t fold16(uint32_t sum) {
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return uint16_t(~sum & 0xffff);
+}
+
+}  // namespace strato::net
+
+namespace strato::net {
+
+// Running out of bytes: tshark reports a frame cut by the snap length as
+// "[Packet size limited during capture]" and anything else as malformed.
+// `shrt` is the "_ws.short" item, registered by the caller with short_field().
+inline FieldId short_field(FieldRegistry& reg) {
+  return reg.add_protocol("_ws.short", "Packet size limited during capture");
+}
+inline void out_of_bytes(DissectContext& ctx, FieldId shrt, std::string_view proto, int parent) {
+  const Event& ev = ctx.event();
+  if (ev.cap_len < ev.orig_len) {
+    std::string text = "[Packet size limited during capture: ";
+    text.append(proto);
+    text.append(" truncated]");
+    ctx.add_label(shrt, Tvb{}, 0, 0, text, parent);
+    ctx.info().append("[Packet size limited during capture]");
+    return;
+  }
+  ctx.mark_malformed(proto, parent);
+}
+
+}  // namespace strato::net
