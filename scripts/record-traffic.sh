@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Records real loopback traffic into a pcapng file:
-#   scripts/record-traffic.sh OUT.pcapng [SECONDS] [CONNECTIONS]
+#   scripts/record-traffic.sh OUT.pcapng [SECONDS=5] [CONNECTIONS=16]
+# CONNECTIONS is wrk's; 0 leaves wrk out for a small capture (a few thousand
+# packets of curl, openssl-backed TLS and dig).
 # nginx (HTTP 200/404/503 and TLS with SNI strato.test) and dnsmasq (answers,
 # NXDOMAIN, REFUSED) on random 127.0.0.1 ports, driven by wrk, curl, openssl
 # and dig, recorded by dumpcap on lo. Everything it starts is stopped on exit.
@@ -193,15 +195,22 @@ request = function()
   return wrk.format("GET", paths[(i % #paths) + 1])
 end
 EOF
-wrk -t2 -c "$CONNS" -d "${SECONDS_}s" -s "$T/mix.lua" "$H/" >"$T/wrk.out" 2>&1 &
-WRK_PID=$!
-PIDS+=("$WRK_PID")
 end=$((SECONDS + SECONDS_))
-while [ "$SECONDS" -lt "$end" ] && kill -0 "$WRK_PID" 2>/dev/null; do
-  dns_round; http_round; tls_round
-  sleep 0.2
-done
-wait "$WRK_PID" || die "wrk failed: $(cat "$T/wrk.out")"
+if [ "$CONNS" -gt 0 ]; then
+  wrk -t2 -c "$CONNS" -d "${SECONDS_}s" -s "$T/mix.lua" "$H/" >"$T/wrk.out" 2>&1 &
+  WRK_PID=$!
+  PIDS+=("$WRK_PID")
+  while [ "$SECONDS" -lt "$end" ] && kill -0 "$WRK_PID" 2>/dev/null; do
+    dns_round; http_round; tls_round
+    sleep 0.2
+  done
+  wait "$WRK_PID" || die "wrk failed: $(cat "$T/wrk.out")"
+else
+  while [ "$SECONDS" -lt "$end" ]; do
+    dns_round; http_round; tls_round
+    sleep 0.2
+  done
+fi
 dns_round; http_round
 
 # Let dumpcap drain its buffer before stopping it.
