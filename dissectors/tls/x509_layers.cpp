@@ -1,0 +1,86 @@
+#include "x509_layers.h"
+
+namespace strato::tls {
+
+namespace {
+
+struct Der {
+  uint8_t tag = 0;
+  uint32_t hdr = 0, len = 0;  // header bytes, content bytes
+};
+
+bool read_der(Tvb t, uint32_t off, uint32_t end, Der& d) {
+  if (off + 2 > end || !t.has(off, 2)) return false;
+  d.tag = t.u8(off);
+  uint8_t l = t.u8(off + 1);
+  if (l < 0x80) {
+    d.hdr = 2;
+    d.len = l;
+  } else {
+    unsigned n = l & 0x7f;
+    if (n == 0 || n > 3 || off + 2 + n > end) return false;
+    d.len = 0;
+    for (unsigned i = 0; i < n; ++i) d.len = d.len << 8 | t.u8(off + 2 + i);
+    d.hdr = 2 + n;
+  }
+  return off + d.hdr + d.len <= end;
+}
+
+// OID 2.5.4.x (attribute types: x509sat) and 2.5.29.x (extensions: x509ce).
+const char* layer_of_oid(Tvb t, uint32_t off, uint32_t len) {
+  if (len >= 3 && t.u8(off) == 0x55 && t.u8(off + 1) == 0x04) return "x509sat";
+  if (len >= 3 && t.u8(off) == 0x55 && t.u8(off + 1) == 0x1d) return "x509ce";
+  return nullptr;
+}
+
+// Name ::= SEQUENCE OF SET OF SEQUENCE { type OID, value }
+void walk_name(DissectContext& ctx, Tvb t, uint32_t off, uint32_t end) {
+  Der rdn;
+  while (read_der(t, off, end, rdn)) {
+    uint32_t a = off + rdn.hdr, aend = a + rdn.len;
+    Der atv;
+    while (read_der(t, a, aend, atv)) {
+      Der oid;
+      if (read_der(t, a + atv.hdr, a + atv.hdr + atv.len, oid) && oid.tag == 0x06)
+        if (const char* l = layer_of_oid(t, a + atv.hdr + oid.hdr, oid.len)) ctx.add_layer(l);
+      a += atv.hdr + atv.len;
+    }
+    off = aend;
+  }
+}
+
+}  // namespace
+
+void add_x509_layers(DissectContext& ctx, Tvb t) {
+  Der cert, tbs;
+  if (!read_der(t, 0, t.len, cert) || cert.tag != 0x30) return;
+  uint32_t p = cert.hdr;
+  if (!read_der(t, p, t.len, tbs) || tbs.tag != 0x30) return;
+  uint32_t end = p + tbs.hdr + tbs.len;
+  p += tbs.hdr;
+  Der f;
+  int index = 0;  // position among TBSCertificate fields after the optional version
+  while (read_der(t, p, end, f)) {
+    uint32_t c = p + f.hdr;
+    if (f.tag == 0xa0) {  // [0] version
+    } else if (f.tag == 0xa3) {  // [3] extensions: SEQUENCE OF Extension
+      Der seq, ext;
+      if (read_der(t, c, c + f.len, seq)) {
+        uint32_t e = c + seq.hdr, eend = e + seq.len;
+        while (read_der(t, e, eend, ext)) {
+          Der oid;
+          if (read_der(t, e + ext.hdr, e + ext.hdr + ext.len, oid) && oid.tag == 0x06)
+            if (const char* l = layer_of_oid(t, e + ext.hdr + oid.hdr, oid.len)) ctx.add_layer(l);
+          e += ext.hdr + ext.len;
+        }
+      }
+    } else {
+      // serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo
+      if ((index == 2 || index == 4) && f.tag == 0x30) walk_name(ctx, t, c, c + f.len);
+      ++index;
+    }
+    p = c + f.len;
+  }
+}
+
+}  // namespace strato::tls
