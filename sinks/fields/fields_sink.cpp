@@ -49,6 +49,8 @@ class FieldsSink : public Sink {
       // tshark keeps one column per field name: when a field is given twice
       // only its last column gets values.
       column_of_[id] = int32_t(c);
+      FieldType t = reg.info(id).type;
+      if (t == FieldType::Protocol || t == FieldType::Label) labels_ = true;
     }
     if (!bad.empty()) {
       std::string msg = "Some fields aren't valid:";
@@ -83,6 +85,9 @@ class FieldsSink : public Sink {
     }
     if (!head.empty()) fwrite(head.data(), 1, head.size(), ctx_.out);
   }
+
+  // Protocol and text-only items print their tree text.
+  uint32_t needs() const override { return labels_ ? kNeedLabels : 0u; }
 
   void format(const Batch& batch, std::string& out) const override {
     static thread_local std::vector<std::string> cols;
@@ -124,7 +129,7 @@ class FieldsSink : public Sink {
   std::string aggregator_;
   char quote_ = 0;
   char occurrence_ = 'a';
-  bool header_ = false, bom_ = false;
+  bool header_ = false, bom_ = false, labels_ = false;
 };
 
 std::unique_ptr<Plugin> create(const Options& o) { return std::make_unique<FieldsSink>(o); }

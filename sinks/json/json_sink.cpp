@@ -32,6 +32,8 @@ class JsonSink : public Sink {
       } else if (std::find(ids_.begin(), ids_.end(), id) == ids_.end()) {
         ids_.push_back(id);
         names_.push_back(name);
+        FieldType t = reg.info(id).type;
+        if (t == FieldType::Protocol || t == FieldType::Label) labels_ = true;
       }
     }
     if (!bad.empty()) {
@@ -40,6 +42,9 @@ class JsonSink : public Sink {
       throw usage_error(msg);
     }
   }
+
+  // Text-only items are keyed by their text; protocols given with -e print it.
+  uint32_t needs() const override { return ids_.empty() || labels_ ? kNeedLabels : 0u; }
 
   void start(const SinkContext& ctx) override {
     Sink::start(ctx);
@@ -113,7 +118,7 @@ class JsonSink : public Sink {
   }
 
   bool pretty_ = true;
-  bool any_ = false;
+  bool any_ = false, labels_ = false;
   std::vector<FieldId> ids_;
   std::vector<std::string> names_;
 };

@@ -21,6 +21,8 @@ class TextSink : public Sink {
       : detail_(o.boolean("detail")), hex_(o.boolean("hex")),
         summary_(o.has("summary") ? o.boolean("summary") : !(detail_ || hex_)) {}
 
+  uint32_t needs() const override { return (summary_ ? kNeedColumns : 0u) | (detail_ ? kNeedLabels : 0u); }
+
   void format(const Batch& batch, std::string& out) const override {
     for (size_t i = 0; i < batch.count; ++i) {
       const Event& ev = batch.events[i];
