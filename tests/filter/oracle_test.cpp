@@ -98,7 +98,14 @@ TEST(FilterOracle, FrameNumbersMatchTshark) {
       CommandResult got = run(strato_bin() + " read" + args);
       EXPECT_EQ(got.exit_code, 0) << "filter `" << filter << "` on " << cap << ": " << got.err;
       if (got.exit_code != 0) continue;
-      EXPECT_EQ(split_lines(got.out), split_lines(want.out)) << "filter `" << filter << "` on " << cap;
+      auto g = split_lines(got.out), w = split_lines(want.out);
+      if (g != w) {
+        size_t i = 0;
+        while (i < g.size() && i < w.size() && g[i] == w[i]) ++i;
+        ADD_FAILURE() << "filter `" << filter << "` on " << cap << ": strato kept " << g.size() << " frames, tshark "
+                      << w.size() << "; first difference: strato " << (i < g.size() ? g[i] : "(end)") << ", tshark "
+                      << (i < w.size() ? w[i] : "(end)");
+      }
       ++compared;
     }
   }
