@@ -1,0 +1,148 @@
+// DNS, HTTP and TLS fields of `strato read -T fields` against tshark 4.0 on
+// real captures (shared ones and traffic recorded here).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "test_support.h"
+
+namespace st = strato::test;
+
+namespace {
+
+const std::vector<std::string> kDnsFields = {
+    "frame.number", "frame.protocols", "dns.id", "dns.flags", "dns.qry.name", "dns.qry.name.len", "dns.qry.type",
+    "dns.qry.class", "dns.flags.response", "dns.flags.rcode", "dns.count.answers", "dns.resp.name", "dns.resp.type",
+    "dns.resp.ttl", "dns.resp.len", "dns.a", "dns.aaaa", "dns.cname", "dns.ns", "dns.ptr.domain_name",
+    "dns.mx.mail_exchange", "dns.txt", "dns.srv.port", "dns.srv.target", "dns.rr.udp_payload_size", "dns.time",
+    "dns.response_to"};
+const std::vector<std::string> kHttpFields = {
+    "frame.number", "frame.protocols", "http.request.method", "http.request.uri", "http.request.version",
+    "http.request.full_uri", "http.host", "http.user_agent", "http.response.code", "http.response.phrase",
+    "http.content_type", "http.content_length", "http.server", "http.location", "http.time", "http.request_in",
+    "http.request_number", "http.response_number", "http.prev_request_in", "http.file_data", "tcp.segment",
+    "urlencoded-form.key"};
+const std::vector<std::string> kTlsFields = {
+    "frame.number", "frame.protocols", "tls.record.content_type", "tls.record.version", "tls.record.length",
+    "tls.handshake.type", "tls.handshake.version", "tls.handshake.extensions_server_name",
+    "tls.handshake.extensions_alpn_str", "tls.handshake.ciphersuite", "tls.handshake.extension.type",
+    "tls.handshake.extensions.supported_version", "tls.record.opaque_type"};
+
+std::string field_args(const std::vector<std::string>& fields) {
+  std::string a = " -T fields -E occurrence=a";
+  for (auto& f : fields) a += " -e " + f;
+  return a;
+}
+
+// Compares both tools' -T fields output line by line (one line per frame),
+// only lines whose tshark text contains `only` when it is given.
+void expect_same_fields(const std::string& file, const std::vector<std::string>& fields,
+                        const std::string& only = "") {
+  SCOPED_TRACE(file);
+  auto theirs = st::run("tshark -n -r '" + file + "'" + field_args(fields));
+  auto ours = st::run("'" + st::strato_bin() + "' read -r '" + file + "'" + field_args(fields));
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  auto t = st::split_lines(theirs.out), o = st::split_lines(ours.out);
+  ASSERT_EQ(o.size(), t.size());
+  int shown = 0;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (o[i] == t[i] || (!only.empty() && t[i].find(only) == std::string::npos)) continue;
+    ADD_FAILURE() << "frame line " << i + 1 << "\n  fields: " << field_args(fields) << "\n  tshark: " << t[i]
+                  << "\n  strato: " << o[i];
+    if (++shown == 5) break;
+  }
+}
+
+// Summary lines (Info column included) of the frames tshark gives to `proto_col_prefix`.
+void expect_same_summary(const std::string& file, const std::string& proto_col_prefix) {
+  SCOPED_TRACE(file);
+  auto theirs = st::run("tshark -n -r '" + file + "' -T fields -e frame.number -e _ws.col.Protocol -e _ws.col.Info");
+  auto ours = st::run("'" + st::strato_bin() + "' read -r '" + file + "'");
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  auto t = st::split_lines(theirs.out), o = st::split_lines(ours.out);
+  ASSERT_EQ(o.size(), t.size());
+  int checked = 0;
+  for (size_t i = 0; i < t.size(); ++i) {
+    auto tab1 = t[i].find('\t'), tab2 = t[i].find('\t', tab1 + 1);
+    std::string proto = t[i].substr(tab1 + 1, tab2 - tab1 - 1), info = t[i].substr(tab2 + 1);
+    if (proto.rfind(proto_col_prefix, 0) != 0) continue;
+    ++checked;
+    // Summary line: "... <Protocol> <Length> <Info>"
+    std::string want = " " + proto + " ";
+    EXPECT_NE(o[i].find(want), std::string::npos) << "frame " << i + 1 << ": " << o[i];
+    EXPECT_TRUE(o[i].size() >= info.size() && o[i].compare(o[i].size() - info.size(), info.size(), info) == 0)
+        << "frame " << i + 1 << "\n  tshark info: " << info << "\n  strato line: " << o[i];
+  }
+  EXPECT_GT(checked, 0) << "no " << proto_col_prefix << " frames in " << file;
+}
+
+std::string recorded() {
+  static std::string path = [] {
+    if (!st::have_program("nginx") || !st::have_program("dnsmasq") || !st::have_program("dumpcap") ||
+        !st::have_program("openssl") || !st::have_program("curl") || !st::have_program("dig"))
+      return std::string();
+    std::string p = st::temp_dir() + "/app-traffic.pcapng";
+    auto r = st::run(st::source_dir() + "/tests/dissectors_app/record_app_traffic.sh " + p);
+    return r.exit_code == 0 ? p : std::string();
+  }();
+  return path;
+}
+
+const char* kMixed = "captures/live/mixed-small.pcapng";
+
+}  // namespace
+
+TEST(AppDissectors, DnsOverUdpMatchesTshark) {
+  for (const char* f : {"captures/tcpdump-tests/dns_udp.pcap", "captures/tcpdump-tests/dns_udp_2.pcap",
+                        "captures/tcpdump-tests/dnssec.pcap", "captures/tcpdump-tests/dns-uri.pcap",
+                        "captures/tcpdump-tests/edns-opts.pcap"})
+    expect_same_fields(st::shared_file(f), kDnsFields);
+  expect_same_fields(st::shared_file(kMixed), kDnsFields, ":udp");
+  expect_same_summary(st::shared_file(kMixed), "DNS");
+  expect_same_summary(st::shared_file("captures/tcpdump-tests/dnssec.pcap"), "DNS");
+}
+
+// Needs the framework's malformed marking to match tshark: no "_ws.malformed"
+// layer in frame.protocols and "[Malformed Packet]" appended without a space.
+TEST(AppDissectors, DnsMalformedMatchesTshark) {
+  expect_same_fields(st::shared_file("captures/tcpdump-tests/dns-badlabel.pcap"), kDnsFields);
+  expect_same_summary(st::shared_file("captures/tcpdump-tests/dns-badlabel.pcap"), "DNS");
+}
+
+TEST(AppDissectors, DnsOverTcpMatchesTshark) {
+  expect_same_fields(st::shared_file("captures/tcpdump-tests/dns_tcp.pcap"), kDnsFields);
+  expect_same_summary(st::shared_file("captures/tcpdump-tests/dns_tcp.pcap"), "DNS");
+}
+
+TEST(AppDissectors, HttpMatchesTshark) {
+  expect_same_fields(st::shared_file(kMixed), kHttpFields);
+  expect_same_summary(st::shared_file(kMixed), "HTTP");
+  expect_same_fields(st::shared_file("captures/tcpdump-tests/ipv4_tcp_http_xml.pcap"), kHttpFields);
+}
+
+TEST(AppDissectors, TlsMatchesTshark) {
+  expect_same_fields(st::shared_file(kMixed), kTlsFields);
+  expect_same_summary(st::shared_file(kMixed), "TLS");
+}
+
+TEST(AppDissectors, RecordedTrafficMatchesTshark) {
+  std::string f = recorded();
+  if (f.empty()) GTEST_SKIP() << "nginx/dnsmasq/openssl/dumpcap not available to record traffic";
+  expect_same_fields(f, kDnsFields);
+  expect_same_fields(f, kHttpFields);
+  expect_same_fields(f, kTlsFields);
+  expect_same_summary(f, "DNS");
+  expect_same_summary(f, "HTTP");
+  expect_same_summary(f, "TLS");
+}
+
+TEST(AppDissectors, FuzzedCapturesDoNotCrash) {
+  std::string fields = field_args({"dns.qry.name", "dns.a", "http.request.uri", "http.file_data",
+                                   "tls.handshake.type", "tls.handshake.extensions_server_name"});
+  for (auto& f : st::shared_files("captures/tcpdump-tests")) {
+    if (!f.ends_with(".pcap") && !f.ends_with(".pcapng")) continue;
+    auto r = st::run("'" + st::strato_bin() + "' read -r '" + f + "'" + fields + " >/dev/null");
+    EXPECT_LT(r.exit_code, 128) << f << " killed by signal: " << r.err;
+  }
+}
