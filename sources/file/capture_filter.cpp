@@ -2,6 +2,8 @@
 
 #include <pcap/pcap.h>
 
+#include <cstdio>
+#include <cstring>
 #include <vector>
 
 #include "strato/error.h"
@@ -10,17 +12,19 @@ namespace strato::file {
 
 namespace {
 
-// pcap_open_dead takes a DLT_ value; files hold LINKTYPE_ values. They are
-// equal except for a few historical types.
-int linktype_to_dlt(uint32_t lt) {
-  switch (lt) {
-    case 100: return DLT_ATM_RFC1483;
-    case 101: return DLT_RAW;
-    case 102: return DLT_SLIP_BSDOS;
-    case 103: return DLT_PPP_BSDOS;
-    case 106: return DLT_ATM_CLIP;
-    default: return static_cast<int>(lt);
+// libpcap compiles some filters differently for savefiles than for a dead
+// handle (DLT_NULL address families: the BSD values instead of the local
+// OS's), so compile against an in-memory savefile header of the right link
+// type, exactly as tcpdump -r does. libpcap also maps LINKTYPE_ to DLT_ then.
+pcap_t* open_for(uint32_t link_type, char* errbuf) {
+  static thread_local unsigned char hdr[24];
+  const uint32_t words[] = {0xa1b2c3d4, 0x00040002, 0, 0, 262144, link_type};
+  std::memcpy(hdr, words, sizeof hdr);
+  if (FILE* f = fmemopen(hdr, sizeof hdr, "rb")) {
+    if (pcap_t* p = pcap_fopen_offline(f, errbuf)) return p;
+    std::fclose(f);
   }
+  return pcap_open_dead(static_cast<int>(link_type), 262144);
 }
 
 }  // namespace
@@ -35,7 +39,8 @@ struct CaptureFilter::Impl {
   const Compiled* last = nullptr;
 
   const Compiled& compile(uint32_t link_type) {
-    pcap_t* p = pcap_open_dead(linktype_to_dlt(link_type), 262144);
+    char errbuf[PCAP_ERRBUF_SIZE] = {0};
+    pcap_t* p = open_for(link_type, errbuf);
     if (!p) throw Error("capture filter: cannot initialise libpcap");
     bpf_program prog{};
     if (pcap_compile(p, &prog, expr.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
