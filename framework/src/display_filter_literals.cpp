@@ -377,11 +377,13 @@ Literal convert_literal(const FieldInfo& fi, const std::string& text, bool quote
       return l;
     }
     case FieldType::IPv4:
-      return ipv4_literal(text, col);
     case FieldType::IPv6:
-      return ipv6_literal(text, col);
     case FieldType::Ether:
-      return ether_literal(text, col);
+      // tshark 4.0 takes addresses only as bare words.
+      if (quoted) fail(col, std::string(type_name(fi, tn)) + " cannot be converted from a string (" + quote(text) + ").");
+      return fi.type == FieldType::IPv4 ? ipv4_literal(text, col)
+             : fi.type == FieldType::IPv6 ? ipv6_literal(text, col)
+                                          : ether_literal(text, col);
     case FieldType::String: {
       Literal l;
       l.kind = Kind::Bytes;

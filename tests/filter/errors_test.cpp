@@ -53,6 +53,8 @@ TEST(FilterErrors, Literals) {
   expect_error("test.ip == ::1", "column 12: \"::1\" is not a valid hostname or IPv4 address.");
   expect_error("test.ip == 1.2.3.4/33",
                "column 12: Netmask bits in a CIDR IPv4 address should be <= 32, not 33");
+  expect_error("test.ip == \"10.1.2.3\"", "column 12: IPv4 address cannot be converted from a string (\"10.1.2.3\").");
+  expect_error("test.ip6 == \"::1\"", "column 13: IPv6 address cannot be converted from a string (\"::1\").");
   expect_error("test.ip6 == 1.2.3.4", "column 13: \"1.2.3.4\" is not a valid hostname or IPv6 address.");
   expect_error("test.eth == 00:11:22", "column 13: \"00:11:22\" is not a valid hostname or Ethernet address.");
   expect_error("test.bytes contains GET", "column 21: \"GET\" is not a valid byte string.");
