@@ -146,13 +146,14 @@ void DissectContext::call_data(Tvb tvb, int parent) {
 void DissectContext::mark_malformed(std::string_view proto_layer, int parent) {
   if (d_.malformed) return;
   d_.malformed = true;
-  int i = add_protocol(malformed_field(), Tvb{}, 0, 0, -1, "_ws.malformed");
+  // tshark shows the item but does not list it in frame.protocols.
+  int i = add_protocol(malformed_field(), Tvb{}, 0, 0, -1, "");
   std::string text = "[Malformed Packet: ";
   text.append(proto_layer);
   text.push_back(']');
   set_label(i, text);
   (void)parent;
-  d_.col_info.append(" [Malformed Packet]");
+  d_.col_info.append("[Malformed Packet]");  // tshark appends it without a space
 }
 
 std::string_view field_bytes(const Event& ev, const FieldValue& fv) {
