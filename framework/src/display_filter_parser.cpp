@@ -258,6 +258,7 @@ class Parser {
     r.layer_lo = uint32_t(lo);
     r.layer_hi = uint32_t(hi);
     r.layer_proto = FieldRegistry::instance().info(r.id).protocol;
+    if (r.layer_proto != kNoField) note_field(r.layer_proto);  // layers are counted on it
   }
 
   // [i:j] (start:length), [i-j] (start-end), [i], [:j], [i:]; one range.
