@@ -1,5 +1,7 @@
 // The text sink: tshark's default output (summary lines), -V (detail tree)
 // and -x (hex dump), in tshark 4.0's layout.
+#include "strato/dissector.h"
+#include "strato/field.h"
 #include "strato/plugin.h"
 #include "strato/sink.h"
 #include "text_format.h"
@@ -19,7 +21,19 @@ class TextSink : public Sink {
  public:
   explicit TextSink(const Options& o)
       : detail_(o.boolean("detail")), hex_(o.boolean("hex")),
-        summary_(o.has("summary") ? o.boolean("summary") : !(detail_ || hex_)) {}
+        summary_(o.has("summary") ? o.boolean("summary") : !(detail_ || hex_)) {
+    // Buffers tshark lists as extra data sources after the frame, found by
+    // the field that carries their bytes.
+    static const std::pair<const char*, const char*> kSources[] = {
+        {"tcp.reassembled.data", "Reassembled TCP"},
+        {"ip.reassembled.data", "Reassembled IPv4"},
+        {"ipv6.reassembled.data", "Reassembled IPv6"},
+    };
+    for (auto& [abbrev, name] : kSources) {
+      FieldId id = FieldRegistry::instance().find(abbrev);
+      if (id != kNoField) sources_.push_back({id, name});
+    }
+  }
 
   uint32_t needs() const override { return (summary_ ? kNeedColumns : 0u) | (detail_ ? kNeedLabels : 0u); }
 
@@ -32,10 +46,7 @@ class TextSink : public Sink {
       // tshark: a blank line ends the tree, another one follows the hex
       // dump, and a summary line alone before a dump is followed by one too.
       if (detail_ || (summary_ && hex_)) out.push_back('\n');
-      if (hex_) {
-        if (ev.data) text::append_hex_dump(ev.data, ev.cap_len, out);
-        out.push_back('\n');
-      }
+      if (hex_) append_hex(ev, out);
     }
   }
 
@@ -44,6 +55,44 @@ class TextSink : public Sink {
     text::append_summary_line(ev, text::time_digits(ctx_.interfaces, ev.iface), out);
   }
 
+  // tshark -x: the frame's bytes; when a packet has other data sources
+  // (reassembled buffers), each one under a "Name (N bytes):" heading.
+  void append_hex(const Event& ev, std::string& out) const {
+    const FieldValue* extra = nullptr;
+    for (const FieldValue& fv : ev.dissection.fields)
+      if (is_source(fv)) extra = &fv;
+    if (extra) append_heading("Frame", ev.cap_len, out);
+    if (ev.data) text::append_hex_dump(ev.data, ev.cap_len, out);
+    if (extra) {
+      for (const FieldValue& fv : ev.dissection.fields) {
+        const char* name = is_source(fv);
+        if (!name) continue;
+        std::string_view b = field_bytes(ev, fv);
+        append_heading(name, uint32_t(b.size()), out);
+        text::append_hex_dump(reinterpret_cast<const uint8_t*>(b.data()), uint32_t(b.size()), out);
+      }
+    }
+    out.push_back('\n');
+  }
+
+  const char* is_source(const FieldValue& fv) const {
+    for (auto& s : sources_)
+      if (s.id == fv.id) return s.name;
+    return nullptr;
+  }
+
+  static void append_heading(const char* name, uint32_t len, std::string& out) {
+    out.append(name);
+    out.append(" (");
+    out.append(std::to_string(len));
+    out.append(" bytes):\n");
+  }
+
+  struct DataSource {
+    FieldId id;
+    const char* name;
+  };
+  std::vector<DataSource> sources_;
   bool detail_, hex_, summary_;
 };
 

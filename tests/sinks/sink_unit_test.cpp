@@ -62,6 +62,24 @@ TEST(TextSink, SummaryOffWithDetailOrHexUnlessAsked) {
   EXPECT_EQ(both, "    1 0.000000000              \xe2\x86\x92              X 4 \n\n" + hex_only);
 }
 
+TEST(TextSink, HexDumpListsReassembledDataSources) {
+  // The field exists once the TCP-based dissectors are loaded; register it
+  // here in case they are not built.
+  FieldRegistry& reg = FieldRegistry::instance();
+  if (reg.find("tcp.reassembled.data") == kNoField)
+    reg.add_field(sinktest::field("sinktest"), "tcp.reassembled.data", "Reassembled TCP Data", FieldType::Bytes);
+  std::vector<Batch> bs;
+  EventBuilder b(one_event(bs));
+  b.bytes("tcp.reassembled.data", "% IANA WHOIS server\n", -1);
+  EXPECT_EQ(run_sink(*make("text", {{"hex", "true"}}), bs),
+            "Frame (4 bytes):\n"
+            "0000  45 00 41 ff                                       E.A.\n"
+            "Reassembled TCP (20 bytes):\n"
+            "0000  25 20 49 41 4e 41 20 57 48 4f 49 53 20 73 65 72   % IANA WHOIS ser\n"
+            "0010  76 65 72 0a                                       ver.\n"
+            "\n");
+}
+
 TEST(TextSink, NegativeRelativeTimeAndPrecision) {
   std::vector<Batch> bs;
   Event& e = one_event(bs);
