@@ -1,0 +1,438 @@
+// TCP: header fields, options, tshark's sequence analysis and stream
+// numbering, then the payload through table "tcp.port" (low port first),
+// the "tcp" heuristics, else data. Payload dissectors get a TcpSegment via
+// pinfo.l4 (strato/tcp_info.h); retransmitted segments are not handed on.
+#include <cstdio>
+
+#include "netcommon.h"
+#include "strato/tcp_info.h"
+#include "tcp_analysis.h"
+#include "tcp_options.h"
+
+namespace strato {
+namespace {
+
+constexpr uint16_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kPsh = 0x08, kAck = 0x10, kUrg = 0x20;
+
+// Shift of a well-formed Window Scale option, or -1.
+int scan_wscale(Tvb opt) {
+  uint32_t off = 0;
+  while (off < opt.len) {
+    uint8_t k = opt.u8(off);
+    if (k == 0) break;
+    if (k == 1) {
+      ++off;
+      continue;
+    }
+    if (!opt.has(off, 2)) break;
+    uint8_t l = opt.u8(off + 1);
+    if (l < 2 || !opt.has(off, l)) break;
+    if (k == 3 && l == 3) return opt.u8(off + 2);
+    off += l;
+  }
+  return -1;
+}
+
+void flags_text(uint16_t f, std::string& out) {
+  static const char* names[] = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"};
+  bool any = false;
+  for (int i = 0; i < 9; ++i)
+    if (f & (1 << i)) {
+      if (any) out.append(", ");
+      out.append(names[i]);
+      any = true;
+    }
+  if (f & 0xe00) {
+    if (any) out.append(", ");
+    out.append("Reserved");
+    any = true;
+  }
+  if (!any) out.append("<None>");
+}
+
+class TcpDissector : public Dissector {
+ public:
+  const char* name() const override { return "tcp"; }
+
+  void register_fields(FieldRegistry& reg) override {
+    proto_ = reg.add_protocol("tcp", "Transmission Control Protocol");
+    srcport_ = reg.add_field(proto_, "tcp.srcport", "Source Port", FieldType::UInt, Base::Dec, 16);
+    dstport_ = reg.add_field(proto_, "tcp.dstport", "Destination Port", FieldType::UInt, Base::Dec, 16);
+    port_ = reg.add_field(proto_, "tcp.port", "Source or Destination Port", FieldType::UInt, Base::Dec, 16);
+    stream_ = reg.add_field(proto_, "tcp.stream", "Stream index", FieldType::UInt);
+    completeness_ = reg.add_field(proto_, "tcp.completeness", "Conversation completeness", FieldType::UInt, Base::Dec, 8);
+    len_ = reg.add_field(proto_, "tcp.len", "TCP Segment Len", FieldType::UInt);
+    seq_ = reg.add_field(proto_, "tcp.seq", "Sequence Number", FieldType::UInt);
+    seq_raw_ = reg.add_field(proto_, "tcp.seq_raw", "Sequence Number (raw)", FieldType::UInt);
+    nxtseq_ = reg.add_field(proto_, "tcp.nxtseq", "Next Sequence Number", FieldType::UInt);
+    ack_ = reg.add_field(proto_, "tcp.ack", "Acknowledgment Number", FieldType::UInt);
+    ack_raw_ = reg.add_field(proto_, "tcp.ack_raw", "Acknowledgment number (raw)", FieldType::UInt);
+    hdr_len_ = reg.add_field(proto_, "tcp.hdr_len", "Header Length", FieldType::UInt, Base::Dec, 8);
+    flags_ = reg.add_field(proto_, "tcp.flags", "Flags", FieldType::UInt, Base::Hex, 16, 0x0fff);
+    f_res_ = reg.add_field(proto_, "tcp.flags.res", "Reserved", FieldType::Boolean, Base::Dec, 12, 0xe00);
+    f_ae_ = reg.add_field(proto_, "tcp.flags.ae", "Accurate ECN", FieldType::Boolean, Base::Dec, 12, 0x100);
+    f_cwr_ = reg.add_field(proto_, "tcp.flags.cwr", "Congestion Window Reduced", FieldType::Boolean, Base::Dec, 12, 0x80);
+    f_ece_ = reg.add_field(proto_, "tcp.flags.ece", "ECN-Echo", FieldType::Boolean, Base::Dec, 12, 0x40);
+    f_urg_ = reg.add_field(proto_, "tcp.flags.urg", "Urgent", FieldType::Boolean, Base::Dec, 12, 0x20);
+    f_ack_ = reg.add_field(proto_, "tcp.flags.ack", "Acknowledgment", FieldType::Boolean, Base::Dec, 12, 0x10);
+    f_push_ = reg.add_field(proto_, "tcp.flags.push", "Push", FieldType::Boolean, Base::Dec, 12, 0x08);
+    f_reset_ = reg.add_field(proto_, "tcp.flags.reset", "Reset", FieldType::Boolean, Base::Dec, 12, 0x04);
+    f_syn_ = reg.add_field(proto_, "tcp.flags.syn", "Syn", FieldType::Boolean, Base::Dec, 12, 0x02);
+    f_fin_ = reg.add_field(proto_, "tcp.flags.fin", "Fin", FieldType::Boolean, Base::Dec, 12, 0x01);
+    f_str_ = reg.add_field(proto_, "tcp.flags.str", "TCP Flags", FieldType::String);
+    win_value_ = reg.add_field(proto_, "tcp.window_size_value", "Window", FieldType::UInt, Base::Dec, 16);
+    win_ = reg.add_field(proto_, "tcp.window_size", "Calculated window size", FieldType::UInt);
+    win_scale_ = reg.add_field(proto_, "tcp.window_size_scalefactor", "Window size scaling factor", FieldType::Int);
+    checksum_ = reg.add_field(proto_, "tcp.checksum", "Checksum", FieldType::UInt, Base::Hex, 16);
+    checksum_status_ = reg.add_field(proto_, "tcp.checksum.status", "Checksum Status", FieldType::UInt, Base::Dec, 8);
+    urgent_ = reg.add_field(proto_, "tcp.urgent_pointer", "Urgent Pointer", FieldType::UInt, Base::Dec, 16);
+    opt_.register_fields(reg, proto_);
+    ts_ = reg.add_field(proto_, "tcp.time", "Timestamps", FieldType::Label);
+    time_rel_ = reg.add_field(proto_, "tcp.time_relative", "Time since first frame in this TCP stream", FieldType::RelTime);
+    time_delta_ = reg.add_field(proto_, "tcp.time_delta", "Time since previous frame in this TCP stream", FieldType::RelTime);
+    analysis_ = reg.add_field(proto_, "tcp.analysis", "SEQ/ACK analysis", FieldType::Label);
+    a_flags_ = reg.add_field(proto_, "tcp.analysis.flags", "TCP Analysis Flags", FieldType::Boolean);
+    struct {
+      uint32_t bit;
+      const char* abbrev;
+      const char* name;
+    } const kA[] = {
+        {tcp::kRetransmission, "tcp.analysis.retransmission", "This frame is a (suspected) retransmission"},
+        {tcp::kFastRetransmission, "tcp.analysis.fast_retransmission", "This frame is a (suspected) fast retransmission"},
+        {tcp::kSpuriousRetransmission, "tcp.analysis.spurious_retransmission", "This frame is a (suspected) spurious retransmission"},
+        {tcp::kOutOfOrder, "tcp.analysis.out_of_order", "This frame is a (suspected) out-of-order segment"},
+        {tcp::kReusedPorts, "tcp.analysis.reused_ports", "A new tcp session is started with the same ports as an earlier session in this trace"},
+        {tcp::kLostPacket, "tcp.analysis.lost_segment", "Previous segment(s) not captured (common at capture start)"},
+        {tcp::kAckLostPacket, "tcp.analysis.ack_lost_segment", "ACKed segment that wasn't captured (common at capture start)"},
+        {tcp::kWindowUpdate, "tcp.analysis.window_update", "TCP window update"},
+        {tcp::kWindowFull, "tcp.analysis.window_full", "TCP window specified by the receiver is now completely full"},
+        {tcp::kKeepAlive, "tcp.analysis.keep_alive", "TCP keep-alive segment"},
+        {tcp::kKeepAliveAck, "tcp.analysis.keep_alive_ack", "ACK to a TCP keep-alive segment"},
+        {tcp::kZeroWindowProbe, "tcp.analysis.zero_window_probe", "TCP Zero Window Probe"},
+        {tcp::kZeroWindow, "tcp.analysis.zero_window", "TCP Zero Window segment"},
+        {tcp::kZeroWindowProbeAck, "tcp.analysis.zero_window_probe_ack", "ACK to a TCP Zero Window Probe"},
+        {tcp::kDuplicateAck, "tcp.analysis.duplicate_ack", "Duplicate ACK"},
+    };
+    for (const auto& a : kA) a_fields_[__builtin_ctz(a.bit)] = reg.add_field(proto_, a.abbrev, a.name, FieldType::Boolean);
+    dupack_num_ = reg.add_field(proto_, "tcp.analysis.duplicate_ack_num", "Duplicate ACK #", FieldType::UInt);
+    dupack_frame_ = reg.add_field(proto_, "tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame", FieldType::FrameNum);
+    payload_ = reg.add_field(proto_, "tcp.payload", "TCP payload", FieldType::Bytes);
+    short_ = net::short_field(reg);
+  }
+
+  void register_handoffs(DissectorTables& t) override { t.add("ip.proto", 6, this); }
+  void resolve(DissectorTables& t) override {
+    ports_ = t.table("tcp.port");
+    heur_ = t.heuristics("tcp");
+  }
+  std::unique_ptr<ShardState> new_shard_state() const override { return std::make_unique<tcp::State>(); }
+
+  uint32_t dissect(DissectContext& ctx, Tvb tvb, int parent) override;
+
+ private:
+  void add_analysis(DissectContext& ctx, Tvb tvb, const tcp::SegmentResult& r, int top, std::string& prefix);
+
+  FieldId proto_, srcport_, dstport_, port_, stream_, completeness_, len_, seq_, seq_raw_, nxtseq_, ack_, ack_raw_,
+      hdr_len_, flags_, f_res_, f_ae_, f_cwr_, f_ece_, f_urg_, f_ack_, f_push_, f_reset_, f_syn_, f_fin_, f_str_,
+      win_value_, win_, win_scale_, checksum_, checksum_status_, urgent_, ts_, time_rel_, time_delta_, analysis_,
+      a_flags_, dupack_num_, dupack_frame_, payload_, short_;
+  FieldId a_fields_[16];
+  tcp::OptionFields opt_;
+  const DissectorTables::Table* ports_ = nullptr;
+  const std::vector<Dissector*>* heur_ = nullptr;
+};
+
+std::string u(uint64_t v) { return std::to_string(v); }
+
+uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
+  PacketInfo& pi = ctx.pinfo;
+  const bool err = pi.in_error_packet;
+  int top = ctx.add_protocol(proto_, tvb, 0, tvb.len < 20 ? tvb.len : 20, parent, "tcp");
+  ctx.set_label(top, "Transmission Control Protocol");
+  if (!err) ctx.set_protocol_column("TCP");
+  if (!tvb.has(0, 4)) {
+    net::out_of_bytes(ctx, short_, "TCP", top);
+    return tvb.len ? tvb.len : 1;
+  }
+  uint16_t sp = tvb.u16(0), dp = tvb.u16(2);
+  ctx.set_label(ctx.add_uint(srcport_, tvb, 0, 2, sp, top), "Source Port: " + u(sp));
+  ctx.set_label(ctx.add_uint(dstport_, tvb, 2, 2, dp, top), "Destination Port: " + u(dp));
+  ctx.add_uint(port_, tvb, 0, 2, sp, top, FieldValue::Hidden);
+  ctx.add_uint(port_, tvb, 2, 2, dp, top, FieldValue::Hidden);
+  std::string ports = u(sp) + " \xe2\x86\x92 " + u(dp);
+  std::string label = "Transmission Control Protocol, Src Port: " + u(sp) + ", Dst Port: " + u(dp);
+  pi.srcport = sp;
+  pi.dstport = dp;
+  pi.ip_proto = 6;
+  if (!err) ctx.info() = ports;
+  if (!tvb.has(0, 13)) {
+    ctx.set_label(top, label);
+    net::out_of_bytes(ctx, short_, "TCP", top);
+    return tvb.len;
+  }
+  uint32_t seq_raw = tvb.u32(4), ack_raw = tvb.u32(8);
+  uint8_t off_byte = tvb.u8(12);
+  uint32_t hlen = (off_byte >> 4) * 4u;
+  if (hlen < 20) {
+    ctx.set_label(top, label);
+    ctx.set_label(ctx.add_uint(hdr_len_, tvb, 12, 1, hlen, top),
+                  net::bits_label(off_byte, 8, 0xf0,
+                                  "Header Length: " + u(hlen) + " bytes (" + u(off_byte >> 4) +
+                                      ") (bogus, must be at least 20)"));
+    if (!err) ctx.info() += ", bogus TCP header length (" + u(hlen) + ", must be at least 20)";
+    return tvb.len;
+  }
+  if (!tvb.has(0, 20)) {
+    ctx.set_label(top, label);
+    net::out_of_bytes(ctx, short_, "TCP", top);
+    return tvb.len;
+  }
+  uint16_t flags = tvb.u16(12) & 0x0fff;
+  uint16_t win_raw = tvb.u16(14), ck = tvb.u16(16), urp = tvb.u16(18);
+
+  // Payload length comes from the reported length: a snap length may have
+  // cut the captured bytes short.
+  uint32_t reported = tvb.len;
+  const Event& ev = ctx.event();
+  if (tvb.base != Tvb::kDetached && tvb.base + tvb.len == ev.cap_len && ev.orig_len > ev.cap_len)
+    reported += ev.orig_len - ev.cap_len;
+  uint32_t seglen = reported > hlen ? reported - hlen : 0;
+  bool hdr_complete = tvb.has(0, hlen);
+
+  tcp::SegmentResult r;
+  bool have_state = false;
+  if (!err && pi.net_src.family != Address::None) {
+    auto& st = ctx.shard_state<tcp::State>(this);
+    bool fwd;
+    net::FlowKey key = net::make_flow_key(pi, sp, dp, fwd);
+    int ws = hdr_complete ? scan_wscale(tvb.sub(20, hlen - 20)) : -1;
+    tcp::SegmentInput in{seq_raw, ack_raw, flags, win_raw, seglen, ws, ev.ts_ns, ev.number};
+    r = st.analyze(ctx, key, fwd, in);
+    have_state = true;
+  } else {
+    r.seq = seq_raw;
+    r.ack = ack_raw;
+    r.nxtseq = seq_raw + seglen + ((flags & (kSyn | kFin)) ? 1 : 0);
+    r.window = win_raw;
+    r.scale_shown = (flags & kSyn) ? 0 : -1;
+  }
+
+  label += ", Seq: " + u(r.seq);
+  if (flags & kAck) label += ", Ack: " + u(r.ack);
+  label += ", Len: " + u(seglen);
+  ctx.set_label(top, label);
+  ctx.set_length(top, hdr_complete ? hlen : tvb.len);
+
+  if (have_state) {
+    ctx.add_stream(stream_, tvb, r.conn->stream, top);
+    ctx.set_label(ctx.add_uint(completeness_, tvb, 0, 0, r.completeness_before, top, FieldValue::Generated),
+                  "Conversation completeness: " + std::string(r.completeness_before == 31 || r.completeness_before == 47 ||
+                                                                      r.completeness_before == 63
+                                                                  ? "Complete, WITH_DATA"
+                                                                  : "Incomplete") +
+                      " (" + u(r.completeness_before) + ")");
+  }
+  ctx.set_label(ctx.add_uint(len_, tvb, 0, 0, seglen, top, FieldValue::Generated), "TCP Segment Len: " + u(seglen));
+  ctx.set_label(ctx.add_uint(seq_, tvb, 4, 4, r.seq, top),
+                "Sequence Number: " + u(r.seq) + (have_state ? "    (relative sequence number)" : ""));
+  ctx.set_label(ctx.add_uint(seq_raw_, tvb, 4, 4, seq_raw, top), "Sequence Number (raw): " + u(seq_raw));
+  if (seglen || (flags & (kSyn | kFin)))
+    ctx.set_label(ctx.add_uint(nxtseq_, tvb, 0, 0, r.nxtseq, top, FieldValue::Generated),
+                  "Next Sequence Number: " + u(r.nxtseq) + (have_state ? "    (relative sequence number)" : ""));
+  else
+    ctx.set_label(ctx.add_uint(nxtseq_, tvb, 0, 0, r.nxtseq, top, FieldValue::Generated),
+                  "Next Sequence Number: " + u(r.nxtseq) + (have_state ? "    (relative sequence number)" : ""));
+  if (flags & kAck)
+    ctx.set_label(ctx.add_uint(ack_, tvb, 8, 4, r.ack, top),
+                  "Acknowledgment Number: " + u(r.ack) + (have_state ? "    (relative ack number)" : ""));
+  else
+    ctx.set_label(ctx.add_uint(ack_, tvb, 8, 4, ack_raw, top), "Acknowledgment Number: " + u(ack_raw));
+  ctx.set_label(ctx.add_uint(ack_raw_, tvb, 8, 4, ack_raw, top), "Acknowledgment number (raw): " + u(ack_raw));
+  ctx.set_label(ctx.add_uint(hdr_len_, tvb, 12, 1, hlen, top),
+                net::bits_label(off_byte, 8, 0xf0, "Header Length: " + u(hlen) + " bytes (" + u(off_byte >> 4) + ")"));
+  {
+    std::string ft = "Flags: ";
+    char hx[8];
+    std::snprintf(hx, sizeof hx, "0x%03x", flags);
+    ft += hx;
+    ft += " (";
+    flags_text(flags, ft);
+    ft += ")";
+    int fi = ctx.add_uint(flags_, tvb, 12, 2, flags, top);
+    ctx.set_label(fi, ft);
+    struct {
+      FieldId f;
+      uint16_t mask;
+      const char* name;
+    } const bits[] = {{f_res_, 0xe00, "Reserved"},      {f_ae_, 0x100, "Accurate ECN"},
+                      {f_cwr_, 0x80, "Congestion Window Reduced"}, {f_ece_, 0x40, "ECN-Echo"},
+                      {f_urg_, 0x20, "Urgent"},         {f_ack_, 0x10, "Acknowledgment"},
+                      {f_push_, 0x08, "Push"},          {f_reset_, 0x04, "Reset"},
+                      {f_syn_, 0x02, "Syn"},            {f_fin_, 0x01, "Fin"}};
+    for (const auto& b : bits)
+      ctx.set_label(ctx.add_bool(b.f, tvb, 12, 2, flags & b.mask, fi), net::flag_label(flags, 12, b.mask, b.name));
+    // "··········S·": one character per bit, high bit first.
+    static const char letters[] = "RRRACEUAPRSF";
+    std::string s;
+    for (int i = 0; i < 12; ++i) {
+      if (flags & (0x800 >> i))
+        s.push_back(letters[i]);
+      else
+        s.append("\xc2\xb7");
+    }
+    int si = ctx.add_string(f_str_, tvb, 12, 2, s, fi, FieldValue::Generated);
+    ctx.set_label(si, "TCP Flags: " + s);
+  }
+  ctx.set_label(ctx.add_uint(win_value_, tvb, 14, 2, win_raw, top), "Window: " + u(win_raw));
+  ctx.set_label(ctx.add_uint(win_, tvb, 14, 2, r.window, top, FieldValue::Generated),
+                "Calculated window size: " + u(r.window));
+  if (r.scale_shown != 0) {
+    std::string t = "Window size scaling factor: " + std::to_string(r.scale_shown);
+    if (r.scale_shown == -1) t += " (unknown)";
+    if (r.scale_shown == -2) t += " (no window scaling used)";
+    ctx.set_label(ctx.add_int(win_scale_, tvb, 14, 2, r.scale_shown, top, FieldValue::Generated), t);
+  }
+  {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "Checksum: 0x%04x [unverified]", ck);
+    ctx.set_label(ctx.add_uint(checksum_, tvb, 16, 2, ck, top), buf);
+    ctx.set_label(ctx.add_uint(checksum_status_, tvb, 16, 0, 2, top, FieldValue::Generated),
+                  "Checksum Status: Unverified");
+  }
+  ctx.set_label(ctx.add_uint(urgent_, tvb, 18, 2, urp, top), "Urgent Pointer: " + u(urp));
+
+  // Info: "[analysis] 57704 → 32956 [SYN] Seq=0 Win=65495 Len=0 MSS=...".
+  std::string info = ports + " [";
+  flags_text(flags, info);
+  info += "] Seq=" + u(r.seq);
+  if (flags & kAck) info += " Ack=" + u(r.ack);
+  info += " Win=" + u(r.window);
+  if (flags & kUrg) info += " Urg=" + u(urp);
+  info += " Len=" + u(seglen);
+
+  bool truncated = false;
+  if (hlen > 20) {
+    Tvb opts = tvb.sub(20, hlen - 20);
+    uint32_t base = 0;
+    bool rel = false;
+    if (have_state) {
+      const tcp::Direction& rev = r.conn->dir[r.dir ^ 1];
+      base = rev.base_seq;
+      rel = rev.base_set;
+    }
+    tcp::OptionResult o = tcp::dissect_options(ctx, opt_, opts, top, base, rel);
+    info += o.info;
+    truncated = !hdr_complete || o.truncated;
+  }
+
+  std::string prefix;
+  if (have_state) {
+    int t = ctx.add_label(ts_, tvb, 0, 0, "Timestamps", top);
+    ctx.dissection().fields[t].flags |= FieldValue::Generated;
+    std::string a, b;
+    append_seconds(r.rel_ns, a);
+    append_seconds(r.delta_ns, b);
+    ctx.set_label(ctx.add_rel_time(time_rel_, r.rel_ns, t), "Time since first frame in this TCP stream: " + a + " seconds");
+    ctx.set_label(ctx.add_rel_time(time_delta_, r.delta_ns, t),
+                  "Time since previous frame in this TCP stream: " + b + " seconds");
+    add_analysis(ctx, tvb, r, top, prefix);
+  }
+  if (!err) ctx.info() = prefix + info;
+  if (truncated) {
+    net::out_of_bytes(ctx, short_, "TCP", top);
+    return tvb.len;
+  }
+
+  Tvb payload = tvb.sub(hlen);
+  if (payload.len == 0 || err) return tvb.len;
+  int pl = ctx.add_bytes(payload_, payload, 0, payload.len, top);
+  ctx.set_label(pl, "TCP payload (" + u(payload.len) + (payload.len == 1 ? " byte)" : " bytes)"));
+  if (r.analysis & (tcp::kRetransmission | tcp::kFastRetransmission | tcp::kSpuriousRetransmission)) {
+    return tvb.len;  // tshark does not hand retransmitted data to the protocols above
+  }
+  TcpSegment seg;
+  if (have_state) {
+    seg.stream = r.conn->stream;
+    seg.direction = (r.dir == 0) == r.conn->first_forward ? 0 : 1;
+    pi.stream = seg.stream;
+    pi.to_server = seg.direction == 0;
+  }
+  seg.seq = r.seq;
+  seg.nxtseq = r.nxtseq;
+  seg.ack = (flags & kAck) ? r.ack : 0;
+  seg.seq_raw = seq_raw;
+  seg.ack_raw = ack_raw;
+  seg.payload_len = seglen;
+  seg.flags = flags;
+  seg.srcport = sp;
+  seg.dstport = dp;
+  seg.frame = ev.number;
+  pi.l4 = &seg;
+  bool taken = net::dispatch_ports(ctx, ports_, heur_, sp, dp, payload, -1);
+  pi.l4 = nullptr;
+  if (!taken) {
+    ctx.call_data(payload, -1);
+  } else if (!prefix.empty()) {
+    // The protocol above rewrote Info; tshark keeps TCP's analysis notes in front.
+    std::string& inf = ctx.info();
+    if (inf.compare(0, prefix.size(), prefix) != 0) inf.insert(0, prefix);
+  }
+  return tvb.len;
+}
+
+void TcpDissector::add_analysis(DissectContext& ctx, Tvb tvb, const tcp::SegmentResult& r, int top,
+                                std::string& prefix) {
+  if (!r.analysis) return;
+  int an = ctx.add_label(analysis_, tvb, 0, 0, "SEQ/ACK analysis", top);
+  ctx.dissection().fields[an].flags |= FieldValue::Generated;
+  int fl = ctx.add_bool(a_flags_, tvb, 0, 0, true, an, FieldValue::Generated);
+  ctx.set_label(fl, "TCP Analysis Flags");
+  auto flag = [&](uint32_t bit, const std::string& tree_text, const std::string& info_text) {
+    int i = ctx.add_bool(a_fields_[__builtin_ctz(bit)], tvb, 0, 0, true, fl, FieldValue::Generated);
+    ctx.set_label(i, tree_text);
+    // tshark prepends each note, so later ones end up first.
+    if (!info_text.empty()) prefix.insert(0, "[" + info_text + "] ");
+  };
+  uint32_t a = r.analysis;
+  if (a & tcp::kRetransmission) flag(tcp::kRetransmission, "This frame is a (suspected) retransmission", "TCP Retransmission");
+  if (a & tcp::kFastRetransmission) {
+    flag(tcp::kFastRetransmission, "This frame is a (suspected) fast retransmission", "TCP Fast Retransmission");
+    flag(tcp::kRetransmission, "This frame is a (suspected) retransmission", "");
+  }
+  if (a & tcp::kSpuriousRetransmission)
+    flag(tcp::kSpuriousRetransmission, "This frame is a (suspected) spurious retransmission",
+         "TCP Spurious Retransmission");
+  if (a & tcp::kOutOfOrder) flag(tcp::kOutOfOrder, "This frame is a (suspected) out-of-order segment", "TCP Out-Of-Order");
+  if (a & tcp::kLostPacket)
+    flag(tcp::kLostPacket, "Previous segment(s) not captured (common at capture start)", "TCP Previous segment not captured");
+  if (a & tcp::kAckLostPacket)
+    flag(tcp::kAckLostPacket, "ACKed segment that wasn't captured (common at capture start)", "TCP ACKed unseen segment");
+  if (a & tcp::kWindowUpdate) flag(tcp::kWindowUpdate, "This is a TCP window update", "TCP Window Update");
+  if (a & tcp::kWindowFull) flag(tcp::kWindowFull, "The transmission window is now completely full", "TCP Window Full");
+  if (a & tcp::kKeepAlive) flag(tcp::kKeepAlive, "This is a TCP keep-alive segment", "TCP Keep-Alive");
+  if (a & tcp::kKeepAliveAck) flag(tcp::kKeepAliveAck, "This is an ACK to a TCP keep-alive segment", "TCP Keep-Alive ACK");
+  if (a & tcp::kZeroWindowProbe) flag(tcp::kZeroWindowProbe, "This is a TCP zero-window-probe", "TCP ZeroWindowProbe");
+  if (a & tcp::kZeroWindowProbeAck)
+    flag(tcp::kZeroWindowProbeAck, "This is an ACK to a TCP zero-window-probe", "TCP ZeroWindowProbeAck");
+  if (a & tcp::kZeroWindow) flag(tcp::kZeroWindow, "This is a ZeroWindow segment", "TCP ZeroWindow");
+  if (a & tcp::kReusedPorts)
+    flag(tcp::kReusedPorts, "A new tcp session is started with the same ports as an earlier session in this trace",
+         "TCP Port numbers reused");
+  if (a & tcp::kDuplicateAck) {
+    std::string note = "TCP Dup ACK " + u(r.dupack_frame) + "#" + u(r.dupack_num);
+    flag(tcp::kDuplicateAck, "This is a TCP duplicate ack", note);
+    ctx.set_label(ctx.add_uint(dupack_num_, tvb, 0, 0, r.dupack_num, an, FieldValue::Generated),
+                  "Duplicate ACK #: " + u(r.dupack_num));
+    ctx.set_label(ctx.add_uint(dupack_frame_, tvb, 0, 0, r.dupack_frame, an, FieldValue::Generated),
+                  "Duplicate to the ACK in frame: " + u(r.dupack_frame));
+    // tshark adds a second, hidden duplicate_ack item.
+    ctx.add_bool(a_fields_[__builtin_ctz(tcp::kDuplicateAck)], tvb, 0, 0, true, an, FieldValue::Hidden);
+  }
+}
+
+std::unique_ptr<Plugin> create(const Options&) { return std::make_unique<TcpDissector>(); }
+
+}  // namespace
+}  // namespace strato
+
+STRATO_PLUGIN_NO_OPTIONS(strato::PluginKind::Dissector, "tcp", "Transmission Control Protocol", strato::create)

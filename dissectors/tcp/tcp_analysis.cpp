@@ -1,0 +1,201 @@
+// tshark's TCP sequence analysis, rebuilt from its documented behaviour
+// (Wireshark user guide, "TCP Analysis"), checked against tshark 4.0 output.
+#include "tcp_analysis.h"
+
+namespace strato::tcp {
+namespace {
+
+constexpr uint16_t FIN = 0x01, SYN = 0x02, RST = 0x04, ACK = 0x10;
+constexpr int64_t kDefaultOooThresholdNs = 3000000;  // 3 ms when the handshake RTT is unknown
+
+inline bool lt_seq(uint32_t a, uint32_t b) { return int32_t(a - b) < 0; }
+inline bool gt_seq(uint32_t a, uint32_t b) { return int32_t(b - a) < 0; }
+inline bool le_seq(uint32_t a, uint32_t b) { return int32_t(a - b) <= 0; }
+
+}  // namespace
+
+SegmentResult State::analyze(DissectContext& ctx, const net::FlowKey& key, bool key_fwd, const SegmentInput& in) {
+  SegmentResult r;
+  uint8_t d = key_fwd ? 0 : 1;
+  r.dir = d;
+  auto it = conns_.find(key);
+  bool reused = false;
+  if (it != conns_.end() && (in.flags & (SYN | ACK)) == SYN) {
+    // A new SYN on a known tuple starts a new connection when its ISN
+    // differs from the one seen before or the old one was closed.
+    const Connection& old = it->second;
+    const Direction& f = old.dir[d];
+    if (f.base_set && (in.seq_raw != f.base_seq || (old.completeness & (16 | 32)))) {
+      conns_.erase(it);
+      it = conns_.end();
+      reused = true;
+    }
+  }
+  if (it == conns_.end()) {
+    Connection c;
+    c.stream = ctx.new_stream(DissectContext::TcpStream);
+    c.first_forward = key_fwd;
+    c.first_ns = c.last_ns = in.ts_ns;
+    it = conns_.emplace(key, c).first;
+  }
+  Connection& c = it->second;
+  r.conn = &c;
+  Direction& fwd = c.dir[d];
+  Direction& rev = c.dir[d ^ 1];
+  if (reused) r.analysis |= kReusedPorts;
+
+  r.rel_ns = int64_t(in.ts_ns - c.first_ns);
+  r.delta_ns = int64_t(in.ts_ns - c.last_ns);
+  c.last_ns = in.ts_ns;
+
+  // Window scaling: negotiated by the WS options of SYN and SYN/ACK.
+  if (in.flags & SYN) {
+    fwd.win_scale = in.ws_option >= 0 ? in.ws_option : -2;
+    if ((in.flags & ACK) && (fwd.win_scale == -2 || rev.win_scale == -2)) fwd.win_scale = rev.win_scale = -2;
+    r.window = in.win_raw;
+    r.scale_shown = 0;
+  } else {
+    int s = fwd.win_scale;
+    if (s >= 0) {
+      r.window = in.win_raw << (s > 14 ? 14 : s);
+      r.scale_shown = 1 << (s > 14 ? 14 : s);
+    } else {
+      r.window = in.win_raw;
+      r.scale_shown = s;
+    }
+  }
+
+  // Handshake RTT for the out-of-order threshold.
+  if ((in.flags & (SYN | ACK)) == SYN && !c.syn_seen) {
+    c.syn_seen = true;
+    c.syn_ns = in.ts_ns;
+  } else if ((in.flags & (SYN | ACK)) == (SYN | ACK)) {
+    c.synack_seen = true;
+  } else if ((in.flags & (SYN | ACK)) == ACK && c.syn_seen && c.synack_seen && c.first_rtt_ns < 0) {
+    c.first_rtt_ns = int64_t(in.ts_ns - c.syn_ns);
+  }
+
+  // Relative numbering bases.
+  if (!fwd.base_set) {
+    fwd.base_seq = (in.flags & SYN) ? in.seq_raw : in.seq_raw - 1;
+    fwd.base_set = true;
+  }
+  if (!rev.base_set && (in.flags & ACK)) {
+    rev.base_seq = in.ack_raw - 1;
+    rev.base_set = true;
+  }
+
+  uint32_t seq = in.seq_raw, ack = in.ack_raw, seglen = in.seglen;
+  uint32_t window = r.window;
+  uint32_t a = r.analysis;
+
+  if (!ctx.pinfo.in_error_packet) {
+    // Zero window probe.
+    if (seglen == 1 && fwd.nextseq_set && seq == fwd.nextseq && rev.window_set && rev.window == 0) {
+      a |= kZeroWindowProbe;
+      goto finished_fwd;
+    }
+    if (window == 0 && !(in.flags & (RST | FIN | SYN))) a |= kZeroWindow;
+    if (fwd.nextseq_set && gt_seq(seq, fwd.nextseq) && !(in.flags & RST)) a |= kLostPacket;
+    if (seglen <= 1 && fwd.nextseq_set && seq == fwd.nextseq - 1 && !(in.flags & (SYN | FIN | RST))) {
+      a |= kKeepAlive;
+      goto finished_fwd;
+    }
+    if (seglen == 0 && window && fwd.window_set && window != fwd.window && fwd.nextseq_set && seq == fwd.nextseq &&
+        fwd.lastack_set && ack == fwd.lastack && !(in.flags & (SYN | FIN | RST))) {
+      a |= kWindowUpdate;
+      goto finished_fwd;
+    }
+    if (seglen == 0 && fwd.window_set && window == fwd.window && fwd.nextseq_set && seq == fwd.nextseq &&
+        fwd.lastack_set && ack == fwd.lastack && (rev.last_flags & kKeepAlive) && !(in.flags & (SYN | FIN | RST))) {
+      a |= kKeepAliveAck;
+      goto finished_fwd;
+    }
+    if (seglen == 0 && fwd.window_set && window == fwd.window && fwd.nextseq_set && seq == fwd.nextseq &&
+        fwd.lastack_set && ack == fwd.lastack && (rev.last_flags & kZeroWindowProbe) &&
+        !(in.flags & (SYN | FIN | RST))) {
+      a |= kZeroWindowProbeAck;
+      goto finished_fwd;
+    }
+    if (seglen == 0 && window && fwd.window_set && window == fwd.window && fwd.nextseq_set && seq == fwd.nextseq &&
+        fwd.lastack_set && ack == fwd.lastack && !(in.flags & (SYN | FIN | RST))) {
+      ++fwd.dupacknum;
+      a |= kDuplicateAck;
+      r.dupack_num = fwd.dupacknum;
+      r.dupack_frame = fwd.dupack_frame;
+    }
+  finished_fwd:
+    if (!(a & kDuplicateAck)) {
+      fwd.dupacknum = 0;
+      fwd.dupack_frame = in.frame;
+    }
+    if (rev.maxseq_set && gt_seq(ack, rev.maxseqtobeacked) && (in.flags & ACK)) {
+      a |= kAckLostPacket;
+      rev.maxseqtobeacked = rev.nextseq;
+    }
+
+    if ((seglen > 0 || (in.flags & (SYN | FIN))) && !(a & kKeepAlive)) {
+      bool not_advanced = fwd.nextseq_set && lt_seq(seq, fwd.nextseq);
+      if (seglen > 1 && fwd.nextseq_set && fwd.nextseq - 1 == seq) not_advanced = false;
+      if (seglen > 0 && rev.lastack_set && le_seq(seq + seglen, rev.lastack)) {
+        a |= kSpuriousRetransmission;
+      } else if (not_advanced) {
+        int64_t t = int64_t(in.ts_ns - fwd.nextseq_ns);
+        int64_t thres = c.first_rtt_ns > 0 ? c.first_rtt_ns : kDefaultOooThresholdNs;
+        if (rev.dupacknum >= 2 && rev.lastack_set && rev.lastack == seq && in.ts_ns - rev.lastack_ns <= 20000000) {
+          a |= kFastRetransmission;
+        } else if (t < thres && fwd.nextseq != seq + seglen) {
+          a |= kOutOfOrder;
+        } else {
+          a |= kRetransmission;
+        }
+      }
+    }
+
+    uint32_t nextseq = seq + seglen;
+    if (seglen || (in.flags & (SYN | FIN))) {
+      if (in.flags & (SYN | FIN)) nextseq += 1;
+      if (!fwd.nextseq_set || gt_seq(nextseq, fwd.nextseq)) {
+        if (!(a & kZeroWindowProbe)) {
+          fwd.nextseq = nextseq;
+          fwd.nextseq_set = true;
+          fwd.nextseq_ns = in.ts_ns;
+          fwd.nextseq_frame = in.frame;
+        }
+      }
+      if (!fwd.maxseq_set || gt_seq(fwd.nextseq, fwd.maxseqtobeacked)) {
+        fwd.maxseqtobeacked = fwd.nextseq;
+        fwd.maxseq_set = fwd.nextseq_set;
+      }
+    }
+    if (in.flags & ACK) {
+      if (!fwd.lastack_set || fwd.lastack != ack) {
+        fwd.lastack_ns = in.ts_ns;
+        fwd.lastack_frame = in.frame;
+      }
+      fwd.lastack = ack;
+      fwd.lastack_set = true;
+    }
+    fwd.window = window;
+    fwd.window_set = true;
+    fwd.last_flags = a;
+  }
+  r.analysis = a;
+
+  r.completeness_before = c.completeness;
+  if (!ctx.pinfo.in_error_packet) {
+    if ((in.flags & (SYN | ACK)) == SYN) c.completeness |= 1;
+    if ((in.flags & (SYN | ACK)) == (SYN | ACK)) c.completeness |= 2;
+    if ((in.flags & (SYN | ACK)) == ACK && (c.completeness & 2)) c.completeness |= 4;
+    if (seglen > 0) c.completeness |= 8;
+    if (in.flags & FIN) c.completeness |= 16;
+    if (in.flags & RST) c.completeness |= 32;
+  }
+
+  r.seq = seq - fwd.base_seq;
+  r.ack = (in.flags & ACK) ? ack - rev.base_seq : ack;
+  r.nxtseq = r.seq + seglen + ((in.flags & (SYN | FIN)) ? 1 : 0);
+  return r;
+}
+
+}  // namespace strato::tcp

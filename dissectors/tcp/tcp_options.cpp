@@ -1,0 +1,165 @@
+#include "tcp_options.h"
+
+#include <cstdio>
+
+namespace strato::tcp {
+namespace {
+
+const ValueName kKinds[] = {{0, "End of Option List (EOL)"},
+                            {1, "No-Operation (NOP)"},
+                            {2, "Maximum Segment Size"},
+                            {3, "Window Scale"},
+                            {4, "SACK Permitted"},
+                            {5, "SACK"},
+                            {8, "Time Stamp Option"},
+                            {19, "MD5 Signature Option"},
+                            {28, "User Timeout"},
+                            {29, "TCP Authentication Option"},
+                            {30, "Multipath TCP"},
+                            {34, "TCP Fast Open Cookie"},
+                            {0, nullptr}};
+
+}  // namespace
+
+void OptionFields::register_fields(FieldRegistry& reg, FieldId p) {
+  options = reg.add_field(p, "tcp.options", "TCP Options", FieldType::Bytes);
+  kind = reg.add_field(p, "tcp.option_kind", "Kind", FieldType::UInt, Base::Dec, 8, 0, kKinds);
+  len = reg.add_field(p, "tcp.option_len", "Length", FieldType::UInt, Base::Dec, 8);
+  mss = reg.add_field(p, "tcp.options.mss", "TCP MSS Option", FieldType::Bytes);
+  mss_val = reg.add_field(p, "tcp.options.mss_val", "MSS Value", FieldType::UInt, Base::Dec, 16);
+  wscale = reg.add_field(p, "tcp.options.wscale", "TCP Window Scale Option", FieldType::Bytes);
+  wscale_shift = reg.add_field(p, "tcp.options.wscale.shift", "Shift count", FieldType::UInt, Base::Dec, 8);
+  wscale_mult = reg.add_field(p, "tcp.options.wscale.multiplier", "Multiplier", FieldType::UInt, Base::Dec, 16);
+  sack_perm = reg.add_field(p, "tcp.options.sack_perm", "TCP SACK Permitted Option", FieldType::Bytes);
+  sack = reg.add_field(p, "tcp.options.sack", "TCP SACK Option", FieldType::Bytes);
+  sack_le = reg.add_field(p, "tcp.options.sack_le", "TCP SACK Left Edge", FieldType::UInt, Base::Dec, 32);
+  sack_re = reg.add_field(p, "tcp.options.sack_re", "TCP SACK Right Edge", FieldType::UInt, Base::Dec, 32);
+  sack_count = reg.add_field(p, "tcp.options.sack.count", "TCP SACK Count", FieldType::UInt, Base::Dec, 8);
+  timestamp = reg.add_field(p, "tcp.options.time_stamp", "TCP Time Stamp Option", FieldType::Bytes);
+  tsval = reg.add_field(p, "tcp.options.timestamp.tsval", "Timestamp value", FieldType::UInt, Base::Dec, 32);
+  tsecr = reg.add_field(p, "tcp.options.timestamp.tsecr", "Timestamp echo reply", FieldType::UInt, Base::Dec, 32);
+  nop = reg.add_field(p, "tcp.options.nop", "TCP Option - No-Operation (NOP)", FieldType::Bytes);
+  eol = reg.add_field(p, "tcp.options.eol", "TCP Option - End of Option List (EOL)", FieldType::Bytes);
+  unknown = reg.add_field(p, "tcp.options.unknown", "Unknown", FieldType::Bytes);
+  unknown_payload = reg.add_field(p, "tcp.options.unknown.payload", "Payload", FieldType::Bytes);
+}
+
+OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb, int parent, uint32_t seq_base,
+                             bool relative_sack) {
+  OptionResult r;
+  int top = ctx.add_bytes(F.options, tvb, 0, tvb.len, parent);
+  std::string summary = "Options: (" + std::to_string(tvb.len) + " bytes)";
+  uint32_t off = 0;
+  char buf[160];
+  while (off < tvb.len) {
+    uint8_t kind = tvb.u8(off);
+    if (kind == 0 || kind == 1) {
+      int it = ctx.add_bytes(kind == 0 ? F.eol : F.nop, tvb, off, 1, top);
+      ctx.add_uint(F.kind, tvb, off, 1, kind, it);
+      summary += kind == 0 ? ", End of Option List (EOL)" : ", No-Operation (NOP)";
+      ++off;
+      if (kind == 0) break;
+      continue;
+    }
+    if (!tvb.has(off, 2)) {
+      r.truncated = true;
+      break;
+    }
+    uint8_t len = tvb.u8(off + 1);
+    if (len < 2 || !tvb.has(off, len)) {
+      // tshark reports a bad length and stops looking at options.
+      r.truncated = !tvb.has(off, len < 2 ? 2 : len);
+      break;
+    }
+    Tvb o = tvb.sub(off, len);
+    switch (kind) {
+      case 2:
+        if (len == 4) {
+          uint16_t v = o.u16(2);
+          int it = ctx.add_bytes(F.mss, o, 0, len, top);
+          std::snprintf(buf, sizeof buf, "TCP Option - Maximum segment size: %u bytes", v);
+          ctx.set_label(it, buf);
+          ctx.add_uint(F.kind, o, 0, 1, kind, it);
+          ctx.add_uint(F.len, o, 1, 1, len, it);
+          ctx.add_uint(F.mss_val, o, 2, 2, v, it);
+          summary += ", Maximum segment size";
+          r.info += " MSS=" + std::to_string(v);
+        }
+        break;
+      case 3:
+        if (len == 3) {
+          uint8_t s = o.u8(2);
+          unsigned mult = 1u << (s > 14 ? 14 : s);
+          int it = ctx.add_bytes(F.wscale, o, 0, len, top);
+          std::snprintf(buf, sizeof buf, "TCP Option - Window scale: %u (multiply by %u)", s, mult);
+          ctx.set_label(it, buf);
+          ctx.add_uint(F.kind, o, 0, 1, kind, it);
+          ctx.add_uint(F.len, o, 1, 1, len, it);
+          ctx.add_uint(F.wscale_shift, o, 2, 1, s, it);
+          ctx.add_uint(F.wscale_mult, o, 2, 1, mult, it, FieldValue::Generated);
+          summary += ", Window scale";
+          r.ws_shift = s;
+          r.info += " WS=" + std::to_string(mult);
+        }
+        break;
+      case 4:
+        if (len == 2) {
+          int it = ctx.add_bytes(F.sack_perm, o, 0, len, top);
+          ctx.set_label(it, "TCP Option - SACK permitted");
+          ctx.add_uint(F.kind, o, 0, 1, kind, it);
+          ctx.add_uint(F.len, o, 1, 1, len, it);
+          summary += ", SACK permitted";
+          r.info += " SACK_PERM";
+        }
+        break;
+      case 5: {
+        int it = ctx.add_bytes(F.sack, o, 0, len, top);
+        std::string label = "TCP Option - SACK";
+        ctx.add_uint(F.kind, o, 0, 1, kind, it);
+        ctx.add_uint(F.len, o, 1, 1, len, it);
+        unsigned n = 0;
+        for (uint32_t p = 2; p + 8 <= len; p += 8, ++n) {
+          uint32_t le = o.u32(p) - (relative_sack ? seq_base : 0), re = o.u32(p + 4) - (relative_sack ? seq_base : 0);
+          ctx.add_uint(F.sack_le, o, p, 4, le, it);
+          ctx.add_uint(F.sack_re, o, p + 4, 4, re, it);
+          label += (n ? " " : " ") + std::to_string(le) + "-" + std::to_string(re);
+          r.info += " SLE=" + std::to_string(le) + " SRE=" + std::to_string(re);
+        }
+        ctx.add_uint(F.sack_count, o, 0, 0, n, it, FieldValue::Generated);
+        ctx.set_label(it, label);
+        summary += ", SACK";
+        break;
+      }
+      case 8:
+        if (len == 10) {
+          uint32_t tsv = o.u32(2), tse = o.u32(6);
+          int it = ctx.add_bytes(F.timestamp, o, 0, len, top);
+          std::snprintf(buf, sizeof buf, "TCP Option - Timestamps: TSval %u, TSecr %u", tsv, tse);
+          ctx.set_label(it, buf);
+          ctx.add_uint(F.kind, o, 0, 1, kind, it);
+          ctx.add_uint(F.len, o, 1, 1, len, it);
+          ctx.add_uint(F.tsval, o, 2, 4, tsv, it);
+          ctx.add_uint(F.tsecr, o, 6, 4, tse, it);
+          summary += ", Timestamps";
+          r.info += " TSval=" + std::to_string(tsv) + " TSecr=" + std::to_string(tse);
+        }
+        break;
+      default: {
+        int it = ctx.add_bytes(F.unknown, o, 0, len, top);
+        const char* name = nullptr;
+        for (const ValueName* v = kKinds; v->name; ++v)
+          if (v->value == kind) name = v->name;
+        ctx.set_label(it, std::string("TCP Option - ") + (name ? name : "Unknown") + " (" + std::to_string(kind) + ")");
+        ctx.add_uint(F.kind, o, 0, 1, kind, it);
+        ctx.add_uint(F.len, o, 1, 1, len, it);
+        if (len > 2) ctx.add_bytes(F.unknown_payload, o, 2, len - 2, it);
+        summary += std::string(", ") + (name ? name : "Unknown");
+      }
+    }
+    off += len;
+  }
+  ctx.set_label(top, summary);
+  return r;
+}
+
+}  // namespace strato::tcp
