@@ -79,10 +79,11 @@ void expect_same_output(const std::string& a, const std::string& b, const std::s
   if (pos != std::string::npos) line = std::stoul(msg.substr(pos + 5));
   size_t from = line > 2 ? line - 2 : 1;
   std::string range = std::to_string(from) + "," + std::to_string(line + 2) + "p;" + std::to_string(line + 2) + "q";
-  auto la = run(a + " 2>&1 | sed -n '" + range + "'");
-  auto lb = run(b + " 2>&1 | sed -n '" + range + "'");
+  auto la = run(a + " | sed -n '" + range + "'");
+  auto lb = run(b + " | sed -n '" + range + "'");
+  auto errs = [](const std::string& e) { return e.empty() ? std::string() : "(stderr: " + e.substr(0, 300) + ")\n"; };
   ADD_FAILURE() << what << ": outputs differ (" << msg << ")\n--- " << a << " (lines " << from << "-" << line + 2
-                << ")\n" << la.out << "--- " << b << "\n" << lb.out;
+                << ")\n" << errs(la.err) << la.out << "--- " << b << "\n" << errs(lb.err) << lb.out;
 }
 
 TEST(Parallel, SummaryLinesSameWithOneAndFourThreads) {
