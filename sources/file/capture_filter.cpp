@@ -16,9 +16,14 @@ namespace {
 // handle (DLT_NULL address families: the BSD values instead of the local
 // OS's), so compile against an in-memory savefile header of the right link
 // type, exactly as tcpdump -r does. libpcap also maps LINKTYPE_ to DLT_ then.
-pcap_t* open_for(uint32_t link_type, char* errbuf) {
+pcap_t* open_for(uint32_t link_type, bool swapped, char* errbuf) {
   static thread_local unsigned char hdr[24];
-  const uint32_t words[] = {0xa1b2c3d4, 0x00040002, 0, 0, 262144, link_type};
+  uint32_t words[] = {0xa1b2c3d4, 0x00040002, 0, 0, 262144, link_type};
+  if (swapped) {
+    for (auto& w : words) w = __builtin_bswap32(w);
+    // Major and minor are two 16-bit fields, not one word.
+    words[1] = 0x04000200;
+  }
   std::memcpy(hdr, words, sizeof hdr);
   if (FILE* f = fmemopen(hdr, sizeof hdr, "rb")) {
     if (pcap_t* p = pcap_fopen_offline(f, errbuf)) return p;
@@ -33,14 +38,15 @@ struct CaptureFilter::Impl {
   std::string expr;
   struct Compiled {
     uint32_t link_type;
+    bool swapped;
     bpf_program prog;
   };
   std::vector<Compiled> progs;
   const Compiled* last = nullptr;
 
-  const Compiled& compile(uint32_t link_type) {
+  const Compiled& compile(uint32_t link_type, bool swapped = false) {
     char errbuf[PCAP_ERRBUF_SIZE] = {0};
-    pcap_t* p = open_for(link_type, errbuf);
+    pcap_t* p = open_for(link_type, swapped, errbuf);
     if (!p) throw Error("capture filter: cannot initialise libpcap");
     bpf_program prog{};
     if (pcap_compile(p, &prog, expr.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
@@ -50,7 +56,7 @@ struct CaptureFilter::Impl {
                         (link_type == 1 ? "" : " (link type " + std::to_string(link_type) + ")"));
     }
     pcap_close(p);
-    progs.push_back({link_type, prog});
+    progs.push_back({link_type, swapped, prog});
     return progs.back();
   }
 
@@ -80,15 +86,16 @@ CaptureFilter::CaptureFilter(const std::string& expr) : impl_(std::make_unique<I
 
 CaptureFilter::~CaptureFilter() = default;
 
-bool CaptureFilter::match(uint32_t link_type, const uint8_t* data, uint32_t cap_len, uint32_t orig_len) {
+bool CaptureFilter::match(uint32_t link_type, bool swapped, const uint8_t* data, uint32_t cap_len,
+                          uint32_t orig_len) {
   const Impl::Compiled* c = impl_->last;
-  if (!c || c->link_type != link_type) {
+  if (!c || c->link_type != link_type || c->swapped != swapped) {
     c = nullptr;
     for (auto& x : impl_->progs)
-      if (x.link_type == link_type) c = &x;
+      if (x.link_type == link_type && x.swapped == swapped) c = &x;
     if (!c) {
       impl_->last = nullptr;  // progs may reallocate
-      c = &impl_->compile(link_type);
+      c = &impl_->compile(link_type, swapped);
     }
     impl_->last = c;
   }

@@ -14,9 +14,10 @@ class CaptureFilter {
   // the filter and libpcap's message).
   explicit CaptureFilter(const std::string& expr);
   ~CaptureFilter();
-  // True when the packet passes. Compiles lazily for new link types; a filter
+  // True when the packet passes. Compiles lazily for new link types (and
+  // byte orders: libpcap compiles DLT_NULL filters per the file's); a filter
   // that does not apply to a link type is a usage error.
-  bool match(uint32_t link_type, const uint8_t* data, uint32_t cap_len, uint32_t orig_len);
+  bool match(uint32_t link_type, bool swapped, const uint8_t* data, uint32_t cap_len, uint32_t orig_len);
 
  private:
   struct Impl;

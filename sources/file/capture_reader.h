@@ -18,6 +18,7 @@ struct Packet {
   uint32_t iface = 0;      // global index into the source's interface list
   uint32_t link_type = 0;
   uint32_t epb_flags = 0;
+  bool swapped = false;    // file written in the other byte order (capture filters care)
   std::string comment;     // reused between packets, keeps its capacity
 };
 

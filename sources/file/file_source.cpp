@@ -43,7 +43,7 @@ bool FileSource::read(Batch& batch, size_t max_events) {
         continue;
       }
       ++stats_.received;
-      if (filter_ && !filter_->match(pkt_.link_type, pkt_.data, pkt_.cap_len, pkt_.orig_len)) {
+      if (filter_ && !filter_->match(pkt_.link_type, pkt_.swapped, pkt_.data, pkt_.cap_len, pkt_.orig_len)) {
         ++stats_.filtered;
         continue;
       }

@@ -79,6 +79,7 @@ class PcapReader : public CaptureReader {
     p.iface = iface_;
     p.link_type = link_type_;
     p.epb_flags = 0;
+    p.swapped = swap_;
     p.comment.clear();
     consumed_pending_ = rec_hdr_ + size_t{incl};
     ++packets_;

@@ -213,6 +213,7 @@ class PcapngReader : public CaptureReader {
     p.iface = si.global;
     p.link_type = si.link_type;
     p.epb_flags = 0;
+    p.swapped = swap_;
     p.comment.clear();
   }
 

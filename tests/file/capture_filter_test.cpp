@@ -1,6 +1,8 @@
 // Capture filters (pcap-filter syntax) against tcpdump -r with the same filter.
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "file_test_util.h"
 #include "test_support.h"
 
@@ -70,4 +72,43 @@ TEST(FileCaptureFilter, BadFilterIsAUsageErrorNamingIt) {
   r = read_capture(f, "frobnicate 7");
   EXPECT_TRUE(r.usage_error);
   EXPECT_NE(r.error.find("frobnicate"), std::string::npos);
+}
+
+namespace {
+
+// Rewrites a little-endian pcap file as a big-endian machine would have
+// written it, including the host-order address family of DLT_NULL headers.
+std::string to_big_endian_null(const std::string& in) {
+  std::string d = in;
+  auto swap32 = [&](size_t at) { std::swap(d[at], d[at + 3]), std::swap(d[at + 1], d[at + 2]); };
+  auto swap16 = [&](size_t at) { std::swap(d[at], d[at + 1]); };
+  swap32(0);
+  swap16(4);
+  swap16(6);
+  for (size_t at : {8, 12, 16, 20}) swap32(at);
+  size_t off = 24;
+  while (off + 16 <= d.size()) {
+    uint32_t incl;
+    memcpy(&incl, in.data() + off + 8, 4);
+    for (size_t k = 0; k < 16; k += 4) swap32(off + k);
+    if (incl >= 4 && off + 16 + 4 <= d.size()) swap32(off + 16);
+    off += 16 + incl;
+  }
+  return d;
+}
+
+}  // namespace
+
+TEST(FileCaptureFilter, NullLinkTypeInBothByteOrdersMatchesTcpdump) {
+  std::string le = shared_file("captures/tcpdump-tests/icmpv6-RFC2894-RR.pcap");
+  std::string be = temp_dir() + "/null-be.pcap";
+  write_file(be, to_big_endian_null(read_file(le)));
+  for (auto& f : {le, be})
+    for (std::string flt : {"ip6", "ip", "icmp6"}) {
+      SCOPED_TRACE(f + " filter " + flt);
+      ReadResult r = read_capture(f, flt);
+      ASSERT_EQ(r.error, "");
+      EXPECT_EQ(r.recs.size(), tcpdump_count(f, flt));
+    }
+  EXPECT_GT(read_capture(be, "ip6").recs.size(), 0u);
 }
