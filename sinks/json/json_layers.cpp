@@ -15,6 +15,10 @@ const FieldInfo* info_of(const FieldValue& fv) {
   return fv.id < reg.size() ? &reg.info(fv.id) : nullptr;
 }
 
+// Wireshark's text-only items share the abbreviation "text"; other Label
+// fields are named FT_NONE items (e.g. dns.opt).
+bool is_text_only(const FieldInfo& fi) { return fi.abbrev.empty() || fi.abbrev == "text"; }
+
 bool has_value(const FieldInfo* fi) {
   return fi && fi->type != FieldType::Protocol && fi->type != FieldType::Label;
 }
@@ -39,12 +43,16 @@ void append_value(const Event& ev, const FieldValue& fv, const FieldInfo& fi, bo
         return;
       }
       break;
-    case FieldType::Protocol:
-    case FieldType::Label: {
+    case FieldType::Protocol: {
       std::string_view label = field_label(ev, fv);
-      out.append(label.empty() && fi.type == FieldType::Protocol ? std::string_view(fi.abbrev) : label);
+      out.append(label.empty() ? std::string_view(fi.abbrev) : label);
       return;
     }
+    case FieldType::Label:
+      // As -T fields: text-only items give their text, FT_NONE ones "1".
+      if (is_text_only(fi)) out.append(field_label(ev, fv));
+      else out.push_back('1');
+      return;
     default:
       break;
   }
@@ -89,7 +97,7 @@ class TreeWriter {
     const FieldValue& fv = f_[size_t(i)];
     const FieldInfo* fi = info_of(fv);
     if (!fi) return "_ws.unknown";
-    if (fi->type == FieldType::Label) {
+    if (fi->type == FieldType::Label && is_text_only(*fi)) {
       // Text-only items are keyed by their text in tshark's json.
       std::string_view label = field_label(ev_, fv);
       return label.empty() ? std::string_view(fi->name) : label;

@@ -16,7 +16,7 @@ class DnsSummary : public Statistic {
  public:
   explicit DnsSummary(std::string filter) : filter_(std::move(filter)) {
     auto& r = FieldRegistry::instance();
-    dns_ = r.find("dns"), response_ = r.find("dns.flags.response"), rcode_ = r.find("dns.flags.rcode");
+    dns_ = r.find("dns"), flags_ = r.find("dns.flags"), response_ = r.find("dns.flags.response"), rcode_ = r.find("dns.flags.rcode");
     opcode_ = r.find("dns.flags.opcode"), qtype_ = r.find("dns.qry.type"), qclass_ = r.find("dns.qry.class");
     qname_ = r.find("dns.qry.name"), time_ = r.find("dns.time");
     total_ = tree_.node(StatsTree::kRoot, "Total Packets");
@@ -38,10 +38,14 @@ class DnsSummary : public Statistic {
     const FieldValue* resp = first(ev, response_);
     bool is_response = resp && resp->v.u;
     if (resp) tree_.count(qr_), tree_.count(tree_.node(qr_, is_response ? "Response" : "Query"));
-    named(ev, rcode_, rcodes_);
-    named(ev, opcode_, opcodes_);
-    named(ev, qtype_, qtypes_);
-    named(ev, qclass_, classes_);
+    // tshark counts the header's rcode and opcode of queries too, though its
+    // tree shows dns.flags.rcode for responses only: read them from dns.flags.
+    if (const FieldValue* fl = first(ev, flags_)) {
+      named(rcode_, fl->v.u & 0xf, rcodes_);
+      named(opcode_, (fl->v.u >> 11) & 0xf, opcodes_);
+    }
+    if (const FieldValue* t = first(ev, qtype_)) named(qtype_, t->v.u, qtypes_);
+    if (const FieldValue* c = first(ev, qclass_)) named(qclass_, c->v.u, classes_);
     if (resp && !is_response) {
       ++queries_;
       if (const FieldValue* n = first(ev, qname_)) {
@@ -74,17 +78,15 @@ class DnsSummary : public Statistic {
   }
 
  private:
-  // Counts the first value of `f` under `parent`, by its value name.
-  void named(const Event& ev, FieldId f, size_t parent) {
-    const FieldValue* fv = first(ev, f);
-    if (!fv) return;
-    const char* name = FieldRegistry::instance().info(f).value_name(fv->v.u);
+  // Counts `v` under `parent`, by the value name field `f` gives it.
+  void named(FieldId f, uint64_t v, size_t parent) {
+    const char* name = f == kNoField ? nullptr : FieldRegistry::instance().info(f).value_name(v);
     tree_.count(parent);
-    tree_.count(tree_.node(parent, name ? name : "Unknown (" + std::to_string(fv->v.u) + ")"));
+    tree_.count(tree_.node(parent, name ? name : "Unknown (" + std::to_string(v) + ")"));
   }
 
   std::string filter_;
-  FieldId dns_, response_, rcode_, opcode_, qtype_, qclass_, qname_, time_;
+  FieldId dns_, flags_, response_, rcode_, opcode_, qtype_, qclass_, qname_, time_;
   StatsTree tree_;
   size_t total_, qr_, rcodes_, opcodes_, qtypes_, classes_, names_, unanswered_, rtt_;
   uint64_t queries_ = 0, answered_ = 0, first_ns_ = 0, last_ns_ = 0;

@@ -23,6 +23,35 @@ const char* status_class(uint64_t code) {
   }
 }
 
+// Standard reason phrases (RFC 9110 and friends): like tshark, rows are named
+// by the code's standard phrase, not by what the server wrote.
+const char* standard_phrase(uint64_t code) {
+  static const struct { uint16_t code; const char* phrase; } kPhrases[] = {
+      {100, "Continue"}, {101, "Switching Protocols"}, {102, "Processing"}, {103, "Early Hints"},
+      {200, "OK"}, {201, "Created"}, {202, "Accepted"}, {203, "Non-authoritative Information"},
+      {204, "No Content"}, {205, "Reset Content"}, {206, "Partial Content"}, {207, "Multi-Status"},
+      {208, "Already Reported"}, {226, "IM Used"},
+      {300, "Multiple Choices"}, {301, "Moved Permanently"}, {302, "Found"}, {303, "See Other"},
+      {304, "Not Modified"}, {305, "Use Proxy"}, {307, "Temporary Redirect"}, {308, "Permanent Redirect"},
+      {400, "Bad Request"}, {401, "Unauthorized"}, {402, "Payment Required"}, {403, "Forbidden"},
+      {404, "Not Found"}, {405, "Method Not Allowed"}, {406, "Not Acceptable"},
+      {407, "Proxy Authentication Required"}, {408, "Request Time-out"}, {409, "Conflict"}, {410, "Gone"},
+      {411, "Length Required"}, {412, "Precondition Failed"}, {413, "Request Entity Too Large"},
+      {414, "Request-URI Too Long"}, {415, "Unsupported Media Type"}, {416, "Requested Range Not Satisfiable"},
+      {417, "Expectation Failed"}, {418, "I'm a teapot"}, {421, "Misdirected Request"},
+      {422, "Unprocessable Entity"}, {423, "Locked"}, {424, "Failed Dependency"}, {425, "Too Early"},
+      {426, "Upgrade Required"}, {428, "Precondition Required"}, {429, "Too Many Requests"},
+      {431, "Request Header Fields Too Large"}, {451, "Unavailable For Legal Reasons"},
+      {500, "Internal Server Error"}, {501, "Not Implemented"}, {502, "Bad Gateway"},
+      {503, "Service Unavailable"}, {504, "Gateway Time-out"}, {505, "HTTP Version not supported"},
+      {506, "Variant Also Negotiates"}, {507, "Insufficient Storage"}, {508, "Loop Detected"},
+      {510, "Not Extended"}, {511, "Network Authentication Required"},
+  };
+  for (const auto& p : kPhrases)
+    if (p.code == code) return p.phrase;
+  return nullptr;
+}
+
 class HttpSummary : public Statistic {
  public:
   explicit HttpSummary(std::string filter) : filter_(std::move(filter)) {
@@ -57,7 +86,8 @@ class HttpSummary : public Statistic {
       size_t cls = tree_.node(responses_, status_class(code->v.u));
       tree_.count(cls);
       std::string label = std::to_string(code->v.u);
-      if (const FieldValue* p = first(ev, phrase_)) label += " " + std::string(field_bytes(ev, *p));
+      if (const char* std_phrase = standard_phrase(code->v.u)) label += std::string(" ") + std_phrase;
+      else if (const FieldValue* p = first(ev, phrase_)) label += " " + std::string(field_bytes(ev, *p));
       tree_.count(tree_.node(cls, label));
       if (code->v.u >= 400) tree_.count(errors_);
       if (const FieldValue* t = first(ev, time_)) {

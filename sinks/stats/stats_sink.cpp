@@ -36,6 +36,9 @@ class StatsSink : public Sink {
     }
   }
 
+  // Statistics read fields only: no Info columns or tree labels.
+  uint32_t needs() const override { return 0; }
+
   // tshark feeds -z taps every packet it reads, whatever -Y says.
   bool wants_all_events() const override { return true; }
 

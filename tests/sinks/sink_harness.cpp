@@ -20,6 +20,8 @@ FieldId reg_once(const char* abbrev) {
   std::string a = abbrev;
   FieldId p = reg.add_protocol("sinktest", "Sink Test Protocol");
   if (a == "sinktest") return p;
+  // Wireshark's text-only items (registered like this by the dissectors too).
+  if (a == "text") return reg.add_field(kNoField, "text", "Text item", FieldType::Label);
   FieldType t = FieldType::UInt;
   Base b = Base::Dec;
   uint8_t bits = 32;
@@ -41,7 +43,7 @@ std::unique_ptr<Sink> make(const std::string& plugin, const Opts& opts) {
   strato::test::load_plugins();
   // Register every test field before the sink validates its field list.
   for (const char* f : {"sinktest", "sinktest.num", "sinktest.hex", "sinktest.str", "sinktest.str2", "sinktest.bytes",
-                        "sinktest.text", "sinktest.sub"})
+                        "sinktest.text", "sinktest.sub", "text"})
     reg_once(f);
   return PluginManager::instance().make_sink(plugin, opts);
 }

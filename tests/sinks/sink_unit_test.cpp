@@ -113,6 +113,15 @@ TEST(FieldsSink, OptionsLikeTshark) {
   EXPECT_EQ(run_sink(*make("fields", o), bs), "1 2 3xa\\r\\nbxxsinktest\n");
 }
 
+TEST(FieldsSink, NamedLabelsPrintOneAndStringsStayUtf8) {
+  std::vector<Batch> bs;
+  EventBuilder b(one_event(bs));
+  b.label("sinktest.text", "Option: X", -1);
+  b.str("sinktest.str2", "\xc2\xb7S\xff\t", -1);
+  EXPECT_EQ(run_sink(*make("fields", {{"field", "sinktest.text"}, {"field", "sinktest.str2"}}), bs),
+            "1\t\xc2\xb7S\xef\xbf\xbd\\t\n");
+}
+
 TEST(FieldsSink, RepeatedFieldFillsOnlyItsLastColumn) {
   // tshark 4.0 -e ip.src -e ip.src prints "\t127.0.0.1".
   std::vector<Batch> bs;
@@ -141,7 +150,7 @@ TEST(JsonSink, EscapesEverythingJqMustParse) {
   int p = b.proto("sinktest");
   std::string nasty = std::string("q\" b\\ \r\n\t\x01\x7f \xc3\xa9 bad:\xff\xc3 end", 25);
   b.str("sinktest.str", nasty, p);
-  b.label("sinktest.text", "key \"with\" \\r\\n", p);
+  b.label("text", "key \"with\" \\r\\n", p);
   auto out = run_sink(*make("json", {}), bs);
   std::string expect = std::string("q\" b\\ \r\n\t\x01\x7f \xc3\xa9 bad:\xef\xbf\xbd\xef\xbf\xbd end\n");
   EXPECT_EQ(jq(out, ".[0]._source.layers.sinktest[\"sinktest.str\"]"), expect);
@@ -157,15 +166,17 @@ TEST(JsonSink, RepeatedKeysBecomeArraysAndSubtreesGoUnderTree) {
   int h = b.uint("sinktest.hex", 0x0a, p);
   b.uint("sinktest.num", 2, h);
   b.uint("sinktest.num", 3, p, FieldValue::Hidden);
-  int t = b.label("sinktest.text", "Queries", p);
+  int t = b.label("text", "Queries", p);
   int s = b.proto("sinktest.sub", {}, t);
   b.bytes("sinktest.bytes", std::string("\x01\xab", 2), s);
-  b.label("sinktest.text", "\\r\\n", p);
+  b.label("text", "\\r\\n", p);
+  b.label("sinktest.text", "Option: X", p);  // a named FT_NONE item
   auto out = run_sink(*make("json", {}), bs);
   EXPECT_EQ(jq(out, ".[0]._source.layers | tojson"),
             "{\"sinktest\":{\"sinktest.num\":[\"1\",\"3\"],\"sinktest.hex\":\"0x000a\","
             "\"sinktest.hex_tree\":{\"sinktest.num\":\"2\"},"
-            "\"Queries\":{\"sinktest.sub\":{\"sinktest.bytes\":\"01:ab\"}},\"\\\\r\\\\n\":\"\"}}\n");
+            "\"Queries\":{\"sinktest.sub\":{\"sinktest.bytes\":\"01:ab\"}},\"\\\\r\\\\n\":\"\","
+            "\"sinktest.text\":\"\"}}\n");
   EXPECT_EQ(jq(out, ".[0] | [._index[0:8], ._type, ._score] | tojson"), "[\"packets-\",\"doc\",null]\n");
 }
 
