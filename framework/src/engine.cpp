@@ -179,7 +179,7 @@ struct Engine::Impl {
       bool ok = !filter || filter->match(e);
       e.sink_mask = 0;
       for (size_t s = 0; s < sinks.size(); ++s)
-        if (ok && (!sink_filter[s] || sink_filter[s]->match(e))) e.sink_mask |= 1ull << s;
+        if ((ok || sinks[s]->wants_all_events()) && (!sink_filter[s] || sink_filter[s]->match(e))) e.sink_mask |= 1ull << s;
     }
     for (size_t s = 0; s < sinks.size(); ++s) {
       select_sink(b, s);
