@@ -64,6 +64,10 @@ struct Links {
   std::vector<int32_t> first, next, last;
   std::vector<uint8_t> done;
   int32_t root_first = -1;
+  std::vector<int32_t> group;
+  std::vector<std::string_view> keys;
+  std::vector<uint8_t> text_only;
+  std::string tmp;
 
   void build(const std::vector<FieldValue>& f) {
     size_t n = f.size();
@@ -93,26 +97,37 @@ class TreeWriter {
  public:
   TreeWriter(const Event& ev, Writer& w, Links& l) : ev_(ev), f_(ev.dissection.fields), w_(w), l_(l) {}
 
-  std::string_view key_of(int32_t i) const {
-    const FieldValue& fv = f_[size_t(i)];
-    const FieldInfo* fi = info_of(fv);
-    if (!fi) return "_ws.unknown";
-    if (fi->type == FieldType::Label && is_text_only(*fi)) {
-      // Text-only items are keyed by their text in tshark's json.
-      std::string_view label = field_label(ev_, fv);
-      return label.empty() ? std::string_view(fi->name) : label;
+  // Keys of all items, worked out once per packet: text-only items are
+  // keyed by their text in tshark's json, everything else by abbreviation.
+  void prepare() {
+    keys_.resize(f_.size());
+    text_only_.resize(f_.size());
+    for (size_t i = 0; i < f_.size(); ++i) {
+      const FieldInfo* fi = info_of(f_[i]);
+      text_only_[i] = fi && fi->type == FieldType::Label && is_text_only(*fi);
+      if (!fi) keys_[i] = "_ws.unknown";
+      else if (text_only_[i]) {
+        std::string_view label = field_label(ev_, f_[i]);
+        keys_[i] = label.empty() ? std::string_view(fi->name) : label;
+      } else {
+        keys_[i] = fi->abbrev;
+      }
     }
-    return fi->abbrev;
+  }
+
+  // Abbreviations are unique, so field ids compare keys except for text.
+  bool same_key(int32_t a, int32_t b) const {
+    if (f_[size_t(a)].id != f_[size_t(b)].id) return false;
+    return !text_only_[size_t(a)] || keys_[size_t(a)] == keys_[size_t(b)];
   }
 
   // Members of the object holding the children starting at `first`.
   void members(int32_t first, unsigned depth, bool top) {
     for (int32_t i = first; i >= 0; i = l_.next[size_t(i)]) {
       if (l_.done[size_t(i)]) continue;
-      std::string_view k = key_of(i);
       size_t base = group_.size();
       for (int32_t j = i; j >= 0; j = l_.next[size_t(j)]) {
-        if (!l_.done[size_t(j)] && (j == i || key_of(j) == k)) {
+        if (!l_.done[size_t(j)] && (j == i || same_key(i, j))) {
           l_.done[size_t(j)] = 1;
           group_.push_back(j);
         }
@@ -120,7 +135,7 @@ class TreeWriter {
       // Nested calls push past the end and shrink back, so [base, base+n)
       // stays valid by index.
       size_t n = group_.size() - base;
-      write_group(k, base, n, depth, top);
+      write_group(keys_[size_t(i)], base, n, depth, top);
       group_.resize(base);
     }
   }
@@ -142,9 +157,7 @@ class TreeWriter {
         w_.value(tmp_);
       }, false);
       if (any_children) {
-        std::string tk(k);
-        tk += "_tree";
-        w_.key(tk);
+        w_.key(k, "_tree");
         list(g, [&](int32_t i) { object(i, depth); }, true);
       }
       return;
@@ -201,8 +214,11 @@ class TreeWriter {
   const std::vector<FieldValue>& f_;
   Writer& w_;
   Links& l_;
-  std::vector<int32_t> group_;
-  std::string tmp_;
+  // Per-thread scratch, kept in Links so it keeps its capacity.
+  std::vector<int32_t>& group_ = l_.group;
+  std::vector<std::string_view>& keys_ = l_.keys;
+  std::vector<uint8_t>& text_only_ = l_.text_only;
+  std::string& tmp_ = l_.tmp;
 };
 
 }  // namespace
@@ -211,6 +227,7 @@ void write_layers(const Event& ev, Writer& w) {
   static thread_local Links links;
   links.build(ev.dissection.fields);
   TreeWriter t(ev, w, links);
+  t.prepare();
   w.open_object();
   t.members(links.root_first, 0, true);
   w.close_object();

@@ -32,15 +32,23 @@ size_t utf8_len(std::string_view s, size_t i) {
 void append_string(std::string_view s, std::string& out) {
   static const char* hex = "0123456789abcdef";
   out.push_back('"');
+  size_t run = 0;  // start of the pending run of bytes copied as they are
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    out.append(s.data() + run, i - run);
     if (c >= 0x80) {
       size_t n = utf8_len(s, i);
-      if (n) out.append(s.substr(i, n)), i += n;
+      if (n) out.append(s.data() + i, n), i += n;
       else out.append("\xef\xbf\xbd"), ++i;
+      run = i;
       continue;
     }
     ++i;
+    run = i;
     switch (c) {
       case '"': out.append("\\\""); break;
       case '\\': out.append("\\\\"); break;
@@ -50,15 +58,12 @@ void append_string(std::string_view s, std::string& out) {
       case '\b': out.append("\\b"); break;
       case '\f': out.append("\\f"); break;
       default:
-        if (c < 0x20) {
-          out.append("\\u00");
-          out.push_back(hex[c >> 4]);
-          out.push_back(hex[c & 15]);
-        } else {
-          out.push_back(char(c));
-        }
+        out.append("\\u00");
+        out.push_back(hex[c >> 4]);
+        out.push_back(hex[c & 15]);
     }
   }
+  out.append(s.data() + run, s.size() - run);
   out.push_back('"');
 }
 
@@ -73,9 +78,14 @@ void Writer::next_item() {
   }
 }
 
-void Writer::key(std::string_view k) {
+void Writer::key(std::string_view k, std::string_view suffix) {
   next_item();
   append_string(k, out_);
+  if (!suffix.empty()) {
+    out_.pop_back();
+    out_.append(suffix);  // plain ASCII, nothing to escape
+    out_.push_back('"');
+  }
   out_.append(pretty_ ? ": " : ":");
 }
 

@@ -19,7 +19,7 @@ class Writer {
   void close_object() { close('}'); }
   void open_array() { open('['); }
   void close_array() { close(']'); }
-  void key(std::string_view k);
+  void key(std::string_view k, std::string_view suffix = {});
   void element();  // before a value inside an array
   void value(std::string_view s) { append_string(s, out_); }
   void raw(std::string_view s) { out_.append(s); }
