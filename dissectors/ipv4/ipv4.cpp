@@ -101,12 +101,13 @@ class Ipv4Dissector : public Dissector {
                                         " (" + std::to_string(tos & 3) + ")"));
     }
     uint32_t total = tvb.u16(2);
-    ctx.set_label(ctx.add_uint(len_, tvb, 2, 2, total, top), "Total Length: " + std::to_string(total));
     bool tso = false;
-    if (total == 0) {  // TSO/LRO: the stack did not fill it in; use what was captured
-      total = ctx.pinfo.in_error_packet ? tvb.len : tvb.len;
+    if (total == 0) {  // TSO/big TCP: the stack left it 0; tshark shows the frame's length
+      total = net::reported_len(ctx, tvb);
       tso = true;
     }
+    ctx.set_label(ctx.add_uint(len_, tvb, 2, 2, total, top),
+                  "Total Length: " + std::to_string(total) + (tso ? " bytes (reported as 0, presumed to be because of \"TCP segmentation offload\" (TSO))" : ""));
     if (total < hlen) {
       ctx.info() = "Bogus IP length (" + std::to_string(total) + ", less than header length " + std::to_string(hlen) + ")";
       return tvb.len;

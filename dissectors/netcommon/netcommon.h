@@ -72,6 +72,16 @@ inline bool dispatch_ports(DissectContext& ctx, const DissectorTables::Table* ta
   return ctx.try_heuristics(heur, tvb, parent);
 }
 
+// Bytes of `tvb` on the wire: a snap length may have cut the captured
+// bytes short, in which case a view reaching the end of the capture
+// reports the missing bytes too.
+inline uint32_t reported_len(DissectContext& ctx, Tvb tvb) {
+  const Event& ev = ctx.event();
+  if (tvb.base != Tvb::kDetached && tvb.base + tvb.len == ev.cap_len && ev.orig_len > ev.cap_len)
+    return tvb.len + (ev.orig_len - ev.cap_len);
+  return tvb.len;
+}
+
 // Finds the last value of an integer field added so far (e.g. ip.ttl for
 // ICMP's Info), or `dflt`.
 inline uint64_t last_uint(DissectContext& ctx, FieldId id, uint64_t dflt) {

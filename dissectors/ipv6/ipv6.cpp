@@ -1,0 +1,224 @@
+// IPv6 with the extension headers tshark shows as their own layers
+// (ipv6.hopopts, ipv6.routing, ipv6.fraghdr, ipv6.dstopts), walked up to the
+// upper-layer protocol, which is found through table "ip.proto".
+// Fragments are not reassembled: a non-first fragment (or a first one
+// with more to come) becomes data, as tshark shows unreassembled ones.
+#include <cstdio>
+
+#include "ip_names.h"
+#include "netcommon.h"
+
+namespace strato {
+namespace {
+
+class Ipv6Dissector : public Dissector {
+ public:
+  const char* name() const override { return "ipv6"; }
+
+  void register_fields(FieldRegistry& reg) override {
+    proto_ = reg.add_protocol("ipv6", "Internet Protocol Version 6");
+    version_ = reg.add_field(proto_, "ipv6.version", "Version", FieldType::UInt, Base::Dec, 8, 0xf0);
+    tclass_ = reg.add_field(proto_, "ipv6.tclass", "Traffic Class", FieldType::UInt, Base::Hex, 32, 0x0ff00000);
+    dscp_ = reg.add_field(proto_, "ipv6.tclass.dscp", "Differentiated Services Codepoint", FieldType::UInt, Base::Dec,
+                          32, 0x0fc00000, net::kDscpNames);
+    ecn_ = reg.add_field(proto_, "ipv6.tclass.ecn", "Explicit Congestion Notification", FieldType::UInt, Base::Dec, 32,
+                         0x00300000, net::kEcnNames);
+    flow_ = reg.add_field(proto_, "ipv6.flow", "Flow Label", FieldType::UInt, Base::Hex, 24, 0x000fffff);
+    plen_ = reg.add_field(proto_, "ipv6.plen", "Payload Length", FieldType::UInt, Base::Dec, 16);
+    nxt_ = reg.add_field(proto_, "ipv6.nxt", "Next Header", FieldType::UInt, Base::Dec, 8, 0, net::kIpProtoNames);
+    hlim_ = reg.add_field(proto_, "ipv6.hlim", "Hop Limit", FieldType::UInt, Base::Dec, 8);
+    src_ = reg.add_field(proto_, "ipv6.src", "Source Address", FieldType::IPv6);
+    dst_ = reg.add_field(proto_, "ipv6.dst", "Destination Address", FieldType::IPv6);
+    addr_ = reg.add_field(proto_, "ipv6.addr", "Source or Destination Address", FieldType::IPv6);
+    hop_ = reg.add_protocol("ipv6.hopopts", "IPv6 Hop-by-Hop Option");
+    hop_nxt_ = reg.add_field(hop_, "ipv6.hopopts.nxt", "Next Header", FieldType::UInt, Base::Dec, 8, 0, net::kIpProtoNames);
+    hop_len_ = reg.add_field(hop_, "ipv6.hopopts.len", "Length", FieldType::UInt, Base::Dec, 8);
+    dst_opts_ = reg.add_protocol("ipv6.dstopts", "Destination Options for IPv6");
+    dst_nxt_ = reg.add_field(dst_opts_, "ipv6.dstopts.nxt", "Next Header", FieldType::UInt, Base::Dec, 8, 0, net::kIpProtoNames);
+    dst_len_ = reg.add_field(dst_opts_, "ipv6.dstopts.len", "Length", FieldType::UInt, Base::Dec, 8);
+    routing_ = reg.add_protocol("ipv6.routing", "Routing Header for IPv6");
+    rt_nxt_ = reg.add_field(routing_, "ipv6.routing.nxt", "Next Header", FieldType::UInt, Base::Dec, 8, 0, net::kIpProtoNames);
+    rt_len_ = reg.add_field(routing_, "ipv6.routing.len", "Length", FieldType::UInt, Base::Dec, 8);
+    rt_type_ = reg.add_field(routing_, "ipv6.routing.type", "Type", FieldType::UInt, Base::Dec, 8);
+    rt_segleft_ = reg.add_field(routing_, "ipv6.routing.segleft", "Segments Left", FieldType::UInt, Base::Dec, 8);
+    frag_ = reg.add_protocol("ipv6.fraghdr", "Fragment Header for IPv6");
+    fr_nxt_ = reg.add_field(frag_, "ipv6.fraghdr.nxt", "Next header", FieldType::UInt, Base::Dec, 8, 0, net::kIpProtoNames);
+    fr_off_ = reg.add_field(frag_, "ipv6.fraghdr.offset", "Offset", FieldType::UInt, Base::Dec, 16, 0xfff8);
+    fr_more_ = reg.add_field(frag_, "ipv6.fraghdr.more", "More Fragments", FieldType::Boolean, Base::Dec, 16, 0x0001);
+    fr_id_ = reg.add_field(frag_, "ipv6.fraghdr.ident", "Identification", FieldType::UInt, Base::Hex, 32);
+    short_ = net::short_field(reg);
+  }
+
+  void register_handoffs(DissectorTables& t) override {
+    t.add("ethertype", 0x86dd, this);
+    t.add("link_type", 229, this);  // LINKTYPE_IPV6
+    t.add("ip.proto", 41, this);    // IPv6 in IP
+  }
+  void resolve(DissectorTables& t) override { ipproto_table_ = t.table("ip.proto"); }
+
+  uint32_t dissect(DissectContext& ctx, Tvb tvb, int parent) override;
+
+ private:
+  FieldId proto_, version_, tclass_, dscp_, ecn_, flow_, plen_, nxt_, hlim_, src_, dst_, addr_, hop_, hop_nxt_, hop_len_,
+      dst_opts_, dst_nxt_, dst_len_, routing_, rt_nxt_, rt_len_, rt_type_, rt_segleft_, frag_, fr_nxt_, fr_off_,
+      fr_more_, fr_id_, short_;
+  const DissectorTables::Table* ipproto_table_ = nullptr;
+};
+
+std::string name_num(uint8_t v) {
+  const char* n = net::ip_proto_name(v);
+  return std::string(n ? n : "Unknown") + " (" + std::to_string(v) + ")";
+}
+
+uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
+  PacketInfo& pi = ctx.pinfo;
+  int top = ctx.add_protocol(proto_, tvb, 0, tvb.len < 40 ? tvb.len : 40, parent, "ipv6");
+  ctx.set_label(top, "Internet Protocol Version 6");
+  if (!pi.in_error_packet) ctx.set_protocol_column("IPv6");
+  if (!tvb.has(0, 40)) {
+    if (tvb.len >= 1)
+      ctx.set_label(ctx.add_uint(version_, tvb, 0, 1, tvb.u8(0) >> 4, top),
+                    net::bits_label(tvb.u8(0), 8, 0xf0, "Version: " + std::to_string(tvb.u8(0) >> 4)));
+    net::out_of_bytes(ctx, short_, "IPv6", top);
+    return tvb.len ? tvb.len : 1;
+  }
+  uint32_t w = tvb.u32(0);
+  unsigned version = w >> 28;
+  ctx.set_label(ctx.add_uint(version_, tvb, 0, 1, version, top),
+                net::bits_label(tvb.u8(0), 8, 0xf0, "Version: " + std::to_string(version)));
+  if (version != 6) {
+    if (!pi.in_error_packet) ctx.info() = "Bogus IPv6 version (" + std::to_string(version) + ", must be 6)";
+    return tvb.len;
+  }
+  unsigned tc = (w >> 20) & 0xff;
+  {
+    char buf[96];
+    const char* ds = net::dscp_short(tc >> 2);
+    std::snprintf(buf, sizeof buf, "Traffic Class: 0x%02x (DSCP: %s, ECN: %s)", tc, ds ? ds : "Unknown",
+                  net::ecn_short(tc & 3));
+    int ti = ctx.add_uint(tclass_, tvb, 0, 4, tc, top);
+    ctx.set_label(ti, net::bits_label(w, 32, 0x0ff00000, buf));
+    const char* dn = nullptr;
+    for (const ValueName* n = net::kDscpNames; n->name; ++n)
+      if (n->value == (tc >> 2)) dn = n->name;
+    ctx.set_label(ctx.add_uint(dscp_, tvb, 0, 4, tc >> 2, ti),
+                  net::bits_label(w, 32, 0x0fc00000,
+                                  std::string("Differentiated Services Codepoint: ") + (dn ? dn : "Unknown") + " (" +
+                                      std::to_string(tc >> 2) + ")"));
+    ctx.set_label(ctx.add_uint(ecn_, tvb, 0, 4, tc & 3, ti),
+                  net::bits_label(w, 32, 0x00300000,
+                                  std::string("Explicit Congestion Notification: ") + net::kEcnNames[tc & 3].name +
+                                      " (" + std::to_string(tc & 3) + ")"));
+    std::snprintf(buf, sizeof buf, "Flow Label: 0x%05x", w & 0xfffff);
+    ctx.set_label(ctx.add_uint(flow_, tvb, 1, 3, w & 0xfffff, top), net::bits_label(w & 0xfffff, 20, 0xfffff, buf));
+  }
+  uint32_t plen = tvb.u16(4);
+  uint8_t nxt = tvb.u8(6), hlim = tvb.u8(7);
+  ctx.set_label(ctx.add_uint(plen_, tvb, 4, 2, plen, top), "Payload Length: " + std::to_string(plen));
+  ctx.set_label(ctx.add_uint(nxt_, tvb, 6, 1, nxt, top), "Next Header: " + name_num(nxt));
+  ctx.set_label(ctx.add_uint(hlim_, tvb, 7, 1, hlim, top), "Hop Limit: " + std::to_string(hlim));
+  std::string s = net::ipv6_text(tvb.data + 8), d = net::ipv6_text(tvb.data + 24);
+  ctx.set_label(ctx.add_bytes(src_, tvb, 8, 16, top), "Source Address: " + s);
+  ctx.add_bytes(addr_, tvb, 8, 16, top, FieldValue::Hidden);
+  ctx.set_label(ctx.add_bytes(dst_, tvb, 24, 16, top), "Destination Address: " + d);
+  ctx.add_bytes(addr_, tvb, 24, 16, top, FieldValue::Hidden);
+  ctx.set_label(top, "Internet Protocol Version 6, Src: " + s + ", Dst: " + d);
+  pi.net_src.family = pi.net_dst.family = Address::IPv6;
+  std::memcpy(pi.net_src.bytes, tvb.data + 8, 16);
+  std::memcpy(pi.net_dst.bytes, tvb.data + 24, 16);
+  if (!pi.in_error_packet) {
+    ctx.set_columns_src_dst(s, d);
+    ctx.info().clear();
+  }
+
+  // Payload length 0 with a jumbogram option is not handled; use what was captured.
+  Tvb rest = plen ? tvb.sub(40, plen) : tvb.sub(40);
+  uint32_t off = 0;
+  bool fragment = false;
+  uint32_t frag_off = 0, frag_id = 0;
+  for (int guard = 0; guard < 16; ++guard) {
+    if (nxt == 0 || nxt == 60 || nxt == 43) {
+      FieldId p = nxt == 0 ? hop_ : nxt == 60 ? dst_opts_ : routing_;
+      const char* layer = nxt == 0 ? "ipv6.hopopts" : nxt == 60 ? "ipv6.dstopts" : "ipv6.routing";
+      const char* title = nxt == 0 ? "IPv6 Hop-by-Hop Option" : nxt == 60 ? "Destination Options for IPv6"
+                                                                           : "Routing Header for IPv6";
+      int e = ctx.add_protocol(p, rest, off, 2, top, layer);
+      ctx.set_label(e, title);
+      if (!rest.has(off, 2)) {
+        net::out_of_bytes(ctx, short_, "IPv6", e);
+        return tvb.len;
+      }
+      uint8_t n2 = rest.u8(off), l = rest.u8(off + 1);
+      uint32_t bytes = (l + 1u) * 8u;
+      FieldId fn = nxt == 0 ? hop_nxt_ : nxt == 60 ? dst_nxt_ : rt_nxt_;
+      FieldId fl = nxt == 0 ? hop_len_ : nxt == 60 ? dst_len_ : rt_len_;
+      ctx.set_label(ctx.add_uint(fn, rest, off, 1, n2, e), "Next Header: " + name_num(n2));
+      ctx.set_label(ctx.add_uint(fl, rest, off + 1, 1, l, e),
+                    "Length: " + std::to_string(l) + " (" + std::to_string(bytes) + " bytes)");
+      if (nxt == 43 && rest.has(off, 4)) {
+        ctx.add_uint(rt_type_, rest, off + 2, 1, rest.u8(off + 2), e);
+        ctx.add_uint(rt_segleft_, rest, off + 3, 1, rest.u8(off + 3), e);
+      }
+      ctx.set_length(e, bytes);
+      if (!rest.has(off, bytes)) {
+        net::out_of_bytes(ctx, short_, "IPv6", e);
+        return tvb.len;
+      }
+      off += bytes;
+      nxt = n2;
+      continue;
+    }
+    if (nxt == 44) {
+      int e = ctx.add_protocol(frag_, rest, off, 8, top, "ipv6.fraghdr");
+      ctx.set_label(e, "Fragment Header for IPv6");
+      if (!rest.has(off, 8)) {
+        net::out_of_bytes(ctx, short_, "IPv6", e);
+        return tvb.len;
+      }
+      uint8_t n2 = rest.u8(off);
+      uint16_t fo = rest.u16(off + 2);
+      frag_id = rest.u32(off + 4);
+      frag_off = fo & 0xfff8;
+      bool more = fo & 1;
+      ctx.set_label(ctx.add_uint(fr_nxt_, rest, off, 1, n2, e), "Next header: " + name_num(n2));
+      ctx.set_label(ctx.add_uint(fr_off_, rest, off + 2, 2, frag_off >> 3, e),
+                    net::bits_label(fo, 16, 0xfff8, "Offset: " + std::to_string(frag_off >> 3) + " (" +
+                                                        std::to_string(frag_off) + " bytes)"));
+      ctx.set_label(ctx.add_bool(fr_more_, rest, off + 2, 2, more, e),
+                    net::bits_label(fo, 16, 0x0001, more ? "More Fragments: Yes" : "More Fragments: No"));
+      char buf[40];
+      std::snprintf(buf, sizeof buf, "Identification: 0x%08x", frag_id);
+      ctx.set_label(ctx.add_uint(fr_id_, rest, off + 4, 4, frag_id, e), buf);
+      fragment = frag_off != 0 || more;
+      off += 8;
+      nxt = n2;
+      if (fragment) break;
+      continue;
+    }
+    break;
+  }
+  pi.ip_proto = nxt;
+  Tvb payload = rest.sub(off);
+  if (fragment) {
+    if (!pi.in_error_packet) {
+      char buf[128];
+      const char* pn = net::ip_proto_name(nxt);
+      std::snprintf(buf, sizeof buf, "IPv6 fragment (off=%u more=%c ident=0x%08x nxt=%u)", frag_off,
+                    'y', frag_id, nxt);
+      (void)pn;
+      ctx.info() = buf;
+    }
+    ctx.call_data(payload, -1);
+    return tvb.len;
+  }
+  if (nxt == 59) return tvb.len;  // No Next Header
+  if (!ctx.call_table(ipproto_table_, nxt, payload, -1)) ctx.call_data(payload, -1);
+  return tvb.len;
+}
+
+std::unique_ptr<Plugin> create(const Options&) { return std::make_unique<Ipv6Dissector>(); }
+
+}  // namespace
+}  // namespace strato
+
+STRATO_PLUGIN_NO_OPTIONS(strato::PluginKind::Dissector, "ipv6", "Internet Protocol Version 6", strato::create)
