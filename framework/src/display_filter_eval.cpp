@@ -76,9 +76,13 @@ Scalar view(const Literal& l) {
 
 Cmp compare_lit(const Scalar& a, const Literal& l) { return compare(a, view(l), l.mask, l.prefix_bits); }
 
-std::string_view covered_bytes(const Event& ev, const FieldValue& fv) {
-  if (!ev.data || fv.start > ev.cap_len || fv.length > ev.cap_len - fv.start) return {};
-  return {reinterpret_cast<const char*>(ev.data) + fv.start, fv.length};
+// Wireshark compares a protocol by the buffer it was added with, which runs
+// from the protocol's start to the end of its layer's data, not just the
+// item's length (`tcp contains "GET"` finds the payload). We do not keep that
+// buffer, so take the rest of the frame (this includes link-layer trailers).
+std::string_view protocol_bytes(const Event& ev, const FieldValue& fv) {
+  if (!ev.data || fv.start > ev.cap_len) return {};
+  return {reinterpret_cast<const char*>(ev.data) + fv.start, ev.cap_len - fv.start};
 }
 
 // The value of one occurrence as the filter sees it, after slicing or len().
@@ -86,7 +90,7 @@ bool extract(const Event& ev, const FieldValue& fv, const FieldRef& r, Scalar& s
   switch (r.type) {
     case FieldType::Protocol:
       s.kind = Kind::Bytes;
-      s.b = covered_bytes(ev, fv);
+      s.b = protocol_bytes(ev, fv);
       break;
     case FieldType::Boolean:
       s.kind = Kind::UInt;
@@ -130,7 +134,7 @@ bool extract(const Event& ev, const FieldValue& fv, const FieldRef& r, Scalar& s
     s.b = s.b.substr(size_t(start), size_t(len));
   }
   if (r.func == Func::Len) {
-    uint64_t len = s.kind == Kind::Bytes ? s.b.size() : fv.length;
+    uint64_t len = s.kind == Kind::Bytes && (r.type != FieldType::Protocol || r.sliced) ? s.b.size() : fv.length;
     s = Scalar{};
     s.kind = Kind::UInt;
     s.u = len;

@@ -75,6 +75,17 @@ const char* const kFilters[] = {
     "eth.src == 00:00:00:00:00:00",
     "ipv6.src == ::1 or ipv6.dst == fe80::/10",
     "udp or tcp and frame.number == 1",
+    "tcp contains \"GET\"",
+    "frame contains \"strato\"",
+    "len(tcp) == 32",
+    "tcp[0:2] == e1:68",
+    "lower(http.request.method) == \"get\"",
+    "http.response.code == \"Not Found\"",
+    "tls.handshake.extensions_server_name == \"strato.test\"",
+    "tcp.stream in {1, 3}",
+    "dns.qry.name[0:3] == \"api\"",
+    "ip.src#1 == ip.dst#1",
+    "count(tcp.option_kind) > 3",
 };
 
 const char* const kCaptures[] = {
