@@ -45,7 +45,6 @@ struct Engine::Impl {
 
   // Write side (serial).
   uint64_t events = 0, passed = 0;
-  bool limit_reached = false;
 
   std::mutex error_mutex;
   std::exception_ptr error;
@@ -86,11 +85,21 @@ struct Engine::Impl {
         input_done = true;
         break;
       }
+      // -c counts events read, as tshark's does (not events that pass -Y).
+      size_t want = cfg.batch_size;
+      if (cfg.max_events) {
+        uint64_t left = cfg.max_events - (next_number - 1);
+        if (left == 0) {
+          input_done = true;
+          break;
+        }
+        if (left < want) want = static_cast<size_t>(left);
+      }
       Source& src = *sources[current_source];
       Batch* b = get_batch();
       bool more;
       try {
-        more = src.read(*b, cfg.batch_size);
+        more = src.read(*b, want);
       } catch (...) {
         fail(std::current_exception(), false);
         input_done = true;
@@ -192,31 +201,8 @@ struct Engine::Impl {
   }
 
   void write(Batch& b) {
-    if (limit_reached) return;
     events += b.count;
-    // -c counts events that some sink takes (tshark: packets that pass -Y).
-    uint64_t here = 0;
-    for (size_t i = 0; i < b.count; ++i) here += b.events[i].sink_mask != 0;
-    if (cfg.max_events && passed + here >= cfg.max_events) {
-      // Keep the first max_events of them and re-format this batch.
-      uint64_t keep = cfg.max_events - passed;
-      for (size_t i = 0; i < b.count; ++i) {
-        Event& e = b.events[i];
-        if (e.sink_mask) {
-          if (keep) --keep;
-          else e.sink_mask = 0;
-        }
-      }
-      for (size_t s = 0; s < sinks.size(); ++s) {
-        b.out[s].clear();
-        select_sink(b, s);
-        sinks[s]->format(b, b.out[s]);
-      }
-      here = cfg.max_events - passed;
-      limit_reached = true;
-      stop = true;
-    }
-    passed += here;
+    for (size_t i = 0; i < b.count; ++i) passed += b.events[i].sink_mask != 0;
     for (size_t s = 0; s < sinks.size(); ++s) {
       select_sink(b, s);
       sinks[s]->write(b, b.out[s]);

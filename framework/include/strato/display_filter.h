@@ -15,7 +15,7 @@ class DisplayFilter {
   virtual ~DisplayFilter() = default;
   // Compiles `text` against the field registry. Errors throw
   // strato::usage_error with tshark-like wording and the column, e.g.
-  // `-Y: column 9: "tcp.portt" is neither a field nor a protocol name.`
+  // `display filter: column 1: "tcp.portt" is neither a field nor a protocol name.`
   static std::unique_ptr<DisplayFilter> compile(std::string_view text);
   virtual bool match(const Event& ev) const = 0;
   // Fields the filter reads (for lazy dissection later).

@@ -21,7 +21,7 @@ struct EngineConfig {
   unsigned threads = 0;        // 0: all cores
   size_t batch_size = 512;     // events per flow-graph message
   size_t max_in_flight = 0;    // batches alive at once (0: 4 per thread); bounds memory
-  uint64_t max_events = 0;     // -c: stop after this many events passed the filter (0: no limit)
+  uint64_t max_events = 0;     // -c: stop after reading this many events (0: no limit)
   std::string display_filter;  // -Y
   bool need_tree = false;      // -V
 };
