@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "columns.h"
 #include "field_text.h"
 #include "strato/error.h"
 #include "strato/field.h"
@@ -40,8 +41,13 @@ class FieldsSink : public Sink {
     const FieldRegistry& reg = FieldRegistry::instance();
     std::vector<std::string> bad;
     column_of_.assign(reg.size(), -1);
+    special_.assign(names_.size(), fields::Column::None);
     for (size_t c = 0; c < names_.size(); ++c) {
       FieldId id = reg.find(names_[c]);
+      if (id == kNoField && (special_[c] = fields::column_by_name(names_[c])) != fields::Column::None) {
+        columns_ = true;
+        continue;
+      }
       if (id == kNoField || id >= reg.size()) {
         if (std::find(bad.begin(), bad.end(), names_[c]) == bad.end()) bad.push_back(names_[c]);
         continue;
@@ -87,7 +93,7 @@ class FieldsSink : public Sink {
   }
 
   // Protocol and text-only items print their tree text.
-  uint32_t needs() const override { return labels_ ? kNeedLabels : 0u; }
+  uint32_t needs() const override { return (labels_ ? kNeedLabels : 0u) | (columns_ ? kNeedColumns : 0u); }
 
   void format(const Batch& batch, std::string& out) const override {
     static thread_local std::vector<std::string> cols;
@@ -111,6 +117,13 @@ class FieldsSink : public Sink {
         fields::append_occurrence(ev, fv, col);
         ++n;
       }
+      if (columns_) {
+        for (size_t c = 0; c < special_.size(); ++c) {
+          if (special_[c] == fields::Column::None) continue;
+          fields::append_column(special_[c], ev, ctx_.interfaces, cols[c]);
+          counts[c] = 1;
+        }
+      }
       for (size_t c = 0; c < cols.size(); ++c) {
         if (c) out.push_back(separator_);
         if (!counts[c]) continue;
@@ -125,6 +138,8 @@ class FieldsSink : public Sink {
  private:
   std::vector<std::string> names_;
   std::vector<int32_t> column_of_;  // by field id: its column, or -1
+  std::vector<fields::Column> special_;  // by column: a _ws.col.* pseudo-field
+  bool columns_ = false;
   char separator_ = '\t';
   std::string aggregator_;
   char quote_ = 0;

@@ -183,7 +183,8 @@ TEST(SinkOracle, FieldsMatchTshark) {
       " -e frame.number -e frame.len -e frame.time_epoch -e frame.time_relative -e frame.protocols -e eth.src"
       " -e eth.type -e ip.src -e ip.dst -e ip.ttl -e ip.proto -e ipv6.src -e tcp.srcport -e tcp.dstport -e tcp.flags"
       " -e tcp.len -e udp.srcport -e udp.dstport -e udp.length -e dns.qry.name -e dns.a -e dns.flags.response"
-      " -e http.request.method -e http.response.code -e icmp.type -e ip -e udp";
+      " -e http.request.method -e http.response.code -e icmp.type -e ip -e udp -e _ws.col.Time -e _ws.col.Protocol"
+      " -e _ws.col.Source -e _ws.col.Info";
   const std::string opts = " -E header=y -E separator=, -E quote=d -E occurrence=f";
   for (const char* rel : kCaptures) {
     std::string file = st::shared_file(rel);

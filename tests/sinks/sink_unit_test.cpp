@@ -122,6 +122,26 @@ TEST(FieldsSink, NamedLabelsPrintOneAndStringsStayUtf8) {
             "1\t\xc2\xb7S\xef\xbf\xbd\\t\n");
 }
 
+TEST(FieldsSink, ColumnPseudoFields) {
+  std::vector<Batch> bs;
+  Event& e = one_event(bs);
+  e.number = 12;
+  e.rel_ns = 3996290123;
+  e.dissection.col_src = "HewlettP_da:2d:79";
+  e.dissection.col_dst = "Broadcast";
+  e.dissection.col_protocol = "ARP";
+  e.dissection.col_info = "Who has 192.168.1.1? Tell 192.168.1.104";
+  std::vector<InterfaceInfo> ifs(1);
+  ifs[0].tsresol = 6;
+  Opts o;
+  for (const char* c : {"No.", "Time", "Source", "Destination", "Protocol", "Length", "Info"})
+    o.insert({"field", std::string("_ws.col.") + c});
+  auto sink = make("fields", o);
+  EXPECT_EQ(sink->needs() & Sink::kNeedColumns, unsigned(Sink::kNeedColumns));
+  EXPECT_EQ(run_sink(*sink, bs, &ifs),
+            "12\t3.996290\tHewlettP_da:2d:79\tBroadcast\tARP\t4\tWho has 192.168.1.1? Tell 192.168.1.104\n");
+}
+
 TEST(FieldsSink, RepeatedFieldFillsOnlyItsLastColumn) {
   // tshark 4.0 -e ip.src -e ip.src prints "\t127.0.0.1".
   std::vector<Batch> bs;
