@@ -43,7 +43,7 @@ class ArpDissector : public Dissector {
     ctx.set_label(top, "Address Resolution Protocol");
     ctx.set_protocol_column("ARP");
     if (!tvb.has(0, 8)) {
-      net::out_of_bytes(ctx, short_, "ARP", top);
+      net::out_of_bytes(ctx, short_, "ARP", top, tvb);
       return tvb.len ? tvb.len : 1;
     }
     uint16_t hrd = tvb.u16(0), pro = tvb.u16(2), op = tvb.u16(6);
@@ -109,7 +109,7 @@ class ArpDissector : public Dissector {
       default:
         info = "Unknown ARP opcode 0x" + std::to_string(op);
     }
-    if (!ok) net::out_of_bytes(ctx, short_, "ARP", top);
+    if (!ok) net::out_of_bytes(ctx, short_, "ARP", top, tvb);
     return tvb.len;
   }
 

@@ -134,7 +134,7 @@ uint32_t IcmpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   ctx.set_label(top, "Internet Control Message Protocol");
   if (!err) ctx.set_protocol_column("ICMP");
   if (!tvb.has(0, 4)) {
-    net::out_of_bytes(ctx, short_, "ICMP", top);
+    net::out_of_bytes(ctx, short_, "ICMP", top, tvb);
     return tvb.len ? tvb.len : 1;
   }
   uint8_t type = tvb.u8(0), code = tvb.u8(1);
@@ -148,8 +148,7 @@ uint32_t IcmpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   {
     char buf[80];
     // Verified only when the whole message was captured (as tshark).
-    const Event& ev = ctx.event();
-    bool whole = !(tvb.base != Tvb::kDetached && tvb.base + tvb.len == ev.cap_len && ev.orig_len > ev.cap_len);
+    bool whole = net::reported_len(ctx, tvb) == tvb.len;
     uint8_t status = 2;
     if (whole && !err) {
       uint16_t calc = net::fold16(net::sum16(tvb.data, tvb.len));
@@ -182,7 +181,7 @@ uint32_t IcmpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     case 18: {
       if (!tvb.has(4, 4)) {
         if (!err) ctx.info() = info;
-        net::out_of_bytes(ctx, short_, "ICMP", top);
+        net::out_of_bytes(ctx, short_, "ICMP", top, tvb);
         return tvb.len;
       }
       uint16_t id = tvb.u16(4), sq = tvb.u16(6);
@@ -238,7 +237,7 @@ uint32_t IcmpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     case 12: {
       if (!err) ctx.info() = info;
       if (!tvb.has(4, 4)) {
-        net::out_of_bytes(ctx, short_, "ICMP", top);
+        net::out_of_bytes(ctx, short_, "ICMP", top, tvb);
         return tvb.len;
       }
       if (type == 5)

@@ -107,7 +107,7 @@ uint32_t Icmpv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   ctx.set_label(top, "Internet Control Message Protocol v6");
   if (!err) ctx.set_protocol_column("ICMPv6");
   if (!tvb.has(0, 4)) {
-    net::out_of_bytes(ctx, short_, "ICMPv6", top);
+    net::out_of_bytes(ctx, short_, "ICMPv6", top, tvb);
     return tvb.len ? tvb.len : 1;
   }
   uint8_t type = tvb.u8(0), code = tvb.u8(1);
@@ -231,7 +231,7 @@ uint32_t Icmpv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       break;
   }
   if (!err) ctx.info() = info;
-  if (cut) net::out_of_bytes(ctx, short_, "ICMPv6", top);
+  if (cut) net::out_of_bytes(ctx, short_, "ICMPv6", top, tvb);
   return tvb.len;
 }
 

@@ -46,20 +46,28 @@ class Ipv4Dissector : public Dissector {
     t.add("link_type", 228, this);  // LINKTYPE_IPV4
     t.add("ip.proto", 4, this);     // IP in IP
   }
-  void resolve(DissectorTables& t) override { ipproto_table_ = t.table("ip.proto"); }
+  void resolve(DissectorTables& t) override {
+    ipproto_table_ = t.table("ip.proto");
+    ipv6_ = t.find("ipv6");
+  }
 
   uint32_t dissect(DissectContext& ctx, Tvb tvb, int parent) override {
     int top = ctx.add_protocol(proto_, tvb, 0, tvb.len < 20 ? tvb.len : 20, parent, "ip");
     ctx.set_label(top, "Internet Protocol Version 4");
     if (!ctx.pinfo.in_error_packet) ctx.set_protocol_column("IPv4");
     if (tvb.len < 1) {
-      net::out_of_bytes(ctx, short_, "IPv4", top);
+      net::out_of_bytes(ctx, short_, "IPv4", top, tvb);
       return 1;
     }
     uint8_t b0 = tvb.u8(0);
     unsigned version = b0 >> 4, hlen = (b0 & 15) * 4u;
     ctx.set_label(ctx.add_uint(version_, tvb, 0, 1, version, top),
                   net::bits_label(b0, 8, 0xf0, "Version: " + std::to_string(version)));
+    if (version == 6 && ipv6_) {
+      // tshark hands a version-6 packet found under an IPv4 type to IPv6.
+      ctx.call(ipv6_, tvb, -1);
+      return tvb.len;
+    }
     if (version != 4) {
       ctx.info() = "Bogus IPv4 version (" + std::to_string(version) + ", must be 4)";
       return tvb.len;
@@ -72,7 +80,22 @@ class Ipv4Dissector : public Dissector {
       return tvb.len;
     }
     if (!tvb.has(0, 20)) {
-      net::out_of_bytes(ctx, short_, "IPv4", top);
+      // Cut short: the fields that fit, as tshark adds them before it runs out.
+      if (tvb.has(1, 1)) ctx.add_uint(dsfield_, tvb, 1, 1, tvb.u8(1), top);
+      if (tvb.has(2, 2)) ctx.add_uint(len_, tvb, 2, 2, tvb.u16(2), top);
+      if (tvb.has(4, 2)) ctx.add_uint(id_, tvb, 4, 2, tvb.u16(4), top);
+      if (tvb.has(6, 2)) {
+        ctx.add_uint(flags_, tvb, 6, 1, tvb.u8(6) >> 5, top);
+        ctx.add_uint(frag_, tvb, 6, 2, tvb.u16(6) & 0x1fff, top);
+      }
+      if (tvb.has(8, 1)) ctx.add_uint(ttl_, tvb, 8, 1, tvb.u8(8), top);
+      if (tvb.has(9, 1)) ctx.add_uint(ipproto_, tvb, 9, 1, tvb.u8(9), top);
+      if (tvb.has(10, 2)) ctx.add_uint(checksum_, tvb, 10, 2, tvb.u16(10), top);
+      if (tvb.has(12, 4)) {
+        ctx.add_ipv4(src_, tvb, 12, tvb.u32(12), top);
+        ctx.add_ipv4(addr_, tvb, 12, tvb.u32(12), top, FieldValue::Hidden);
+      }
+      net::out_of_bytes(ctx, short_, "IPv4", top, tvb);
       return tvb.len;
     }
     ctx.set_length(top, hlen);
@@ -167,7 +190,7 @@ class Ipv4Dissector : public Dissector {
 
     if (hlen > 20) {
       if (!tvb.has(0, hlen)) {
-        net::out_of_bytes(ctx, short_, "IPv4", top);
+        net::out_of_bytes(ctx, short_, "IPv4", top, tvb);
         return tvb.len;
       }
       int o = ctx.add_bytes(opts_, tvb, 20, hlen - 20, top);
@@ -199,6 +222,7 @@ class Ipv4Dissector : public Dissector {
   FieldId proto_, version_, hdr_len_, dsfield_, dscp_, ecn_, len_, id_, flags_, rb_, df_, mf_, frag_, ttl_, ipproto_,
       checksum_, checksum_status_, src_, dst_, addr_, opts_, short_;
   const DissectorTables::Table* ipproto_table_ = nullptr;
+  Dissector* ipv6_ = nullptr;
 };
 
 std::unique_ptr<Plugin> create(const Options&) { return std::make_unique<Ipv4Dissector>(); }

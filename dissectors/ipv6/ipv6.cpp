@@ -59,6 +59,27 @@ class Ipv6Dissector : public Dissector {
   uint32_t dissect(DissectContext& ctx, Tvb tvb, int parent) override;
 
  private:
+  // A header cut short: the fields that fit, as tshark adds them before it
+  // runs out of bytes.
+  uint32_t partial(DissectContext& ctx, Tvb tvb, int top) {
+    if (tvb.has(0, 1))
+      ctx.set_label(ctx.add_uint(version_, tvb, 0, 1, tvb.u8(0) >> 4, top),
+                    net::bits_label(tvb.u8(0), 8, 0xf0, "Version: " + std::to_string(tvb.u8(0) >> 4)));
+    if (tvb.has(0, 4)) {
+      ctx.add_uint(tclass_, tvb, 0, 4, (tvb.u32(0) >> 20) & 0xff, top);
+      ctx.add_uint(flow_, tvb, 1, 3, tvb.u32(0) & 0xfffff, top);
+    }
+    if (tvb.has(4, 2)) ctx.add_uint(plen_, tvb, 4, 2, tvb.u16(4), top);
+    if (tvb.has(6, 1)) ctx.add_uint(nxt_, tvb, 6, 1, tvb.u8(6), top);
+    if (tvb.has(7, 1)) ctx.add_uint(hlim_, tvb, 7, 1, tvb.u8(7), top);
+    if (tvb.has(8, 16)) {
+      ctx.add_bytes(src_, tvb, 8, 16, top);
+      ctx.add_bytes(addr_, tvb, 8, 16, top, FieldValue::Hidden);
+    }
+    net::out_of_bytes(ctx, short_, "IPv6", top, tvb);
+    return tvb.len ? tvb.len : 1;
+  }
+
   FieldId proto_, version_, tclass_, dscp_, ecn_, flow_, plen_, nxt_, hlim_, src_, dst_, addr_, hop_, hop_nxt_, hop_len_,
       dst_opts_, dst_nxt_, dst_len_, routing_, rt_nxt_, rt_len_, rt_type_, rt_segleft_, frag_, fr_nxt_, fr_off_,
       fr_more_, fr_id_, short_;
@@ -75,13 +96,7 @@ uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   int top = ctx.add_protocol(proto_, tvb, 0, tvb.len < 40 ? tvb.len : 40, parent, "ipv6");
   ctx.set_label(top, "Internet Protocol Version 6");
   if (!pi.in_error_packet) ctx.set_protocol_column("IPv6");
-  if (!tvb.has(0, 40)) {
-    if (tvb.len >= 1)
-      ctx.set_label(ctx.add_uint(version_, tvb, 0, 1, tvb.u8(0) >> 4, top),
-                    net::bits_label(tvb.u8(0), 8, 0xf0, "Version: " + std::to_string(tvb.u8(0) >> 4)));
-    net::out_of_bytes(ctx, short_, "IPv6", top);
-    return tvb.len ? tvb.len : 1;
-  }
+  if (!tvb.has(0, 40)) return partial(ctx, tvb, top);
   uint32_t w = tvb.u32(0);
   unsigned version = w >> 28;
   ctx.set_label(ctx.add_uint(version_, tvb, 0, 1, version, top),
@@ -131,8 +146,9 @@ uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     ctx.info().clear();
   }
 
-  // Payload length 0 with a jumbogram option is not handled; use what was captured.
-  Tvb rest = plen ? tvb.sub(40, plen) : tvb.sub(40);
+  // A payload length of 0 (jumbograms, big TCP) leaves tshark 4.0 with an
+  // empty payload, and so us.
+  Tvb rest = tvb.sub(40, plen);
   uint32_t off = 0;
   bool fragment = false;
   uint32_t frag_off = 0, frag_id = 0;
@@ -145,7 +161,7 @@ uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       int e = ctx.add_protocol(p, rest, off, 2, top, layer);
       ctx.set_label(e, title);
       if (!rest.has(off, 2)) {
-        net::out_of_bytes(ctx, short_, "IPv6", e);
+        net::out_of_bytes(ctx, short_, "IPv6", e, rest);
         return tvb.len;
       }
       uint8_t n2 = rest.u8(off), l = rest.u8(off + 1);
@@ -161,7 +177,7 @@ uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       }
       ctx.set_length(e, bytes);
       if (!rest.has(off, bytes)) {
-        net::out_of_bytes(ctx, short_, "IPv6", e);
+        net::out_of_bytes(ctx, short_, "IPv6", e, rest);
         return tvb.len;
       }
       off += bytes;
@@ -172,7 +188,7 @@ uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       int e = ctx.add_protocol(frag_, rest, off, 8, top, "ipv6.fraghdr");
       ctx.set_label(e, "Fragment Header for IPv6");
       if (!rest.has(off, 8)) {
-        net::out_of_bytes(ctx, short_, "IPv6", e);
+        net::out_of_bytes(ctx, short_, "IPv6", e, rest);
         return tvb.len;
       }
       uint8_t n2 = rest.u8(off);

@@ -72,16 +72,6 @@ inline bool dispatch_ports(DissectContext& ctx, const DissectorTables::Table* ta
   return ctx.try_heuristics(heur, tvb, parent);
 }
 
-// Bytes of `tvb` on the wire: a snap length may have cut the captured
-// bytes short, in which case a view reaching the end of the capture
-// reports the missing bytes too.
-inline uint32_t reported_len(DissectContext& ctx, Tvb tvb) {
-  const Event& ev = ctx.event();
-  if (tvb.base != Tvb::kDetached && tvb.base + tvb.len == ev.cap_len && ev.orig_len > ev.cap_len)
-    return tvb.len + (ev.orig_len - ev.cap_len);
-  return tvb.len;
-}
-
 // Finds the last value of an integer field added so far (e.g. ip.ttl for
 // ICMP's Info), or `dflt`.
 inline uint64_t last_uint(DissectContext& ctx, FieldId id, uint64_t dflt) {
@@ -106,15 +96,38 @@ inline uint16_t fold16(uint32_t sum) {
 
 namespace strato::net {
 
+// Bytes of `tvb` on the wire. A snap length may have cut the captured
+// bytes short; then the enclosing IPv4 total length / IPv6 payload length
+// (the last one added) says how long the view really was, or failing that
+// the frame's original length.
+inline uint32_t reported_len(DissectContext& ctx, Tvb tvb) {
+  const Event& ev = ctx.event();
+  if (tvb.base == Tvb::kDetached || tvb.base + tvb.len != ev.cap_len || ev.orig_len <= ev.cap_len) return tvb.len;
+  static const FieldId ip_len = FieldRegistry::instance().find("ip.len");
+  static const FieldId ip6_plen = FieldRegistry::instance().find("ipv6.plen");
+  const auto& f = ctx.dissection().fields;
+  for (size_t i = f.size(); i-- > 0;) {
+    const FieldValue& fv = f[i];
+    if (fv.id != ip_len && fv.id != ip6_plen) continue;
+    // ip.len sits 2 bytes into the IPv4 header; ipv6.plen 4 bytes into the
+    // IPv6 header, whose payload starts at +40.
+    uint64_t end = fv.id == ip_len ? uint64_t(fv.start) - 2 + fv.v.u : uint64_t(fv.start) + 36 + fv.v.u;
+    if (fv.length == 0 || end < tvb.base) break;
+    return uint32_t(end - tvb.base);
+  }
+  return tvb.len + (ev.orig_len - ev.cap_len);
+}
+
 // Running out of bytes: tshark reports a frame cut by the snap length as
 // "[Packet size limited during capture]" and anything else as malformed.
 // `shrt` is the "_ws.short" item, registered by the caller with short_field().
 inline FieldId short_field(FieldRegistry& reg) {
   return reg.add_protocol("_ws.short", "Packet size limited during capture");
 }
-inline void out_of_bytes(DissectContext& ctx, FieldId shrt, std::string_view proto, int parent) {
-  const Event& ev = ctx.event();
-  if (ev.cap_len < ev.orig_len) {
+// `tvb` is the view that ran out: when its bytes on the wire go further
+// than what was captured, the snap length is to blame.
+inline void out_of_bytes(DissectContext& ctx, FieldId shrt, std::string_view proto, int parent, Tvb tvb) {
+  if (reported_len(ctx, tvb) > tvb.len) {
     std::string text = "[Packet size limited during capture: ";
     text.append(proto);
     text.append(" truncated]");

@@ -35,7 +35,7 @@ class NullDissector : public Dissector {
     ctx.set_label(top, "Null/Loopback");
     ctx.set_protocol_column("NULL");
     if (!tvb.has(0, 4)) {
-      net::out_of_bytes(ctx, short_, "Null/Loopback", top);
+      net::out_of_bytes(ctx, short_, "Null/Loopback", top, tvb);
       return tvb.len ? tvb.len : 1;
     }
     uint32_t v;

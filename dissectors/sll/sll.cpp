@@ -49,7 +49,7 @@ class SllDissector : public Dissector {
     ctx.set_label(top, v2 ? "Linux cooked capture v2" : "Linux cooked capture v1");
     ctx.set_protocol_column("SLL");
     if (!tvb.has(0, hdr)) {
-      net::out_of_bytes(ctx, short_, "Linux cooked capture", top);
+      net::out_of_bytes(ctx, short_, "Linux cooked capture", top, tvb);
       return tvb.len ? tvb.len : 1;
     }
     uint32_t pkttype, hatype, halen, addr_off, proto_off;

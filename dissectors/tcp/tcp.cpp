@@ -122,6 +122,7 @@ class TcpDissector : public Dissector {
 
   void register_handoffs(DissectorTables& t) override { t.add("ip.proto", 6, this); }
   void resolve(DissectorTables& t) override {
+    mf_ = FieldRegistry::instance().find("ip.flags.mf");
     ports_ = t.table("tcp.port");
     heur_ = t.heuristics("tcp");
   }
@@ -137,6 +138,7 @@ class TcpDissector : public Dissector {
       win_value_, win_, win_scale_, checksum_, checksum_status_, urgent_, ts_, time_rel_, time_delta_, analysis_,
       a_flags_, dupack_num_, dupack_frame_, payload_, short_;
   FieldId a_fields_[16];
+  FieldId mf_ = kNoField;
   tcp::OptionFields opt_;
   const DissectorTables::Table* ports_ = nullptr;
   const std::vector<Dissector*>* heur_ = nullptr;
@@ -151,7 +153,7 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   ctx.set_label(top, "Transmission Control Protocol");
   if (!err) ctx.set_protocol_column("TCP");
   if (!tvb.has(0, 4)) {
-    net::out_of_bytes(ctx, short_, "TCP", top);
+    net::out_of_bytes(ctx, short_, "TCP", top, tvb);
     return tvb.len ? tvb.len : 1;
   }
   uint16_t sp = tvb.u16(0), dp = tvb.u16(2);
@@ -167,7 +169,7 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   if (!err) ctx.info() = ports;
   if (!tvb.has(0, 13)) {
     ctx.set_label(top, label);
-    net::out_of_bytes(ctx, short_, "TCP", top);
+    net::out_of_bytes(ctx, short_, "TCP", top, tvb);
     return tvb.len;
   }
   uint32_t seq_raw = tvb.u32(4), ack_raw = tvb.u32(8);
@@ -184,7 +186,7 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   }
   if (!tvb.has(0, 20)) {
     ctx.set_label(top, label);
-    net::out_of_bytes(ctx, short_, "TCP", top);
+    net::out_of_bytes(ctx, short_, "TCP", top, tvb);
     return tvb.len;
   }
   uint16_t flags = tvb.u16(12) & 0x0fff;
@@ -192,11 +194,13 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
 
   // Payload length comes from the reported length: a snap length may have
   // cut the captured bytes short.
-  uint32_t reported = tvb.len;
+  uint32_t reported = net::reported_len(ctx, tvb);
   const Event& ev = ctx.event();
-  if (tvb.base != Tvb::kDetached && tvb.base + tvb.len == ev.cap_len && ev.orig_len > ev.cap_len)
-    reported += ev.orig_len - ev.cap_len;
   uint32_t seglen = reported > hlen ? reported - hlen : 0;
+  // Inside an IP fragment (a first fragment dissected because it was not
+  // captured whole) the segment length is unknown: tshark then shows no
+  // tcp.len and does no sequence analysis.
+  const bool fragmented = net::last_uint(ctx, mf_, 0) != 0;
   bool hdr_complete = tvb.has(0, hlen);
 
   tcp::SegmentResult r;
@@ -206,7 +210,7 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     bool fwd;
     net::FlowKey key = net::make_flow_key(pi, sp, dp, fwd);
     int ws = hdr_complete ? scan_wscale(tvb.sub(20, hlen - 20)) : -1;
-    tcp::SegmentInput in{seq_raw, ack_raw, flags, win_raw, seglen, ws, ev.ts_ns, ev.number};
+    tcp::SegmentInput in{seq_raw, ack_raw, flags, win_raw, seglen, ws, ev.ts_ns, ev.number, fragmented};
     r = st.analyze(ctx, key, fwd, in);
     have_state = true;
   } else {
@@ -219,7 +223,7 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
 
   label += ", Seq: " + u(r.seq);
   if (flags & kAck) label += ", Ack: " + u(r.ack);
-  label += ", Len: " + u(seglen);
+  if (!fragmented) label += ", Len: " + u(seglen);
   ctx.set_label(top, label);
   ctx.set_length(top, hdr_complete ? hlen : tvb.len);
 
@@ -232,14 +236,12 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
                                                                   : "Incomplete") +
                       " (" + u(r.completeness_before) + ")");
   }
-  ctx.set_label(ctx.add_uint(len_, tvb, 0, 0, seglen, top, FieldValue::Generated), "TCP Segment Len: " + u(seglen));
+  if (!fragmented)
+    ctx.set_label(ctx.add_uint(len_, tvb, 0, 0, seglen, top, FieldValue::Generated), "TCP Segment Len: " + u(seglen));
   ctx.set_label(ctx.add_uint(seq_, tvb, 4, 4, r.seq, top),
                 "Sequence Number: " + u(r.seq) + (have_state ? "    (relative sequence number)" : ""));
   ctx.set_label(ctx.add_uint(seq_raw_, tvb, 4, 4, seq_raw, top), "Sequence Number (raw): " + u(seq_raw));
-  if (seglen || (flags & (kSyn | kFin)))
-    ctx.set_label(ctx.add_uint(nxtseq_, tvb, 0, 0, r.nxtseq, top, FieldValue::Generated),
-                  "Next Sequence Number: " + u(r.nxtseq) + (have_state ? "    (relative sequence number)" : ""));
-  else
+  if (!fragmented)
     ctx.set_label(ctx.add_uint(nxtseq_, tvb, 0, 0, r.nxtseq, top, FieldValue::Generated),
                   "Next Sequence Number: " + u(r.nxtseq) + (have_state ? "    (relative sequence number)" : ""));
   if (flags & kAck)
@@ -308,7 +310,7 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   if (flags & kAck) info += " Ack=" + u(r.ack);
   info += " Win=" + u(r.window);
   if (flags & kUrg) info += " Urg=" + u(urp);
-  info += " Len=" + u(seglen);
+  if (!fragmented) info += " Len=" + u(seglen);
 
   bool truncated = false;
   if (hlen > 20) {
@@ -339,7 +341,7 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   }
   if (!err) ctx.info() = prefix + info;
   if (truncated) {
-    net::out_of_bytes(ctx, short_, "TCP", top);
+    net::out_of_bytes(ctx, short_, "TCP", top, tvb);
     return tvb.len;
   }
 

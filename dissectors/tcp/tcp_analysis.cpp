@@ -40,6 +40,17 @@ SegmentResult State::analyze(DissectContext& ctx, const net::FlowKey& key, bool 
   }
   Connection& c = it->second;
   r.conn = &c;
+  if (in.fragmented) {
+    r.seq = in.seq_raw;
+    r.ack = in.ack_raw;
+    r.window = in.win_raw;
+    r.scale_shown = (in.flags & SYN) ? 0 : c.dir[d].win_scale;
+    r.completeness_before = c.completeness;
+    r.rel_ns = int64_t(in.ts_ns - c.first_ns);
+    r.delta_ns = int64_t(in.ts_ns - c.last_ns);
+    c.last_ns = in.ts_ns;
+    return r;
+  }
   Direction& fwd = c.dir[d];
   Direction& rev = c.dir[d ^ 1];
   if (reused) r.analysis |= kReusedPorts;
@@ -144,7 +155,7 @@ SegmentResult State::analyze(DissectContext& ctx, const net::FlowKey& key, bool 
         int64_t thres = c.first_rtt_ns > 0 ? c.first_rtt_ns : kDefaultOooThresholdNs;
         if (rev.dupacknum >= 2 && rev.lastack_set && rev.lastack == seq && in.ts_ns - rev.lastack_ns <= 20000000) {
           a |= kFastRetransmission;
-        } else if (t < thres && fwd.nextseq != seq + seglen) {
+        } else if (t < thres && fwd.nextseq != seq + seglen + ((in.flags & (SYN | FIN)) ? 1 : 0)) {
           a |= kOutOfOrder;
         } else {
           a |= kRetransmission;

@@ -83,6 +83,7 @@ struct SegmentInput {
   uint32_t seglen;
   int ws_option;  // shift from the WS option, -1 when absent
   uint64_t ts_ns, frame;
+  bool fragmented = false;  // carried in an IP fragment: length unknown, no analysis (as tshark)
 };
 
 class State : public ShardState {

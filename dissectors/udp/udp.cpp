@@ -53,7 +53,7 @@ class UdpDissector : public Dissector {
     if (!pi.in_error_packet) ctx.set_protocol_column("UDP");
     if (!tvb.has(0, 8)) {
       if (tvb.has(0, 4)) add_ports(ctx, tvb, top);
-      net::out_of_bytes(ctx, short_, "UDP", top);
+      net::out_of_bytes(ctx, short_, "UDP", top, tvb);
       return tvb.len ? tvb.len : 1;
     }
     uint16_t sp = tvb.u16(0), dp = tvb.u16(2), ulen = tvb.u16(4), ck = tvb.u16(6);

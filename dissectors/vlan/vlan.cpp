@@ -57,7 +57,7 @@ class VlanDissector : public Dissector {
     ctx.set_label(top, ad ? "IEEE 802.1ad" : "802.1Q Virtual LAN");
     ctx.set_protocol_column(ad ? "IEEE 802.1ad" : "802.1Q");
     if (!tvb.has(0, 4)) {
-      net::out_of_bytes(ctx, short_, ad ? "IEEE 802.1ad" : "VLAN", top);
+      net::out_of_bytes(ctx, short_, ad ? "IEEE 802.1ad" : "VLAN", top, tvb);
       return tvb.len ? tvb.len : 1;
     }
     uint16_t tci = tvb.u16(0), type = tvb.u16(2);
