@@ -37,14 +37,13 @@ class FrameDissector : public Dissector {
     Event& ev = ctx.event();
     Dissection& d = ctx.dissection();
     int top = ctx.add_protocol(proto_, tvb, 0, tvb.len, parent, "");
-    std::string label = "Frame " + std::to_string(ev.number) + ": " + std::to_string(ev.orig_len) +
-                        " bytes on wire (" + std::to_string(uint64_t(ev.orig_len) * 8) + " bits), " +
-                        std::to_string(ev.cap_len) + " bytes captured (" + std::to_string(uint64_t(ev.cap_len) * 8) +
-                        " bits)";
-    const InterfaceInfo* ifi = nullptr;
-    (void)ifi;
-    label += " on interface " + std::to_string(ev.iface);
-    ctx.set_label(top, label);
+    if (ctx.want_labels()) {
+      std::string label = "Frame " + std::to_string(ev.number) + ": " + std::to_string(ev.orig_len) +
+                          " bytes on wire (" + std::to_string(uint64_t(ev.orig_len) * 8) + " bits), " +
+                          std::to_string(ev.cap_len) + " bytes captured (" +
+                          std::to_string(uint64_t(ev.cap_len) * 8) + " bits) on interface " + std::to_string(ev.iface);
+      ctx.set_label(top, label);
+    }
     if (!ev.comment.empty()) ctx.add_string(comment_, Tvb{}, 0, 0, ev.comment, top);
     ctx.add_uint(iface_, Tvb{}, 0, 0, ev.iface, top);
     ctx.add_int(encap_, Tvb{}, 0, 0, ev.link_type, top);

@@ -165,7 +165,9 @@ struct Engine::Impl {
   // tcp.stream equals tshark's whatever the thread count.
   void renumber_streams(Batch& b) {
     for (size_t i = 0; i < b.count; ++i) {
-      for (FieldValue& fv : b.events[i].dissection.fields) {
+      Dissection& d = b.events[i].dissection;
+      for (uint32_t item : d.stream_items) {
+        FieldValue& fv = d.fields[item];
         if (!(fv.flags & FieldValue::StreamId)) continue;
         uint64_t v = fv.v.u;
         unsigned kind = (v >> 56) & 3;

@@ -200,7 +200,9 @@ class DissectContext {
     return uint64_t(k) << 56 | uint64_t(shard_.index()) << 40 | shard_.next_stream(k);
   }
   int add_stream(FieldId f, Tvb tvb, uint64_t local_stream, int parent) {
-    return add_uint(f, tvb, 0, 0, local_stream, parent, FieldValue::StreamId | FieldValue::Generated);
+    int i = add_uint(f, tvb, 0, 0, local_stream, parent, FieldValue::StreamId | FieldValue::Generated);
+    if (i >= 0 && d_.fields[i].id == f) d_.stream_items.push_back(static_cast<uint32_t>(i));
+    return i;
   }
 
   // ---- sub-dissectors

@@ -43,9 +43,11 @@ struct Dissection {
   std::string col_info;     // Info column
   std::string col_src, col_dst;  // Source / Destination columns
   bool malformed = false;
+  std::vector<uint32_t> stream_items;  // indexes of fields holding shard-local stream ids
 
   void clear() {
     fields.clear();
+    stream_items.clear();
     arena.clear();
     protocols.clear();
     col_protocol.clear();
