@@ -85,6 +85,8 @@ int read_command(const std::vector<std::string>& args) {
       sink.plugin = "text";
       if (vm["detail"].as<bool>()) sink.options.emplace("detail", "true");
       if (vm["hex"].as<bool>()) sink.options.emplace("hex", "true");
+      // tshark -P: summary lines also with -V/-x (and alongside -w).
+      if (vm["print"].as<bool>()) sink.options.emplace("summary", "true");
     } else if (format == "fields") {
       if (fields.empty()) throw usage_error("read: -T fields needs at least one -e FIELD");
       sink.plugin = "fields";

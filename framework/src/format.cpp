@@ -69,9 +69,25 @@ void append_seconds(int64_t ns, std::string& out) {
   out.append(frac, 9);
 }
 
+namespace {
+// Length of the valid UTF-8 sequence starting at s[i], or 0.
+size_t utf8_sequence(std::string_view s, size_t i) {
+  unsigned char c = s[i];
+  size_t n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
+  if (n == 0 || c > 0xf4 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return 0;
+  unsigned char c1 = s[i + 1];
+  if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 > 0x8f))
+    return 0;  // overlong, surrogate or beyond U+10FFFF
+  return n;
+}
+}  // namespace
+
 void append_escaped(std::string_view s, std::string& out) {
   static const char* hex = "0123456789abcdef";
-  for (unsigned char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = s[i];
     if (c == '\\') {
       out.append("\\\\");
     } else if (c >= 0x20 && c < 0x7f) {
@@ -82,6 +98,10 @@ void append_escaped(std::string_view s, std::string& out) {
       out.append("\\r");
     } else if (c == '\t') {
       out.append("\\t");
+    } else if (size_t n = c >= 0x80 ? utf8_sequence(s, i) : 0) {
+      // tshark keeps valid UTF-8 as is (e.g. tcp.flags.str "··········S·").
+      out.append(s.substr(i, n));
+      i += n - 1;
     } else {
       out.append("\\x");
       out.push_back(hex[c >> 4]);

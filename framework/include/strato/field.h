@@ -27,7 +27,12 @@ enum class FieldType : uint8_t {
   AbsTime,   // ns since the epoch in value.u
   RelTime,   // signed ns in value.i; printed as seconds with 9 decimals
   FrameNum,  // a frame number (e.g. http.response_in)
-  Label,     // text-only tree item (expert info, "[...]" lines)
+  // Value-less item. Two conventions, shared by all dissectors and sinks:
+  // - a Label field with its own abbreviation (dns.opt, tcp.options.sack_perm)
+  //   is Wireshark's FT_NONE: -T fields prints 1 when present;
+  // - the field named "text" is a text-only tree line (Wireshark's
+  //   proto_tree_add_text): sinks print its label.
+  Label,
 };
 
 // Calendar: AbsTime shown as a date (frame.time) instead of epoch seconds.
