@@ -179,6 +179,11 @@ TEST(FileRobustness, RandomDamageNeverCrashes) {
   std::mt19937 rng(12345);
   std::vector<std::string> files{shared_file("captures/live/mixed-small.pcapng"),
                                  shared_file("captures/tcpdump-tests/EIGRP_adjacency.pcap")};
+  // Damaged compressed streams too.
+  std::string gz = temp_dir() + "/fuzz-src.gz", zs = temp_dir() + "/fuzz-src.zst";
+  ASSERT_EQ(run("gzip -c '" + files[0] + "' > " + gz + " && zstd -q -c '" + files[0] + "' > " + zs).exit_code, 0);
+  files.push_back(gz);
+  files.push_back(zs);
   std::string g = temp_dir() + "/fuzz";
   int iterations = 0;
   testing::internal::CaptureStderr();  // thousands of warnings
@@ -196,7 +201,7 @@ TEST(FileRobustness, RandomDamageNeverCrashes) {
     }
   }
   testing::internal::GetCapturedStderr();
-  EXPECT_EQ(iterations, 600);
+  EXPECT_EQ(iterations, 1200);
 }
 
 TEST(FileRobustness, EveryTcpdumpTestFileMatchesCapinfosCounts) {
