@@ -54,7 +54,7 @@ class ArpDissector : public Dissector {
     ctx.add_uint(proto_size_, tvb, 5, 1, pln, top);
     ctx.add_uint(opcode_, tvb, 6, 2, op, top);
     uint32_t sha = 8, spa = sha + hln, tha = spa + pln, tpa = tha + hln, end = tpa + pln;
-    bool ether = hln == 6, ipv4 = pln == 4 && pro == 0x0800;
+    bool ether = hln == 6 && (hrd == 1 || hrd == 6), ipv4 = pln == 4 && pro == 0x0800;
     if (tvb.has(0, end)) {
       bool grat = ipv4 && tvb.u32(spa) == tvb.u32(tpa);
       ctx.add_bool(gratuitous_, tvb, 0, 0, grat, top, FieldValue::Generated);

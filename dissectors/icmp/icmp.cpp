@@ -108,6 +108,9 @@ class IcmpDissector : public Dissector {
     mtu_ = reg.add_field(proto_, "icmp.mtu", "MTU of next hop", FieldType::UInt, Base::Dec, 16);
     gateway_ = reg.add_field(proto_, "icmp.redir_gw", "Gateway Address", FieldType::IPv4);
     pointer_ = reg.add_field(proto_, "icmp.pointer", "Pointer", FieldType::UInt, Base::Dec, 32);
+    data_time_ = reg.add_field(proto_, "icmp.data_time", "Timestamp from icmp data", FieldType::AbsTime, Base::Calendar);
+    data_time_rel_ = reg.add_field(proto_, "icmp.data_time_relative", "Timestamp from icmp data (relative)",
+                                   FieldType::RelTime);
     short_ = net::short_field(reg);
   }
 
@@ -122,7 +125,7 @@ class IcmpDissector : public Dissector {
 
  private:
   FieldId proto_, type_, code_, checksum_, checksum_status_, ident_, ident_le_, seq_, seq_le_, resp_in_, resp_to_,
-      resptime_, unused_, mtu_, gateway_, pointer_, short_;
+      resptime_, unused_, mtu_, gateway_, pointer_, data_time_, data_time_rel_, short_;
   FieldId ttl_ = kNoField;
   Dissector* ip_ = nullptr;
 };
@@ -227,6 +230,22 @@ uint32_t IcmpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       }
       if (!err) ctx.info() = info;
       Tvb rest = tvb.sub(8);
+      if ((type == 0 || type == 8) && rest.len >= 8) {
+        // ping puts a timeval first; tshark shows it when its seconds are
+        // within a day of the capture time (big- or little-endian).
+        uint32_t now = uint32_t(ctx.event().ts_ns / 1000000000ull);
+        uint32_t secs = rest.u32(0), usecs = rest.u32(4);
+        if (uint32_t(secs - now) >= 86400 || usecs >= 1000000) {
+          secs = rest.u32le(0);
+          usecs = rest.u32le(4);
+        }
+        if (uint32_t(secs - now) < 86400 && usecs < 1000000) {
+          uint64_t t = uint64_t(secs) * 1000000000ull + uint64_t(usecs) * 1000ull;
+          ctx.add_abs_time(data_time_, t, top, 0);
+          ctx.add_rel_time(data_time_rel_, int64_t(ctx.event().ts_ns - t), top);
+          rest = rest.sub(8);
+        }
+      }
       if (rest.len) ctx.call_data(rest, top);
       return tvb.len;
     }
@@ -262,8 +281,8 @@ uint32_t IcmpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       return tvb.len;
     }
     default:
+      // Types tshark knows nothing about keep their bytes inside ICMP.
       if (!err) ctx.info() = info;
-      if (tvb.len > 4) ctx.call_data(tvb.sub(4), top);
       return tvb.len;
   }
 }

@@ -38,6 +38,7 @@ class Ipv4Dissector : public Dissector {
     dst_ = reg.add_field(proto_, "ip.dst", "Destination Address", FieldType::IPv4);
     addr_ = reg.add_field(proto_, "ip.addr", "Source or Destination Address", FieldType::IPv4);
     opts_ = reg.add_field(proto_, "ip.options", "Options", FieldType::Bytes);
+    opts_bad_ = reg.add_field(proto_, "ip.opt.len.invalid", "Invalid length for option", FieldType::Label);
     short_ = net::short_field(reg);
   }
 
@@ -195,6 +196,19 @@ class Ipv4Dissector : public Dissector {
       }
       int o = ctx.add_bytes(opts_, tvb, 20, hlen - 20, top);
       ctx.set_label(o, "Options: (" + std::to_string(hlen - 20) + " bytes)");
+      for (uint32_t p = 20; p < hlen;) {
+        uint8_t t = tvb.u8(p);
+        if (t == 0) break;  // end of option list
+        if (t == 1) {
+          ++p;
+          continue;
+        }
+        if (p + 1 >= hlen || tvb.u8(p + 1) < 2 || p + tvb.u8(p + 1) > hlen) {
+          ctx.add_label(opts_bad_, tvb, p, hlen - p, "Option length says it goes past the end of the options", o);
+          break;
+        }
+        p += tvb.u8(p + 1);
+      }
     }
     (void)tso;
     // The payload stops at the IP length (Ethernet pads short frames) or at
@@ -220,7 +234,7 @@ class Ipv4Dissector : public Dissector {
 
  private:
   FieldId proto_, version_, hdr_len_, dsfield_, dscp_, ecn_, len_, id_, flags_, rb_, df_, mf_, frag_, ttl_, ipproto_,
-      checksum_, checksum_status_, src_, dst_, addr_, opts_, short_;
+      checksum_, checksum_status_, src_, dst_, addr_, opts_, opts_bad_, short_;
   const DissectorTables::Table* ipproto_table_ = nullptr;
   Dissector* ipv6_ = nullptr;
 };

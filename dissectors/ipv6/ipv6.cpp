@@ -86,6 +86,24 @@ class Ipv6Dissector : public Dissector {
   const DissectorTables::Table* ipproto_table_ = nullptr;
 };
 
+// A Jumbo Payload option (RFC 2675) in a hop-by-hop header right after the
+// fixed header: then a payload length of 0 means "whatever follows".
+bool has_jumbo(Tvb tvb) {
+  if (!tvb.has(0, 42) || tvb.u8(6) != 0) return false;
+  uint32_t end = 40 + (tvb.u8(41) + 1u) * 8u, off = 42;
+  while (off < end && tvb.has(off, 1)) {
+    uint8_t t = tvb.u8(off);
+    if (t == 0) {
+      ++off;
+      continue;
+    }
+    if (!tvb.has(off, 2)) return false;
+    if (t == 0xc2) return true;
+    off += 2u + tvb.u8(off + 1);
+  }
+  return false;
+}
+
 std::string name_num(uint8_t v) {
   const char* n = net::ip_proto_name(v);
   return std::string(n ? n : "Unknown") + " (" + std::to_string(v) + ")";
@@ -93,6 +111,14 @@ std::string name_num(uint8_t v) {
 
 uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   PacketInfo& pi = ctx.pinfo;
+  if (tvb.len >= 1 && (tvb.u8(0) >> 4) != 6) {
+    // tshark rejects it before adding any IPv6 item.
+    if (!pi.in_error_packet) {
+      ctx.set_protocol_column("IPv6");
+      ctx.info() = "Bogus IPv6 version (" + std::to_string(tvb.u8(0) >> 4) + ", must be 6)";
+    }
+    return tvb.len;
+  }
   int top = ctx.add_protocol(proto_, tvb, 0, tvb.len < 40 ? tvb.len : 40, parent, "ipv6");
   ctx.set_label(top, "Internet Protocol Version 6");
   if (!pi.in_error_packet) ctx.set_protocol_column("IPv6");
@@ -148,11 +174,13 @@ uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
 
   // A payload length of 0 (jumbograms, big TCP) leaves tshark 4.0 with an
   // empty payload, and so us.
-  Tvb rest = tvb.sub(40, plen);
+  Tvb rest = plen ? tvb.sub(40, plen) : (has_jumbo(tvb) ? tvb.sub(40) : tvb.sub(40, 0));
   uint32_t off = 0;
   bool fragment = false;
   uint32_t frag_off = 0, frag_id = 0;
   for (int guard = 0; guard < 16; ++guard) {
+    // Hop-by-hop options may only come first; tshark stops at a later one.
+    if (nxt == 0 && guard > 0) return tvb.len;
     if (nxt == 0 || nxt == 60 || nxt == 43) {
       FieldId p = nxt == 0 ? hop_ : nxt == 60 ? dst_opts_ : routing_;
       const char* layer = nxt == 0 ? "ipv6.hopopts" : nxt == 60 ? "ipv6.dstopts" : "ipv6.routing";
@@ -227,7 +255,6 @@ uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     ctx.call_data(payload, -1);
     return tvb.len;
   }
-  if (nxt == 59) return tvb.len;  // No Next Header
   if (!ctx.call_table(ipproto_table_, nxt, payload, -1)) ctx.call_data(payload, -1);
   return tvb.len;
 }

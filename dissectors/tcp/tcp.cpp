@@ -117,6 +117,7 @@ class TcpDissector : public Dissector {
     dupack_num_ = reg.add_field(proto_, "tcp.analysis.duplicate_ack_num", "Duplicate ACK #", FieldType::UInt);
     dupack_frame_ = reg.add_field(proto_, "tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame", FieldType::FrameNum);
     payload_ = reg.add_field(proto_, "tcp.payload", "TCP payload", FieldType::Bytes);
+    reset_cause_ = reg.add_field(proto_, "tcp.reset_cause", "Reset cause", FieldType::String);
     short_ = net::short_field(reg);
   }
 
@@ -136,7 +137,7 @@ class TcpDissector : public Dissector {
   FieldId proto_, srcport_, dstport_, port_, stream_, completeness_, len_, seq_, seq_raw_, nxtseq_, ack_, ack_raw_,
       hdr_len_, flags_, f_res_, f_ae_, f_cwr_, f_ece_, f_urg_, f_ack_, f_push_, f_reset_, f_syn_, f_fin_, f_str_,
       win_value_, win_, win_scale_, checksum_, checksum_status_, urgent_, ts_, time_rel_, time_delta_, analysis_,
-      a_flags_, dupack_num_, dupack_frame_, payload_, short_;
+      a_flags_, dupack_num_, dupack_frame_, payload_, reset_cause_, short_;
   FieldId a_fields_[16];
   FieldId mf_ = kNoField;
   tcp::OptionFields opt_;
@@ -347,10 +348,17 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
 
   Tvb payload = tvb.sub(hlen);
   if (payload.len == 0 || err) return tvb.len;
+  if (flags & kRst) {
+    // tshark reads data on a RST as a text reason, not as payload.
+    int rc = ctx.add_bytes(reset_cause_, payload, 0, payload.len, top);
+    ctx.set_label(rc, "Reset cause: " + std::string(payload.str(0, payload.len)));
+    return tvb.len;
+  }
   int pl = ctx.add_bytes(payload_, payload, 0, payload.len, top);
   ctx.set_label(pl, "TCP payload (" + u(payload.len) + (payload.len == 1 ? " byte)" : " bytes)"));
-  if (r.analysis & (tcp::kRetransmission | tcp::kFastRetransmission | tcp::kSpuriousRetransmission)) {
-    return tvb.len;  // tshark does not hand retransmitted data to the protocols above
+  if (r.analysis &
+      (tcp::kRetransmission | tcp::kFastRetransmission | tcp::kSpuriousRetransmission | tcp::kOutOfOrder)) {
+    return tvb.len;  // tshark does not hand retransmitted or out-of-order data to the protocols above
   }
   TcpSegment seg;
   if (have_state) {

@@ -65,6 +65,11 @@ class UdpDissector : public Dissector {
       ctx.info() = std::to_string(sp) + " \xe2\x86\x92 " + std::to_string(dp) + " Len=" +
                    std::to_string(ulen >= 8 ? ulen - 8 : 0);
     }
+    if (ulen == 0 && pi.net_src.family == Address::IPv6) {
+      // RFC 2675 jumbogram: the length comes from IPv6.
+      uint32_t r = net::reported_len(ctx, tvb);
+      ulen = r > 0xffff ? 0xffff : uint16_t(r);
+    }
     if (ulen < 8) {
       ctx.set_label(li, "Length: " + std::to_string(ulen) + " (bogus, must be at least 8)");
       if (!pi.in_error_packet) ctx.info() = "Bogus UDP length (" + std::to_string(ulen) + ", must be at least 8)";
