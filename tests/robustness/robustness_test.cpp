@@ -11,6 +11,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <mutex>
 #include <random>
 #include <sstream>
@@ -63,11 +64,14 @@ void run_all(const std::vector<std::string>& files, const std::string& args) {
   std::atomic<size_t> next{0};
   std::mutex mu;
   std::vector<std::string> failures;
+  std::atomic<size_t> rejected{0}, warned{0};
   auto worker = [&] {
     for (size_t i; (i = next++) < files.size();) {
       auto r = strato::test::run(env + "timeout 120 " + quote(kAsanBinary) + " read -r " + quote(files[i]) + " " + args +
                                  " >/dev/null");
       std::string why = judge(r);
+      if (r.exit_code == 2) ++rejected;
+      if (r.err.find("strato: warning: ") != std::string::npos) ++warned;
       if (why.empty()) continue;
       std::lock_guard<std::mutex> lock(mu);
       failures.push_back(fs::path(files[i]).filename().string() + ": " + why);
@@ -76,6 +80,8 @@ void run_all(const std::vector<std::string>& files, const std::string& args) {
   std::thread t1(worker), t2(worker);
   t1.join();
   t2.join();
+  std::cout << "[robustness] " << files.size() << " files, " << rejected << " rejected (exit 2), " << warned
+            << " with warnings, " << failures.size() << " failed: " << args << std::endl;
   if (failures.empty()) return;
   std::sort(failures.begin(), failures.end());
   std::ostringstream msg;
@@ -136,6 +142,21 @@ std::vector<std::string> damaged_copies() {
     }
   }
   return out;
+}
+
+TEST(RobustnessJudge, FlagsSanitizerReportsCrashesAndUntidyErrors) {
+  using R = strato::test::CommandResult;
+  EXPECT_EQ(judge(R{0, "", ""}), "");
+  EXPECT_EQ(judge(R{0, "", "strato: warning: x.pcap: truncated record\n"}), "");
+  EXPECT_EQ(judge(R{2, "", "strato: x.pcap: not a capture file\n"}), "");
+  EXPECT_EQ(judge(R{2, "", "strato: warning: w\nstrato: x.pcap: bad block\n"}), "");
+  EXPECT_NE(judge(R{0, "", "a.cpp:3:4: runtime error: signed integer overflow\n"}), "");
+  EXPECT_NE(judge(R{1, "", "==1==ERROR: AddressSanitizer: heap-buffer-overflow\n"}), "");
+  EXPECT_NE(judge(R{0, "", "==1==ERROR: LeakSanitizer: detected memory leaks\n"}), "");
+  EXPECT_NE(judge(R{134, "", ""}), "");
+  EXPECT_NE(judge(R{124, "", ""}), "");
+  EXPECT_NE(judge(R{2, "", "terminate called after throwing\n"}), "");
+  EXPECT_NE(judge(R{2, "", "strato: one\nstrato: two\n"}), "");
 }
 
 TEST(Robustness, TcpdumpTestsDetailHexAndStatistics) { run_all(tcpdump_tests(), "-V -x -z io,phs"); }
