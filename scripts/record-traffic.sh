@@ -135,7 +135,11 @@ CLOSED_PORT=$(free_port)
 # ---- capture ----
 rm -f "$OUT"
 FILTER="host 127.0.0.1 and (port $HTTP_PORT or port $TLS_PORT or port $DNS_PORT or port $CLOSED_PORT or icmp)"
-dumpcap -q -i lo -B 256 -f "$FILTER" -w "$T/capture.pcapng" >"$T/dumpcap.out" 2>&1 &
+# The ports go into the capture comment (capinfos -k): clients use random
+# ephemeral ports, some of which tshark takes for other protocols, so an
+# oracle run tells tshark what the servers speak (-d tcp.port==P,http ...).
+COMMENT="strato-record-traffic http=$HTTP_PORT tls=$TLS_PORT dns=$DNS_PORT closed=$CLOSED_PORT"
+dumpcap -q -i lo -B 256 -f "$FILTER" --capture-comment "$COMMENT" -w "$T/capture.pcapng" >"$T/dumpcap.out" 2>&1 &
 DUMPCAP_PID=$!
 PIDS+=("$DUMPCAP_PID")
 # dumpcap says "Capturing on" before its (large) ring is mapped; the file

@@ -191,21 +191,48 @@ Dirs output_dirs() {
   return d;
 }
 
-std::string capture_name(const std::string& capture) { return hex(fnv(file_stamp(capture))); }
+std::string capture_name(const std::string& capture, const std::string& tshark_extra) {
+  return hex(fnv(file_stamp(capture) + tshark_extra));
+}
+
+// A capture of scripts/record-traffic.sh names its server ports in its
+// comment. Its clients use random ephemeral ports, and tshark takes a client
+// port it has registered (pmproxy, ...) over its HTTP/TLS heuristics, which
+// would make the comparison depend on chance: tell tshark what the servers
+// speak, as a user of tshark would with -d.
+std::string decode_as(const std::string& capture) {
+  auto r = strato::test::run("capinfos -k " + quote(capture));
+  auto p = r.out.find("strato-record-traffic ");
+  if (p == std::string::npos) {
+    ADD_FAILURE() << capture << " has no strato-record-traffic comment naming its ports";
+    return "";
+  }
+  std::stringstream ss(r.out.substr(p, r.out.find('\n', p) - p));
+  std::string args;
+  for (std::string kv; ss >> kv;) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos) continue;
+    std::string k = kv.substr(0, eq), port = kv.substr(eq + 1);
+    if (k == "http") args += " -d tcp.port==" + port + ",http";
+    if (k == "tls") args += " -d tcp.port==" + port + ",tls";
+    if (k == "dns") args += " -d udp.port==" + port + ",dns";
+  }
+  return args;
+}
 
 // tshark for every capture, then strato for those tshark reads without
 // error, two at a time.
-std::vector<CaptureOutputs> compute(const std::vector<std::string>& captures) {
+std::vector<CaptureOutputs> compute(const std::vector<std::string>& captures, const std::string& tshark_extra = "") {
   CacheLock lock;
   Dirs d = output_dirs();
-  const std::string tshark_cmd = "timeout 300 tshark -n" + field_args() + " -r ";
+  const std::string tshark_cmd = "timeout 300 tshark -n" + tshark_extra + field_args() + " -r ";
   const std::vector<std::string> known = fields_strato_knows(d.strato);
   const std::string strato_cmd = "timeout 300 " + quote(strato::test::strato_bin()) + " read" + field_args(known) + " -r ";
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t i; (i = next++) < captures.size();) {
       const std::string& c = captures[i];
-      std::string name = capture_name(c);
+      std::string name = capture_name(c, tshark_extra);
       run_cached(tshark_cmd + quote(c), d.tshark, name);
       if (slurp(d.tshark + "/" + name + ".rc") == "0\n") run_cached(strato_cmd + quote(c), d.strato, name);
     }
@@ -215,7 +242,7 @@ std::vector<CaptureOutputs> compute(const std::vector<std::string>& captures) {
   t2.join();
   std::vector<CaptureOutputs> v;
   for (auto& c : captures) {
-    std::string name = capture_name(c);
+    std::string name = capture_name(c, tshark_extra);
     CaptureOutputs o;
     o.capture = c;
     o.tshark = load(d.tshark + "/" + name);
@@ -258,7 +285,8 @@ const std::vector<CaptureOutputs>& shared_capture_outputs() {
 
 const CaptureOutputs& recorded_capture_outputs() {
   static const CaptureOutputs o = [] {
-    std::string path = cache_root() + "/recorded.pcapng";
+    // v2: recorded with the ports in the comment.
+    std::string path = cache_root() + "/recorded-v2.pcapng";
     {
       CacheLock lock;
       std::error_code ec;
@@ -270,7 +298,7 @@ const CaptureOutputs& recorded_capture_outputs() {
         if (r.exit_code != 0) ADD_FAILURE() << "scripts/record-traffic.sh failed (exit " << r.exit_code << "): " << r.err;
       }
     }
-    auto v = compute({path});
+    auto v = compute({path}, decode_as(path));
     if (v.empty()) {
       ADD_FAILURE() << "tshark could not read the recorded capture " << path;
       return CaptureOutputs{};

@@ -28,7 +28,8 @@ struct CaptureOutputs {
 const std::vector<CaptureOutputs>& shared_capture_outputs();
 
 // A capture recorded by scripts/record-traffic.sh (2 seconds, no wrk), with
-// both outputs. Re-recorded when older than 30 minutes.
+// both outputs; tshark is told the server ports' protocols (-d). Re-recorded
+// when older than 30 minutes.
 const CaptureOutputs& recorded_capture_outputs();
 
 }  // namespace strato::oracle

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <sstream>
 #include <string>
 
 #include "test_support.h"
@@ -32,7 +33,7 @@ const std::string& capture() {
   static const std::string path = [] {
     std::string dir = strato::test::build_dir() + "/tests/parallel-cache";
     fs::create_directories(dir);
-    std::string p = dir + "/traffic.pcapng";
+    std::string p = dir + "/traffic-v2.pcapng";  // v2: ports in the capture comment
     int fd = open((dir + "/lock").c_str(), O_CREAT | O_RDWR, 0644);
     if (fd >= 0) flock(fd, LOCK_EX);
     std::error_code ec;
@@ -112,10 +113,28 @@ TEST(Parallel, CountStopsExactly) {
                      "-c 1000 against the first 1000 lines");
 }
 
+// Clients use random ephemeral ports, and tshark takes a client port it has
+// registered (pmproxy, ...) over its HTTP heuristics: tell it what the server
+// ports (named in the capture comment by record-traffic.sh) speak.
+std::string tshark_decode_as() {
+  auto r = run("capinfos -k " + quote(capture()));
+  std::string args;
+  auto p = r.out.find("strato-record-traffic ");
+  EXPECT_NE(p, std::string::npos) << "no strato-record-traffic comment in " << capture();
+  if (p == std::string::npos) return args;
+  std::stringstream ss(r.out.substr(p, r.out.find('\n', p) - p));
+  for (std::string kv; ss >> kv;) {
+    if (kv.starts_with("http=")) args += " -d tcp.port==" + kv.substr(5) + ",http";
+    if (kv.starts_with("tls=")) args += " -d tcp.port==" + kv.substr(4) + ",tls";
+    if (kv.starts_with("dns=")) args += " -d udp.port==" + kv.substr(4) + ",dns";
+  }
+  return args;
+}
+
 TEST(Parallel, StreamsAndHttpMatchTshark) {
   ASSERT_TRUE(strato::test::have_program("tshark"));
   std::string f = "-T fields -e frame.number -e tcp.stream -e http.response.code -e http.request.uri";
-  expect_same_output(strato(f + " --threads 4"), "tshark -n -r " + quote(capture()) + " " + f,
+  expect_same_output(strato(f + " --threads 4"), "tshark -n" + tshark_decode_as() + " -r " + quote(capture()) + " " + f,
                      "strato against tshark");
 }
 
