@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Records real loopback traffic into a pcapng file:
 #   scripts/record-traffic.sh OUT.pcapng [SECONDS=5] [CONNECTIONS=16]
-# CONNECTIONS is wrk's; 0 leaves wrk out for a small capture (a few thousand
-# packets of curl, openssl-backed TLS and dig).
-# nginx (HTTP 200/404/503 and TLS with SNI strato.test) and dnsmasq (answers,
-# NXDOMAIN, REFUSED) on random 127.0.0.1 ports, driven by wrk, curl, openssl
-# and dig, recorded by dumpcap on lo. Everything it starts is stopped on exit.
+# CONNECTIONS is wrk's; 0 leaves wrk out for a small capture (a few hundred
+# packets a second of curl, TLS and dig).
+# nginx (HTTP 200/404/503 and TLS with SNI strato.test, certificate made with
+# openssl) and dnsmasq (answers, NXDOMAIN, REFUSED) on random 127.0.0.1 ports,
+# driven by wrk, curl and dig, plus a RST from a closed port and ICMP, recorded
+# by dumpcap on lo. The ports are named in the capture comment (capinfos -k).
+# Everything it starts is stopped on exit.
 # Needs root (dumpcap on lo) and the packages of scripts/setup.sh.
 set -euo pipefail
 
