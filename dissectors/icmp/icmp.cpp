@@ -235,11 +235,12 @@ uint32_t IcmpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
         // within a day of the capture time (big- or little-endian).
         uint32_t now = uint32_t(ctx.event().ts_ns / 1000000000ull);
         uint32_t secs = rest.u32(0), usecs = rest.u32(4);
-        if (uint32_t(secs - now) >= 86400 || usecs >= 1000000) {
+        auto near = [now](uint32_t s) { return (s > now ? s - now : now - s) < 86400; };
+        if (!near(secs) || usecs >= 1000000) {
           secs = rest.u32le(0);
           usecs = rest.u32le(4);
         }
-        if (uint32_t(secs - now) < 86400 && usecs < 1000000) {
+        if (near(secs) && usecs < 1000000) {
           uint64_t t = uint64_t(secs) * 1000000000ull + uint64_t(usecs) * 1000ull;
           ctx.add_abs_time(data_time_, t, top, 0);
           ctx.add_rel_time(data_time_rel_, int64_t(ctx.event().ts_ns - t), top);

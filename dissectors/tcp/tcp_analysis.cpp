@@ -163,21 +163,23 @@ SegmentResult State::analyze(DissectContext& ctx, const net::FlowKey& key, bool 
       }
     }
 
+    // The highest sequence number seen; pure ACKs count too (tshark does
+    // the same, which is what lets a first pure ACK be duplicated).
     uint32_t nextseq = seq + seglen;
-    if (seglen || (in.flags & (SYN | FIN))) {
-      if (in.flags & (SYN | FIN)) nextseq += 1;
-      if (!fwd.nextseq_set || gt_seq(nextseq, fwd.nextseq)) {
-        if (!(a & kZeroWindowProbe)) {
-          fwd.nextseq = nextseq;
-          fwd.nextseq_set = true;
-          fwd.nextseq_ns = in.ts_ns;
-          fwd.nextseq_frame = in.frame;
-        }
+    if (in.flags & (SYN | FIN)) nextseq += 1;
+    if (!fwd.nextseq_set || gt_seq(nextseq, fwd.nextseq)) {
+      if (!(a & kZeroWindowProbe)) {
+        fwd.nextseq = nextseq;
+        fwd.nextseq_set = true;
+        fwd.nextseq_ns = in.ts_ns;
+        fwd.nextseq_frame = in.frame;
       }
-      if (!fwd.maxseq_set || gt_seq(fwd.nextseq, fwd.maxseqtobeacked)) {
-        fwd.maxseqtobeacked = fwd.nextseq;
-        fwd.maxseq_set = fwd.nextseq_set;
-      }
+    }
+    // A segment after a gap does not raise it, so the ACK covering the gap
+    // is reported as acknowledging unseen data (as tshark 4.0 does).
+    if (!(a & kLostPacket) && (!fwd.maxseq_set || gt_seq(fwd.nextseq, fwd.maxseqtobeacked))) {
+      fwd.maxseqtobeacked = fwd.nextseq;
+      fwd.maxseq_set = fwd.nextseq_set;
     }
     if (in.flags & ACK) {
       if (!fwd.lastack_set || fwd.lastack != ack) {
