@@ -80,7 +80,8 @@ class ArpDissector : public Dissector {
       }
       return true;
     };
-    bool ok = hw(sha, src_mac_, src_hw_, s_hw) && pr(spa, src_ipv4_, src_proto_, s_ip) &&
+    // tshark adds no address unless all four are there.
+    bool ok = tvb.has(0, end) && hw(sha, src_mac_, src_hw_, s_hw) && pr(spa, src_ipv4_, src_proto_, s_ip) &&
               hw(tha, dst_mac_, dst_hw_, t_hw) && pr(tpa, dst_ipv4_, dst_proto_, t_ip);
     ctx.set_length(top, ok ? end : tvb.len);
     const char* opname = nullptr;
