@@ -36,7 +36,7 @@ class EthDissector : public Dissector {
   uint32_t dissect(DissectContext& ctx, Tvb tvb, int parent) override {
     if (tvb.len < 14) {
       int top = ctx.add_protocol(proto_, tvb, 0, tvb.len, parent, "eth");
-      ctx.set_label(top, "Ethernet II");
+      net::label(ctx, top, [&] { return "Ethernet II"; });
       ctx.set_protocol_column("Ethernet");
       ctx.mark_malformed("Ethernet", top);
       return tvb.len ? tvb.len : 1;
@@ -44,7 +44,7 @@ class EthDissector : public Dissector {
     std::string dst = net::ether_text(tvb.data), src = net::ether_text(tvb.data + 6);
     uint16_t type = tvb.u16(12);
     int top = ctx.add_protocol(proto_, tvb, 0, 14, parent, "eth");
-    ctx.set_label(top, (type <= 1500 ? "IEEE 802.3 Ethernet, Src: " : "Ethernet II, Src: ") + src + ", Dst: " + dst);
+    net::label(ctx, top, [&] { return (type <= 1500 ? "IEEE 802.3 Ethernet, Src: " : "Ethernet II, Src: ") + src + ", Dst: " + dst; });
     address(ctx, tvb, 0, dst_, dst_lg_, dst_ig_, "Destination: " + dst, top);
     address(ctx, tvb, 6, src_, src_lg_, src_ig_, "Source: " + src, top);
     ctx.pinfo.dl_dst.family = ctx.pinfo.dl_src.family = Address::Ether;
@@ -68,17 +68,15 @@ class EthDissector : public Dissector {
   void address(DissectContext& ctx, Tvb tvb, uint32_t off, FieldId f, FieldId lg, FieldId ig, const std::string& label,
                int top) {
     int item = ctx.add_bytes(f, tvb, off, 6, top);
-    ctx.set_label(item, label);
-    ctx.set_label(ctx.add_bytes(addr_, tvb, off, 6, item), "Address: " + label.substr(label.find(": ") + 2));
+    net::label(ctx, item, [&] { return label; });
+    net::label(ctx, ctx.add_bytes(addr_, tvb, off, 6, item), [&] { return "Address: " + label.substr(label.find(": ") + 2); });
     uint32_t first3 = tvb.u24(off);
     bool lgv = first3 & 0x020000, igv = first3 & 0x010000;
-    ctx.set_label(ctx.add_bool(lg, tvb, off, 3, lgv, item),
-                  net::bits_label(first3, 24, 0x020000,
+    net::label(ctx, ctx.add_bool(lg, tvb, off, 3, lgv, item), [&] { return net::bits_label(first3, 24, 0x020000,
                                   lgv ? "LG bit: Locally administered address (this is NOT the factory default)"
-                                      : "LG bit: Globally unique address (factory default)"));
-    ctx.set_label(ctx.add_bool(ig, tvb, off, 3, igv, item),
-                  net::bits_label(first3, 24, 0x010000,
-                                  igv ? "IG bit: Group address (multicast/broadcast)" : "IG bit: Individual address (unicast)"));
+                                      : "LG bit: Globally unique address (factory default)"); });
+    net::label(ctx, ctx.add_bool(ig, tvb, off, 3, igv, item), [&] { return net::bits_label(first3, 24, 0x010000,
+                                  igv ? "IG bit: Group address (multicast/broadcast)" : "IG bit: Individual address (unicast)"); });
     ctx.add_bool(lg_, tvb, off, 3, lgv, item, FieldValue::Hidden);
     ctx.add_bool(ig_, tvb, off, 3, igv, item, FieldValue::Hidden);
   }

@@ -134,7 +134,7 @@ uint32_t IcmpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   PacketInfo& pi = ctx.pinfo;
   const bool err = pi.in_error_packet;
   int top = ctx.add_protocol(proto_, tvb, 0, tvb.len, parent, "icmp");
-  ctx.set_label(top, "Internet Control Message Protocol");
+  net::label(ctx, top, [&] { return "Internet Control Message Protocol"; });
   if (!err) ctx.set_protocol_column("ICMP");
   if (!tvb.has(0, 4)) {
     net::out_of_bytes(ctx, short_, "ICMP", top, tvb);
@@ -146,8 +146,7 @@ uint32_t IcmpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   const ValueName* ct = code_table(type);
   const char* cname = ct ? lookup(ct, code) : nullptr;
   ctx.add_uint(type_, tvb, 0, 1, type, top);
-  ctx.set_label(ctx.add_uint(code_, tvb, 1, 1, code, top),
-                "Code: " + std::to_string(code) + (cname ? std::string(" (") + cname + ")" : ""));
+  net::label(ctx, ctx.add_uint(code_, tvb, 1, 1, code, top), [&] { return "Code: " + std::to_string(code) + (cname ? std::string(" (") + cname + ")" : ""); });
   {
     char buf[80];
     // Verified only when the whole message was captured (as tshark).
@@ -166,9 +165,9 @@ uint32_t IcmpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     } else {
       std::snprintf(buf, sizeof buf, "Checksum: 0x%04x [unverified]", ck);
     }
-    ctx.set_label(ctx.add_uint(checksum_, tvb, 2, 2, ck, top), buf);
+    net::label(ctx, ctx.add_uint(checksum_, tvb, 2, 2, ck, top), [&] { return buf; });
     static const char* st[] = {"Checksum Status: Bad", "Checksum Status: Good", "Checksum Status: Unverified"};
-    ctx.set_label(ctx.add_uint(checksum_status_, tvb, 2, 0, status, top, FieldValue::Generated), st[status]);
+    net::label(ctx, ctx.add_uint(checksum_status_, tvb, 2, 0, status, top, FieldValue::Generated), [&] { return st[status]; });
   }
   std::string info = tname ? tname : "Unknown ICMP (obsolete or malformed?)";
   if (cname) info += std::string(" (") + cname + ")";
@@ -190,13 +189,13 @@ uint32_t IcmpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       uint16_t id = tvb.u16(4), sq = tvb.u16(6);
       char buf[96];
       std::snprintf(buf, sizeof buf, "Identifier (BE): %u (0x%04x)", id, id);
-      ctx.set_label(ctx.add_uint(ident_, tvb, 4, 2, id, top), buf);
+      net::label(ctx, ctx.add_uint(ident_, tvb, 4, 2, id, top), [&] { return buf; });
       std::snprintf(buf, sizeof buf, "Identifier (LE): %u (0x%04x)", tvb.u16le(4), tvb.u16le(4));
-      ctx.set_label(ctx.add_uint(ident_le_, tvb, 4, 2, tvb.u16le(4), top), buf);
+      net::label(ctx, ctx.add_uint(ident_le_, tvb, 4, 2, tvb.u16le(4), top), [&] { return buf; });
       std::snprintf(buf, sizeof buf, "Sequence Number (BE): %u (0x%04x)", sq, sq);
-      ctx.set_label(ctx.add_uint(seq_, tvb, 6, 2, sq, top), buf);
+      net::label(ctx, ctx.add_uint(seq_, tvb, 6, 2, sq, top), [&] { return buf; });
       std::snprintf(buf, sizeof buf, "Sequence Number (LE): %u (0x%04x)", tvb.u16le(6), tvb.u16le(6));
-      ctx.set_label(ctx.add_uint(seq_le_, tvb, 6, 2, tvb.u16le(6), top), buf);
+      net::label(ctx, ctx.add_uint(seq_le_, tvb, 6, 2, tvb.u16le(6), top), [&] { return buf; });
       if (type == 0 || type == 8) {
         std::snprintf(buf, sizeof buf, "%-20sid=0x%04x, seq=%u/%u, ttl=%u", info.c_str(), id, sq, tvb.u16le(6),
                       unsigned(net::last_uint(ctx, ttl_, 0)));
@@ -216,11 +215,10 @@ uint32_t IcmpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
           } else {
             auto it = st.requests.find(k);
             if (it != st.requests.end()) {
-              ctx.set_label(ctx.add_uint(resp_to_, tvb, 0, 0, it->second.frame, top, FieldValue::Generated),
-                            "Request frame: " + std::to_string(it->second.frame));
+              net::label(ctx, ctx.add_uint(resp_to_, tvb, 0, 0, it->second.frame, top, FieldValue::Generated), [&] { return "Request frame: " + std::to_string(it->second.frame); });
               double ms = double(ev.ts_ns - it->second.ts_ns) / 1e6;
               std::snprintf(buf, sizeof buf, "Response time: %.3f ms", ms);
-              ctx.set_label(ctx.add_double(resptime_, tvb, 0, 0, ms, top, FieldValue::Generated), buf);
+              net::label(ctx, ctx.add_double(resptime_, tvb, 0, 0, ms, top, FieldValue::Generated), [&] { return buf; });
               info += " (request in " + std::to_string(it->second.frame) + ")";
             } else {
               info += " (no response found!)";

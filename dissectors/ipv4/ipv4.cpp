@@ -54,7 +54,7 @@ class Ipv4Dissector : public Dissector {
 
   uint32_t dissect(DissectContext& ctx, Tvb tvb, int parent) override {
     int top = ctx.add_protocol(proto_, tvb, 0, tvb.len < 20 ? tvb.len : 20, parent, "ip");
-    ctx.set_label(top, "Internet Protocol Version 4");
+    net::label(ctx, top, [&] { return "Internet Protocol Version 4"; });
     if (!ctx.pinfo.in_error_packet) ctx.set_protocol_column("IPv4");
     if (tvb.len < 1) {
       net::out_of_bytes(ctx, short_, "IPv4", top, tvb);
@@ -62,8 +62,7 @@ class Ipv4Dissector : public Dissector {
     }
     uint8_t b0 = tvb.u8(0);
     unsigned version = b0 >> 4, hlen = (b0 & 15) * 4u;
-    ctx.set_label(ctx.add_uint(version_, tvb, 0, 1, version, top),
-                  net::bits_label(b0, 8, 0xf0, "Version: " + std::to_string(version)));
+    net::label(ctx, ctx.add_uint(version_, tvb, 0, 1, version, top), [&] { return net::bits_label(b0, 8, 0xf0, "Version: " + std::to_string(version)); });
     if (version == 6 && ipv6_) {
       // tshark hands a version-6 packet found under an IPv4 type to IPv6.
       ctx.call(ipv6_, tvb, -1);
@@ -73,9 +72,8 @@ class Ipv4Dissector : public Dissector {
       ctx.info() = "Bogus IPv4 version (" + std::to_string(version) + ", must be 4)";
       return tvb.len;
     }
-    ctx.set_label(ctx.add_uint(hdr_len_, tvb, 0, 1, hlen, top),
-                  net::bits_label(b0, 8, 0x0f,
-                                  "Header Length: " + std::to_string(hlen) + " bytes (" + std::to_string(b0 & 15) + ")"));
+    net::label(ctx, ctx.add_uint(hdr_len_, tvb, 0, 1, hlen, top), [&] { return net::bits_label(b0, 8, 0x0f,
+                                  "Header Length: " + std::to_string(hlen) + " bytes (" + std::to_string(b0 & 15) + ")"); });
     if (hlen < 20) {
       ctx.info() = "Bogus IP header length (" + std::to_string(hlen) + ", must be at least 20)";
       return tvb.len;
@@ -111,18 +109,17 @@ class Ipv4Dissector : public Dissector {
         std::snprintf(buf, sizeof buf, "Differentiated Services Field: 0x%02x (DSCP: Unknown, ECN: %s)", tos,
                       net::ecn_short(tos & 3));
       int ds_item = ctx.add_uint(dsfield_, tvb, 1, 1, tos, top);
-      ctx.set_label(ds_item, buf);
+      net::label(ctx, ds_item, [&] { return buf; });
       const char* dn = net::kDscpNames[0].name;
       dn = nullptr;
       for (const ValueName* n = net::kDscpNames; n->name; ++n)
         if (n->value == unsigned(tos >> 2)) dn = n->name;
       std::string dscp_text = "Differentiated Services Codepoint: ";
       dscp_text += dn ? std::string(dn) + " (" + std::to_string(tos >> 2) + ")" : "Unknown (" + std::to_string(tos >> 2) + ")";
-      ctx.set_label(ctx.add_uint(dscp_, tvb, 1, 1, tos >> 2, ds_item), net::bits_label(tos, 8, 0xfc, dscp_text));
-      ctx.set_label(ctx.add_uint(ecn_, tvb, 1, 1, tos & 3, ds_item),
-                    net::bits_label(tos, 8, 0x03,
+      net::label(ctx, ctx.add_uint(dscp_, tvb, 1, 1, tos >> 2, ds_item), [&] { return net::bits_label(tos, 8, 0xfc, dscp_text); });
+      net::label(ctx, ctx.add_uint(ecn_, tvb, 1, 1, tos & 3, ds_item), [&] { return net::bits_label(tos, 8, 0x03,
                                     std::string("Explicit Congestion Notification: ") + net::kEcnNames[tos & 3].name +
-                                        " (" + std::to_string(tos & 3) + ")"));
+                                        " (" + std::to_string(tos & 3) + ")"); });
     }
     uint32_t total = tvb.u16(2);
     bool tso = false;
@@ -130,8 +127,7 @@ class Ipv4Dissector : public Dissector {
       total = net::reported_len(ctx, tvb);
       tso = true;
     }
-    ctx.set_label(ctx.add_uint(len_, tvb, 2, 2, total, top),
-                  "Total Length: " + std::to_string(total) + (tso ? " bytes (reported as 0, presumed to be because of \"TCP segmentation offload\" (TSO))" : ""));
+    net::label(ctx, ctx.add_uint(len_, tvb, 2, 2, total, top), [&] { return "Total Length: " + std::to_string(total) + (tso ? " bytes (reported as 0, presumed to be because of \"TCP segmentation offload\" (TSO))" : ""); });
     if (total < hlen) {
       ctx.info() = "Bogus IP length (" + std::to_string(total) + ", less than header length " + std::to_string(hlen) + ")";
       return tvb.len;
@@ -140,7 +136,7 @@ class Ipv4Dissector : public Dissector {
     {
       char buf[48];
       std::snprintf(buf, sizeof buf, "Identification: 0x%04x (%u)", id, id);
-      ctx.set_label(ctx.add_uint(id_, tvb, 4, 2, id, top), buf);
+      net::label(ctx, ctx.add_uint(id_, tvb, 4, 2, id, top), [&] { return buf; });
     }
     uint16_t fo = tvb.u16(6);
     uint8_t fb = fo >> 8;
@@ -150,32 +146,30 @@ class Ipv4Dissector : public Dissector {
       if (fb & 0x40) t += ", Don't fragment";
       if (fb & 0x20) t += ", More fragments";
       int fl = ctx.add_uint(flags_, tvb, 6, 1, fb >> 5, top);
-      ctx.set_label(fl, net::bits_label(fb, 8, 0xe0, t));
-      ctx.set_label(ctx.add_bool(rb_, tvb, 6, 1, fb & 0x80, fl), net::flag_label(fb, 8, 0x80, "Reserved bit"));
-      ctx.set_label(ctx.add_bool(df_, tvb, 6, 1, fb & 0x40, fl), net::flag_label(fb, 8, 0x40, "Don't fragment"));
-      ctx.set_label(ctx.add_bool(mf_, tvb, 6, 1, fb & 0x20, fl), net::flag_label(fb, 8, 0x20, "More fragments"));
+      net::label(ctx, fl, [&] { return net::bits_label(fb, 8, 0xe0, t); });
+      net::label(ctx, ctx.add_bool(rb_, tvb, 6, 1, fb & 0x80, fl), [&] { return net::flag_label(fb, 8, 0x80, "Reserved bit"); });
+      net::label(ctx, ctx.add_bool(df_, tvb, 6, 1, fb & 0x40, fl), [&] { return net::flag_label(fb, 8, 0x40, "Don't fragment"); });
+      net::label(ctx, ctx.add_bool(mf_, tvb, 6, 1, fb & 0x20, fl), [&] { return net::flag_label(fb, 8, 0x20, "More fragments"); });
     }
     uint32_t frag_units = fo & 0x1fff;
-    ctx.set_label(ctx.add_uint(frag_, tvb, 6, 2, frag_units, top),
-                  net::bits_label(fo, 16, 0x1fff, "Fragment Offset: " + std::to_string(frag_units * 8)));
+    net::label(ctx, ctx.add_uint(frag_, tvb, 6, 2, frag_units, top), [&] { return net::bits_label(fo, 16, 0x1fff, "Fragment Offset: " + std::to_string(frag_units * 8)); });
     uint8_t ttl = tvb.u8(8), proto = tvb.u8(9);
-    ctx.set_label(ctx.add_uint(ttl_, tvb, 8, 1, ttl, top), "Time to Live: " + std::to_string(ttl));
+    net::label(ctx, ctx.add_uint(ttl_, tvb, 8, 1, ttl, top), [&] { return "Time to Live: " + std::to_string(ttl); });
     ctx.add_uint(ipproto_, tvb, 9, 1, proto, top);
     uint16_t ck = tvb.u16(10);
     {
       char buf[64];
       std::snprintf(buf, sizeof buf, "Header Checksum: 0x%04x [validation disabled]", ck);
-      ctx.set_label(ctx.add_uint(checksum_, tvb, 10, 2, ck, top), buf);
-      ctx.set_label(ctx.add_uint(checksum_status_, tvb, 10, 0, 2, top, FieldValue::Generated),
-                    "Header checksum status: Unverified");
+      net::label(ctx, ctx.add_uint(checksum_, tvb, 10, 2, ck, top), [&] { return buf; });
+      net::label(ctx, ctx.add_uint(checksum_status_, tvb, 10, 0, 2, top, FieldValue::Generated), [&] { return "Header checksum status: Unverified"; });
     }
     uint32_t src = tvb.u32(12), dst = tvb.u32(16);
     std::string s = net::ipv4_text(src), d = net::ipv4_text(dst);
-    ctx.set_label(ctx.add_ipv4(src_, tvb, 12, src, top), "Source Address: " + s);
+    net::label(ctx, ctx.add_ipv4(src_, tvb, 12, src, top), [&] { return "Source Address: " + s; });
     ctx.add_ipv4(addr_, tvb, 12, src, top, FieldValue::Hidden);
-    ctx.set_label(ctx.add_ipv4(dst_, tvb, 16, dst, top), "Destination Address: " + d);
+    net::label(ctx, ctx.add_ipv4(dst_, tvb, 16, dst, top), [&] { return "Destination Address: " + d; });
     ctx.add_ipv4(addr_, tvb, 16, dst, top, FieldValue::Hidden);
-    ctx.set_label(top, "Internet Protocol Version 4, Src: " + s + ", Dst: " + d);
+    net::label(ctx, top, [&] { return "Internet Protocol Version 4, Src: " + s + ", Dst: " + d; });
 
     PacketInfo& pi = ctx.pinfo;
     pi.net_src.family = pi.net_dst.family = Address::IPv4;
@@ -195,7 +189,7 @@ class Ipv4Dissector : public Dissector {
         return tvb.len;
       }
       int o = ctx.add_bytes(opts_, tvb, 20, hlen - 20, top);
-      ctx.set_label(o, "Options: (" + std::to_string(hlen - 20) + " bytes)");
+      net::label(ctx, o, [&] { return "Options: (" + std::to_string(hlen - 20) + " bytes)"; });
       for (uint32_t p = 20; p < hlen;) {
         uint8_t t = tvb.u8(p);
         if (t == 0) break;  // end of option list

@@ -63,8 +63,7 @@ class Ipv6Dissector : public Dissector {
   // runs out of bytes.
   uint32_t partial(DissectContext& ctx, Tvb tvb, int top) {
     if (tvb.has(0, 1))
-      ctx.set_label(ctx.add_uint(version_, tvb, 0, 1, tvb.u8(0) >> 4, top),
-                    net::bits_label(tvb.u8(0), 8, 0xf0, "Version: " + std::to_string(tvb.u8(0) >> 4)));
+      net::label(ctx, ctx.add_uint(version_, tvb, 0, 1, tvb.u8(0) >> 4, top), [&] { return net::bits_label(tvb.u8(0), 8, 0xf0, "Version: " + std::to_string(tvb.u8(0) >> 4)); });
     if (tvb.has(0, 4)) {
       ctx.add_uint(tclass_, tvb, 0, 4, (tvb.u32(0) >> 20) & 0xff, top);
       ctx.add_uint(flow_, tvb, 1, 3, tvb.u32(0) & 0xfffff, top);
@@ -120,13 +119,12 @@ uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     return tvb.len;
   }
   int top = ctx.add_protocol(proto_, tvb, 0, tvb.len < 40 ? tvb.len : 40, parent, "ipv6");
-  ctx.set_label(top, "Internet Protocol Version 6");
+  net::label(ctx, top, [&] { return "Internet Protocol Version 6"; });
   if (!pi.in_error_packet) ctx.set_protocol_column("IPv6");
   if (!tvb.has(0, 40)) return partial(ctx, tvb, top);
   uint32_t w = tvb.u32(0);
   unsigned version = w >> 28;
-  ctx.set_label(ctx.add_uint(version_, tvb, 0, 1, version, top),
-                net::bits_label(tvb.u8(0), 8, 0xf0, "Version: " + std::to_string(version)));
+  net::label(ctx, ctx.add_uint(version_, tvb, 0, 1, version, top), [&] { return net::bits_label(tvb.u8(0), 8, 0xf0, "Version: " + std::to_string(version)); });
   if (version != 6) {
     if (!pi.in_error_packet) ctx.info() = "Bogus IPv6 version (" + std::to_string(version) + ", must be 6)";
     return tvb.len;
@@ -138,32 +136,30 @@ uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     std::snprintf(buf, sizeof buf, "Traffic Class: 0x%02x (DSCP: %s, ECN: %s)", tc, ds ? ds : "Unknown",
                   net::ecn_short(tc & 3));
     int ti = ctx.add_uint(tclass_, tvb, 0, 4, tc, top);
-    ctx.set_label(ti, net::bits_label(w, 32, 0x0ff00000, buf));
+    net::label(ctx, ti, [&] { return net::bits_label(w, 32, 0x0ff00000, buf); });
     const char* dn = nullptr;
     for (const ValueName* n = net::kDscpNames; n->name; ++n)
       if (n->value == (tc >> 2)) dn = n->name;
-    ctx.set_label(ctx.add_uint(dscp_, tvb, 0, 4, tc >> 2, ti),
-                  net::bits_label(w, 32, 0x0fc00000,
+    net::label(ctx, ctx.add_uint(dscp_, tvb, 0, 4, tc >> 2, ti), [&] { return net::bits_label(w, 32, 0x0fc00000,
                                   std::string("Differentiated Services Codepoint: ") + (dn ? dn : "Unknown") + " (" +
-                                      std::to_string(tc >> 2) + ")"));
-    ctx.set_label(ctx.add_uint(ecn_, tvb, 0, 4, tc & 3, ti),
-                  net::bits_label(w, 32, 0x00300000,
+                                      std::to_string(tc >> 2) + ")"); });
+    net::label(ctx, ctx.add_uint(ecn_, tvb, 0, 4, tc & 3, ti), [&] { return net::bits_label(w, 32, 0x00300000,
                                   std::string("Explicit Congestion Notification: ") + net::kEcnNames[tc & 3].name +
-                                      " (" + std::to_string(tc & 3) + ")"));
+                                      " (" + std::to_string(tc & 3) + ")"); });
     std::snprintf(buf, sizeof buf, "Flow Label: 0x%05x", w & 0xfffff);
-    ctx.set_label(ctx.add_uint(flow_, tvb, 1, 3, w & 0xfffff, top), net::bits_label(w & 0xfffff, 20, 0xfffff, buf));
+    net::label(ctx, ctx.add_uint(flow_, tvb, 1, 3, w & 0xfffff, top), [&] { return net::bits_label(w & 0xfffff, 20, 0xfffff, buf); });
   }
   uint32_t plen = tvb.u16(4);
   uint8_t nxt = tvb.u8(6), hlim = tvb.u8(7);
-  ctx.set_label(ctx.add_uint(plen_, tvb, 4, 2, plen, top), "Payload Length: " + std::to_string(plen));
-  ctx.set_label(ctx.add_uint(nxt_, tvb, 6, 1, nxt, top), "Next Header: " + name_num(nxt));
-  ctx.set_label(ctx.add_uint(hlim_, tvb, 7, 1, hlim, top), "Hop Limit: " + std::to_string(hlim));
+  net::label(ctx, ctx.add_uint(plen_, tvb, 4, 2, plen, top), [&] { return "Payload Length: " + std::to_string(plen); });
+  net::label(ctx, ctx.add_uint(nxt_, tvb, 6, 1, nxt, top), [&] { return "Next Header: " + name_num(nxt); });
+  net::label(ctx, ctx.add_uint(hlim_, tvb, 7, 1, hlim, top), [&] { return "Hop Limit: " + std::to_string(hlim); });
   std::string s = net::ipv6_text(tvb.data + 8), d = net::ipv6_text(tvb.data + 24);
-  ctx.set_label(ctx.add_bytes(src_, tvb, 8, 16, top), "Source Address: " + s);
+  net::label(ctx, ctx.add_bytes(src_, tvb, 8, 16, top), [&] { return "Source Address: " + s; });
   ctx.add_bytes(addr_, tvb, 8, 16, top, FieldValue::Hidden);
-  ctx.set_label(ctx.add_bytes(dst_, tvb, 24, 16, top), "Destination Address: " + d);
+  net::label(ctx, ctx.add_bytes(dst_, tvb, 24, 16, top), [&] { return "Destination Address: " + d; });
   ctx.add_bytes(addr_, tvb, 24, 16, top, FieldValue::Hidden);
-  ctx.set_label(top, "Internet Protocol Version 6, Src: " + s + ", Dst: " + d);
+  net::label(ctx, top, [&] { return "Internet Protocol Version 6, Src: " + s + ", Dst: " + d; });
   pi.net_src.family = pi.net_dst.family = Address::IPv6;
   std::memcpy(pi.net_src.bytes, tvb.data + 8, 16);
   std::memcpy(pi.net_dst.bytes, tvb.data + 24, 16);
@@ -187,7 +183,7 @@ uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       const char* title = nxt == 0 ? "IPv6 Hop-by-Hop Option" : nxt == 60 ? "Destination Options for IPv6"
                                                                            : "Routing Header for IPv6";
       int e = ctx.add_protocol(p, rest, off, 2, top, layer);
-      ctx.set_label(e, title);
+      net::label(ctx, e, [&] { return title; });
       if (!rest.has(off, 2)) {
         net::out_of_bytes(ctx, short_, "IPv6", e, rest);
         return tvb.len;
@@ -196,9 +192,8 @@ uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       uint32_t bytes = (l + 1u) * 8u;
       FieldId fn = nxt == 0 ? hop_nxt_ : nxt == 60 ? dst_nxt_ : rt_nxt_;
       FieldId fl = nxt == 0 ? hop_len_ : nxt == 60 ? dst_len_ : rt_len_;
-      ctx.set_label(ctx.add_uint(fn, rest, off, 1, n2, e), "Next Header: " + name_num(n2));
-      ctx.set_label(ctx.add_uint(fl, rest, off + 1, 1, l, e),
-                    "Length: " + std::to_string(l) + " (" + std::to_string(bytes) + " bytes)");
+      net::label(ctx, ctx.add_uint(fn, rest, off, 1, n2, e), [&] { return "Next Header: " + name_num(n2); });
+      net::label(ctx, ctx.add_uint(fl, rest, off + 1, 1, l, e), [&] { return "Length: " + std::to_string(l) + " (" + std::to_string(bytes) + " bytes)"; });
       if (nxt == 43 && rest.has(off, 4)) {
         ctx.add_uint(rt_type_, rest, off + 2, 1, rest.u8(off + 2), e);
         ctx.add_uint(rt_segleft_, rest, off + 3, 1, rest.u8(off + 3), e);
@@ -214,7 +209,7 @@ uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     }
     if (nxt == 44) {
       int e = ctx.add_protocol(frag_, rest, off, 8, top, "ipv6.fraghdr");
-      ctx.set_label(e, "Fragment Header for IPv6");
+      net::label(ctx, e, [&] { return "Fragment Header for IPv6"; });
       if (!rest.has(off, 8)) {
         net::out_of_bytes(ctx, short_, "IPv6", e, rest);
         return tvb.len;
@@ -224,15 +219,13 @@ uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       frag_id = rest.u32(off + 4);
       frag_off = fo & 0xfff8;
       bool more = fo & 1;
-      ctx.set_label(ctx.add_uint(fr_nxt_, rest, off, 1, n2, e), "Next header: " + name_num(n2));
-      ctx.set_label(ctx.add_uint(fr_off_, rest, off + 2, 2, frag_off >> 3, e),
-                    net::bits_label(fo, 16, 0xfff8, "Offset: " + std::to_string(frag_off >> 3) + " (" +
-                                                        std::to_string(frag_off) + " bytes)"));
-      ctx.set_label(ctx.add_bool(fr_more_, rest, off + 2, 2, more, e),
-                    net::bits_label(fo, 16, 0x0001, more ? "More Fragments: Yes" : "More Fragments: No"));
+      net::label(ctx, ctx.add_uint(fr_nxt_, rest, off, 1, n2, e), [&] { return "Next header: " + name_num(n2); });
+      net::label(ctx, ctx.add_uint(fr_off_, rest, off + 2, 2, frag_off >> 3, e), [&] { return net::bits_label(fo, 16, 0xfff8, "Offset: " + std::to_string(frag_off >> 3) + " (" +
+                                                        std::to_string(frag_off) + " bytes)"); });
+      net::label(ctx, ctx.add_bool(fr_more_, rest, off + 2, 2, more, e), [&] { return net::bits_label(fo, 16, 0x0001, more ? "More Fragments: Yes" : "More Fragments: No"); });
       char buf[40];
       std::snprintf(buf, sizeof buf, "Identification: 0x%08x", frag_id);
-      ctx.set_label(ctx.add_uint(fr_id_, rest, off + 4, 4, frag_id, e), buf);
+      net::label(ctx, ctx.add_uint(fr_id_, rest, off + 4, 4, frag_id, e), [&] { return buf; });
       fragment = frag_off != 0 || more;
       off += 8;
       nxt = n2;

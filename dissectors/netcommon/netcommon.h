@@ -139,3 +139,14 @@ inline void out_of_bytes(DissectContext& ctx, FieldId shrt, std::string_view pro
 }
 
 }  // namespace strato::net
+
+namespace strato::net {
+
+// Sets a tree label only when some sink will print the tree; `make`
+// builds the text (a std::string or C string) and is not run otherwise.
+template <class F>
+inline void label(DissectContext& ctx, int item, F&& make) {
+  if (ctx.want_labels()) ctx.set_label(item, make());
+}
+
+}  // namespace strato::net

@@ -151,15 +151,15 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   PacketInfo& pi = ctx.pinfo;
   const bool err = pi.in_error_packet;
   int top = ctx.add_protocol(proto_, tvb, 0, tvb.len < 20 ? tvb.len : 20, parent, "tcp");
-  ctx.set_label(top, "Transmission Control Protocol");
+  net::label(ctx, top, [&] { return "Transmission Control Protocol"; });
   if (!err) ctx.set_protocol_column("TCP");
   if (!tvb.has(0, 4)) {
     net::out_of_bytes(ctx, short_, "TCP", top, tvb);
     return tvb.len ? tvb.len : 1;
   }
   uint16_t sp = tvb.u16(0), dp = tvb.u16(2);
-  ctx.set_label(ctx.add_uint(srcport_, tvb, 0, 2, sp, top), "Source Port: " + u(sp));
-  ctx.set_label(ctx.add_uint(dstport_, tvb, 2, 2, dp, top), "Destination Port: " + u(dp));
+  net::label(ctx, ctx.add_uint(srcport_, tvb, 0, 2, sp, top), [&] { return "Source Port: " + u(sp); });
+  net::label(ctx, ctx.add_uint(dstport_, tvb, 2, 2, dp, top), [&] { return "Destination Port: " + u(dp); });
   ctx.add_uint(port_, tvb, 0, 2, sp, top, FieldValue::Hidden);
   ctx.add_uint(port_, tvb, 2, 2, dp, top, FieldValue::Hidden);
   std::string ports = u(sp) + " \xe2\x86\x92 " + u(dp);
@@ -169,7 +169,7 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   pi.ip_proto = 6;
   if (!err) ctx.info() = ports;
   if (!tvb.has(0, 13)) {
-    ctx.set_label(top, label);
+    net::label(ctx, top, [&] { return label; });
     net::out_of_bytes(ctx, short_, "TCP", top, tvb);
     return tvb.len;
   }
@@ -177,16 +177,15 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   uint8_t off_byte = tvb.u8(12);
   uint32_t hlen = (off_byte >> 4) * 4u;
   if (hlen < 20) {
-    ctx.set_label(top, label);
-    ctx.set_label(ctx.add_uint(hdr_len_, tvb, 12, 1, hlen, top),
-                  net::bits_label(off_byte, 8, 0xf0,
+    net::label(ctx, top, [&] { return label; });
+    net::label(ctx, ctx.add_uint(hdr_len_, tvb, 12, 1, hlen, top), [&] { return net::bits_label(off_byte, 8, 0xf0,
                                   "Header Length: " + u(hlen) + " bytes (" + u(off_byte >> 4) +
-                                      ") (bogus, must be at least 20)"));
+                                      ") (bogus, must be at least 20)"); });
     if (!err) ctx.info() += ", bogus TCP header length (" + u(hlen) + ", must be at least 20)";
     return tvb.len;
   }
   if (!tvb.has(0, 20)) {
-    ctx.set_label(top, label);
+    net::label(ctx, top, [&] { return label; });
     net::out_of_bytes(ctx, short_, "TCP", top, tvb);
     return tvb.len;
   }
@@ -225,34 +224,29 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   label += ", Seq: " + u(r.seq);
   if (flags & kAck) label += ", Ack: " + u(r.ack);
   if (!fragmented) label += ", Len: " + u(seglen);
-  ctx.set_label(top, label);
+  net::label(ctx, top, [&] { return label; });
   ctx.set_length(top, hdr_complete ? hlen : tvb.len);
 
   if (have_state) {
     ctx.add_stream(stream_, tvb, r.conn->stream, top);
-    ctx.set_label(ctx.add_uint(completeness_, tvb, 0, 0, r.completeness_before, top, FieldValue::Generated),
-                  "Conversation completeness: " + std::string(r.completeness_before == 31 || r.completeness_before == 47 ||
+    net::label(ctx, ctx.add_uint(completeness_, tvb, 0, 0, r.completeness_before, top, FieldValue::Generated), [&] { return "Conversation completeness: " + std::string(r.completeness_before == 31 || r.completeness_before == 47 ||
                                                                       r.completeness_before == 63
                                                                   ? "Complete, WITH_DATA"
                                                                   : "Incomplete") +
-                      " (" + u(r.completeness_before) + ")");
+                      " (" + u(r.completeness_before) + ")"; });
   }
   if (!fragmented)
-    ctx.set_label(ctx.add_uint(len_, tvb, 0, 0, seglen, top, FieldValue::Generated), "TCP Segment Len: " + u(seglen));
-  ctx.set_label(ctx.add_uint(seq_, tvb, 4, 4, r.seq, top),
-                "Sequence Number: " + u(r.seq) + (have_state ? "    (relative sequence number)" : ""));
-  ctx.set_label(ctx.add_uint(seq_raw_, tvb, 4, 4, seq_raw, top), "Sequence Number (raw): " + u(seq_raw));
+    net::label(ctx, ctx.add_uint(len_, tvb, 0, 0, seglen, top, FieldValue::Generated), [&] { return "TCP Segment Len: " + u(seglen); });
+  net::label(ctx, ctx.add_uint(seq_, tvb, 4, 4, r.seq, top), [&] { return "Sequence Number: " + u(r.seq) + (have_state ? "    (relative sequence number)" : ""); });
+  net::label(ctx, ctx.add_uint(seq_raw_, tvb, 4, 4, seq_raw, top), [&] { return "Sequence Number (raw): " + u(seq_raw); });
   if (!fragmented)
-    ctx.set_label(ctx.add_uint(nxtseq_, tvb, 0, 0, r.nxtseq, top, FieldValue::Generated),
-                  "Next Sequence Number: " + u(r.nxtseq) + (have_state ? "    (relative sequence number)" : ""));
+    net::label(ctx, ctx.add_uint(nxtseq_, tvb, 0, 0, r.nxtseq, top, FieldValue::Generated), [&] { return "Next Sequence Number: " + u(r.nxtseq) + (have_state ? "    (relative sequence number)" : ""); });
   if (flags & kAck)
-    ctx.set_label(ctx.add_uint(ack_, tvb, 8, 4, r.ack, top),
-                  "Acknowledgment Number: " + u(r.ack) + (have_state ? "    (relative ack number)" : ""));
+    net::label(ctx, ctx.add_uint(ack_, tvb, 8, 4, r.ack, top), [&] { return "Acknowledgment Number: " + u(r.ack) + (have_state ? "    (relative ack number)" : ""); });
   else
-    ctx.set_label(ctx.add_uint(ack_, tvb, 8, 4, ack_raw, top), "Acknowledgment Number: " + u(ack_raw));
-  ctx.set_label(ctx.add_uint(ack_raw_, tvb, 8, 4, ack_raw, top), "Acknowledgment number (raw): " + u(ack_raw));
-  ctx.set_label(ctx.add_uint(hdr_len_, tvb, 12, 1, hlen, top),
-                net::bits_label(off_byte, 8, 0xf0, "Header Length: " + u(hlen) + " bytes (" + u(off_byte >> 4) + ")"));
+    net::label(ctx, ctx.add_uint(ack_, tvb, 8, 4, ack_raw, top), [&] { return "Acknowledgment Number: " + u(ack_raw); });
+  net::label(ctx, ctx.add_uint(ack_raw_, tvb, 8, 4, ack_raw, top), [&] { return "Acknowledgment number (raw): " + u(ack_raw); });
+  net::label(ctx, ctx.add_uint(hdr_len_, tvb, 12, 1, hlen, top), [&] { return net::bits_label(off_byte, 8, 0xf0, "Header Length: " + u(hlen) + " bytes (" + u(off_byte >> 4) + ")"); });
   {
     std::string ft = "Flags: ";
     char hx[8];
@@ -262,7 +256,7 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     flags_text(flags, ft);
     ft += ")";
     int fi = ctx.add_uint(flags_, tvb, 12, 2, flags, top);
-    ctx.set_label(fi, ft);
+    net::label(ctx, fi, [&] { return ft; });
     struct {
       FieldId f;
       uint16_t mask;
@@ -273,7 +267,7 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
                       {f_push_, 0x08, "Push"},          {f_reset_, 0x04, "Reset"},
                       {f_syn_, 0x02, "Syn"},            {f_fin_, 0x01, "Fin"}};
     for (const auto& b : bits)
-      ctx.set_label(ctx.add_bool(b.f, tvb, 12, 2, flags & b.mask, fi), net::flag_label(flags, 12, b.mask, b.name));
+      net::label(ctx, ctx.add_bool(b.f, tvb, 12, 2, flags & b.mask, fi), [&] { return net::flag_label(flags, 12, b.mask, b.name); });
     // "··········S·": one character per bit, high bit first.
     static const char letters[] = "RRRACEUAPRSF";
     std::string s;
@@ -284,34 +278,36 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
         s.append("\xc2\xb7");
     }
     int si = ctx.add_string(f_str_, tvb, 12, 2, s, fi, FieldValue::Generated);
-    ctx.set_label(si, "TCP Flags: " + s);
+    net::label(ctx, si, [&] { return "TCP Flags: " + s; });
   }
-  ctx.set_label(ctx.add_uint(win_value_, tvb, 14, 2, win_raw, top), "Window: " + u(win_raw));
-  ctx.set_label(ctx.add_uint(win_, tvb, 14, 2, r.window, top, FieldValue::Generated),
-                "Calculated window size: " + u(r.window));
+  net::label(ctx, ctx.add_uint(win_value_, tvb, 14, 2, win_raw, top), [&] { return "Window: " + u(win_raw); });
+  net::label(ctx, ctx.add_uint(win_, tvb, 14, 2, r.window, top, FieldValue::Generated), [&] { return "Calculated window size: " + u(r.window); });
   if (r.scale_shown != 0) {
     std::string t = "Window size scaling factor: " + std::to_string(r.scale_shown);
     if (r.scale_shown == -1) t += " (unknown)";
     if (r.scale_shown == -2) t += " (no window scaling used)";
-    ctx.set_label(ctx.add_int(win_scale_, tvb, 14, 2, r.scale_shown, top, FieldValue::Generated), t);
+    net::label(ctx, ctx.add_int(win_scale_, tvb, 14, 2, r.scale_shown, top, FieldValue::Generated), [&] { return t; });
   }
   {
     char buf[48];
     std::snprintf(buf, sizeof buf, "Checksum: 0x%04x [unverified]", ck);
-    ctx.set_label(ctx.add_uint(checksum_, tvb, 16, 2, ck, top), buf);
-    ctx.set_label(ctx.add_uint(checksum_status_, tvb, 16, 0, 2, top, FieldValue::Generated),
-                  "Checksum Status: Unverified");
+    net::label(ctx, ctx.add_uint(checksum_, tvb, 16, 2, ck, top), [&] { return buf; });
+    net::label(ctx, ctx.add_uint(checksum_status_, tvb, 16, 0, 2, top, FieldValue::Generated), [&] { return "Checksum Status: Unverified"; });
   }
-  ctx.set_label(ctx.add_uint(urgent_, tvb, 18, 2, urp, top), "Urgent Pointer: " + u(urp));
+  net::label(ctx, ctx.add_uint(urgent_, tvb, 18, 2, urp, top), [&] { return "Urgent Pointer: " + u(urp); });
 
   // Info: "[analysis] 57704 → 32956 [SYN] Seq=0 Win=65495 Len=0 MSS=...".
-  std::string info = ports + " [";
-  flags_text(flags, info);
-  info += "] Seq=" + u(r.seq);
-  if (flags & kAck) info += " Ack=" + u(r.ack);
-  info += " Win=" + u(r.window);
-  if (flags & kUrg) info += " Urg=" + u(urp);
-  if (!fragmented) info += " Len=" + u(seglen);
+  const bool cols = !err && ctx.want_columns();
+  std::string info;
+  if (cols) {
+    info = ports + " [";
+    flags_text(flags, info);
+    info += "] Seq=" + u(r.seq);
+    if (flags & kAck) info += " Ack=" + u(r.ack);
+    info += " Win=" + u(r.window);
+    if (flags & kUrg) info += " Urg=" + u(urp);
+    if (!fragmented) info += " Len=" + u(seglen);
+  }
 
   bool truncated = false;
   if (hlen > 20) {
@@ -324,7 +320,7 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       rel = rev.base_set;
     }
     tcp::OptionResult o = tcp::dissect_options(ctx, opt_, opts, top, base, rel);
-    info += o.info;
+    if (cols) info += o.info;
     truncated = !hdr_complete || o.truncated;
   }
 
@@ -335,12 +331,11 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     std::string a, b;
     append_seconds(r.rel_ns, a);
     append_seconds(r.delta_ns, b);
-    ctx.set_label(ctx.add_rel_time(time_rel_, r.rel_ns, t), "Time since first frame in this TCP stream: " + a + " seconds");
-    ctx.set_label(ctx.add_rel_time(time_delta_, r.delta_ns, t),
-                  "Time since previous frame in this TCP stream: " + b + " seconds");
+    net::label(ctx, ctx.add_rel_time(time_rel_, r.rel_ns, t), [&] { return "Time since first frame in this TCP stream: " + a + " seconds"; });
+    net::label(ctx, ctx.add_rel_time(time_delta_, r.delta_ns, t), [&] { return "Time since previous frame in this TCP stream: " + b + " seconds"; });
     add_analysis(ctx, tvb, r, top, prefix);
   }
-  if (!err) ctx.info() = prefix + info;
+  if (cols) ctx.info() = prefix + info;
   if (truncated) {
     net::out_of_bytes(ctx, short_, "TCP", top, tvb);
     return tvb.len;
@@ -351,11 +346,11 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   if (flags & kRst) {
     // tshark reads data on a RST as a text reason, not as payload.
     int rc = ctx.add_bytes(reset_cause_, payload, 0, payload.len, top);
-    ctx.set_label(rc, "Reset cause: " + std::string(payload.str(0, payload.len)));
+    net::label(ctx, rc, [&] { return "Reset cause: " + std::string(payload.str(0, payload.len)); });
     return tvb.len;
   }
   int pl = ctx.add_bytes(payload_, payload, 0, payload.len, top);
-  ctx.set_label(pl, "TCP payload (" + u(payload.len) + (payload.len == 1 ? " byte)" : " bytes)"));
+  net::label(ctx, pl, [&] { return "TCP payload (" + u(payload.len) + (payload.len == 1 ? " byte)" : " bytes)"); });
   if (r.analysis &
       (tcp::kRetransmission | tcp::kFastRetransmission | tcp::kSpuriousRetransmission | tcp::kOutOfOrder)) {
     return tvb.len;  // tshark does not hand retransmitted or out-of-order data to the protocols above
@@ -396,10 +391,10 @@ void TcpDissector::add_analysis(DissectContext& ctx, Tvb tvb, const tcp::Segment
   int an = ctx.add_label(analysis_, tvb, 0, 0, "SEQ/ACK analysis", top);
   ctx.dissection().fields[an].flags |= FieldValue::Generated;
   int fl = ctx.add_bool(a_flags_, tvb, 0, 0, true, an, FieldValue::Generated);
-  ctx.set_label(fl, "TCP Analysis Flags");
+  net::label(ctx, fl, [&] { return "TCP Analysis Flags"; });
   auto flag = [&](uint32_t bit, const std::string& tree_text, const std::string& info_text) {
     int i = ctx.add_bool(a_fields_[__builtin_ctz(bit)], tvb, 0, 0, true, fl, FieldValue::Generated);
-    ctx.set_label(i, tree_text);
+    net::label(ctx, i, [&] { return tree_text; });
     // tshark prepends each note, so later ones end up first.
     if (!info_text.empty()) prefix.insert(0, "[" + info_text + "] ");
   };
@@ -431,10 +426,8 @@ void TcpDissector::add_analysis(DissectContext& ctx, Tvb tvb, const tcp::Segment
   if (a & tcp::kDuplicateAck) {
     std::string note = "TCP Dup ACK " + u(r.dupack_frame) + "#" + u(r.dupack_num);
     flag(tcp::kDuplicateAck, "This is a TCP duplicate ack", note);
-    ctx.set_label(ctx.add_uint(dupack_num_, tvb, 0, 0, r.dupack_num, an, FieldValue::Generated),
-                  "Duplicate ACK #: " + u(r.dupack_num));
-    ctx.set_label(ctx.add_uint(dupack_frame_, tvb, 0, 0, r.dupack_frame, an, FieldValue::Generated),
-                  "Duplicate to the ACK in frame: " + u(r.dupack_frame));
+    net::label(ctx, ctx.add_uint(dupack_num_, tvb, 0, 0, r.dupack_num, an, FieldValue::Generated), [&] { return "Duplicate ACK #: " + u(r.dupack_num); });
+    net::label(ctx, ctx.add_uint(dupack_frame_, tvb, 0, 0, r.dupack_frame, an, FieldValue::Generated), [&] { return "Duplicate to the ACK in frame: " + u(r.dupack_frame); });
     // tshark adds a second, hidden duplicate_ack item.
     ctx.add_bool(a_fields_[__builtin_ctz(tcp::kDuplicateAck)], tvb, 0, 0, true, an, FieldValue::Hidden);
   }

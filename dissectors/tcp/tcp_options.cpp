@@ -1,12 +1,14 @@
 #include "tcp_options.h"
 
+#include "netcommon.h"
+
 #include <cstdio>
 
 namespace strato::tcp {
 namespace {
 
-const ValueName kKinds[] = {{0, "End of Option List (EOL)"},
-                            {1, "No-Operation (NOP)"},
+const ValueName kKinds[] = {{0, "End of Option List"},
+                            {1, "No-Operation"},
                             {2, "Maximum Segment Size"},
                             {3, "Window Scale"},
                             {4, "SACK Permitted"},
@@ -55,6 +57,7 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
     uint8_t kind = tvb.u8(off);
     if (kind == 0 || kind == 1) {
       int it = ctx.add_bytes(kind == 0 ? F.eol : F.nop, tvb, off, 1, top);
+      net::label(ctx, it, [&] { return kind == 0 ? "TCP Option - End of Option List (EOL)" : "TCP Option - No-Operation (NOP)"; });
       ctx.add_uint(F.kind, tvb, off, 1, kind, it);
       summary += kind == 0 ? ", End of Option List (EOL)" : ", No-Operation (NOP)";
       ++off;
@@ -78,7 +81,7 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
           uint16_t v = o.u16(2);
           int it = ctx.add_bytes(F.mss, o, 0, len, top);
           std::snprintf(buf, sizeof buf, "TCP Option - Maximum segment size: %u bytes", v);
-          ctx.set_label(it, buf);
+          net::label(ctx, it, [&] { return buf; });
           ctx.add_uint(F.kind, o, 0, 1, kind, it);
           ctx.add_uint(F.len, o, 1, 1, len, it);
           ctx.add_uint(F.mss_val, o, 2, 2, v, it);
@@ -92,7 +95,7 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
           unsigned mult = 1u << (s > 14 ? 14 : s);
           int it = ctx.add_bytes(F.wscale, o, 0, len, top);
           std::snprintf(buf, sizeof buf, "TCP Option - Window scale: %u (multiply by %u)", s, mult);
-          ctx.set_label(it, buf);
+          net::label(ctx, it, [&] { return buf; });
           ctx.add_uint(F.kind, o, 0, 1, kind, it);
           ctx.add_uint(F.len, o, 1, 1, len, it);
           ctx.add_uint(F.wscale_shift, o, 2, 1, s, it);
@@ -105,7 +108,7 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
       case 4:
         if (len == 2) {
           int it = ctx.add_bytes(F.sack_perm, o, 0, len, top);
-          ctx.set_label(it, "TCP Option - SACK permitted");
+          net::label(ctx, it, [&] { return "TCP Option - SACK permitted"; });
           ctx.add_uint(F.kind, o, 0, 1, kind, it);
           ctx.add_uint(F.len, o, 1, 1, len, it);
           summary += ", SACK permitted";
@@ -126,7 +129,7 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
           r.info += " SLE=" + std::to_string(le) + " SRE=" + std::to_string(re);
         }
         ctx.add_uint(F.sack_count, o, 0, 0, n, it, FieldValue::Generated);
-        ctx.set_label(it, label);
+        net::label(ctx, it, [&] { return label; });
         summary += ", SACK";
         break;
       }
@@ -135,7 +138,7 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
           uint32_t tsv = o.u32(2), tse = o.u32(6);
           int it = ctx.add_bytes(F.timestamp, o, 0, len, top);
           std::snprintf(buf, sizeof buf, "TCP Option - Timestamps: TSval %u, TSecr %u", tsv, tse);
-          ctx.set_label(it, buf);
+          net::label(ctx, it, [&] { return buf; });
           ctx.add_uint(F.kind, o, 0, 1, kind, it);
           ctx.add_uint(F.len, o, 1, 1, len, it);
           ctx.add_uint(F.tsval, o, 2, 4, tsv, it);
@@ -149,7 +152,7 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
         const char* name = nullptr;
         for (const ValueName* v = kKinds; v->name; ++v)
           if (v->value == kind) name = v->name;
-        ctx.set_label(it, std::string("TCP Option - ") + (name ? name : "Unknown") + " (" + std::to_string(kind) + ")");
+        net::label(ctx, it, [&] { return std::string("TCP Option - ") + (name ? name : "Unknown") + " (" + std::to_string(kind) + ")"; });
         ctx.add_uint(F.kind, o, 0, 1, kind, it);
         ctx.add_uint(F.len, o, 1, 1, len, it);
         if (len > 2) ctx.add_bytes(F.unknown_payload, o, 2, len - 2, it);
@@ -158,7 +161,7 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
     }
     off += len;
   }
-  ctx.set_label(top, summary);
+  net::label(ctx, top, [&] { return summary; });
   return r;
 }
 

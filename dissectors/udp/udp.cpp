@@ -48,7 +48,7 @@ class UdpDissector : public Dissector {
 
   uint32_t dissect(DissectContext& ctx, Tvb tvb, int parent) override {
     int top = ctx.add_protocol(proto_, tvb, 0, tvb.len < 8 ? tvb.len : 8, parent, "udp");
-    ctx.set_label(top, "User Datagram Protocol");
+    net::label(ctx, top, [&] { return "User Datagram Protocol"; });
     PacketInfo& pi = ctx.pinfo;
     if (!pi.in_error_packet) ctx.set_protocol_column("UDP");
     if (!tvb.has(0, 8)) {
@@ -58,9 +58,9 @@ class UdpDissector : public Dissector {
     }
     uint16_t sp = tvb.u16(0), dp = tvb.u16(2), ulen = tvb.u16(4), ck = tvb.u16(6);
     add_ports(ctx, tvb, top);
-    ctx.set_label(top, "User Datagram Protocol, Src Port: " + std::to_string(sp) + ", Dst Port: " + std::to_string(dp));
+    net::label(ctx, top, [&] { return "User Datagram Protocol, Src Port: " + std::to_string(sp) + ", Dst Port: " + std::to_string(dp); });
     int li = ctx.add_uint(length_, tvb, 4, 2, ulen, top);
-    ctx.set_label(li, "Length: " + std::to_string(ulen));
+    net::label(ctx, li, [&] { return "Length: " + std::to_string(ulen); });
     if (!pi.in_error_packet) {
       ctx.info() = std::to_string(sp) + " \xe2\x86\x92 " + std::to_string(dp) + " Len=" +
                    std::to_string(ulen >= 8 ? ulen - 8 : 0);
@@ -71,7 +71,7 @@ class UdpDissector : public Dissector {
       ulen = r > 0xffff ? 0xffff : uint16_t(r);
     }
     if (ulen < 8) {
-      ctx.set_label(li, "Length: " + std::to_string(ulen) + " (bogus, must be at least 8)");
+      net::label(ctx, li, [&] { return "Length: " + std::to_string(ulen) + " (bogus, must be at least 8)"; });
       if (!pi.in_error_packet) ctx.info() = "Bogus UDP length (" + std::to_string(ulen) + ", must be at least 8)";
       return tvb.len;
     }
@@ -81,9 +81,8 @@ class UdpDissector : public Dissector {
         std::snprintf(buf, sizeof buf, "Checksum: 0x%04x [zero-value ignored]", ck);
       else
         std::snprintf(buf, sizeof buf, "Checksum: 0x%04x [unverified]", ck);
-      ctx.set_label(ctx.add_uint(checksum_, tvb, 6, 2, ck, top), buf);
-      ctx.set_label(ctx.add_uint(checksum_status_, tvb, 6, 0, ck == 0 ? 3 : 2, top, FieldValue::Generated),
-                    ck == 0 ? "Checksum Status: Not present" : "Checksum Status: Unverified");
+      net::label(ctx, ctx.add_uint(checksum_, tvb, 6, 2, ck, top), [&] { return buf; });
+      net::label(ctx, ctx.add_uint(checksum_status_, tvb, 6, 0, ck == 0 ? 3 : 2, top, FieldValue::Generated), [&] { return ck == 0 ? "Checksum Status: Not present" : "Checksum Status: Unverified"; });
     }
     pi.srcport = sp;
     pi.dstport = dp;
@@ -102,17 +101,15 @@ class UdpDissector : public Dissector {
       ctx.add_stream(stream_, tvb, f.stream, top);
       int t = ctx.add_label(ts_, tvb, 0, 0, "Timestamps", top);
       ctx.dissection().fields[t].flags |= FieldValue::Generated;
-      ctx.set_label(ctx.add_rel_time(time_rel_, int64_t(now - f.first_ns), t),
-                    "Time since first frame: " + seconds(int64_t(now - f.first_ns)) + " seconds");
-      ctx.set_label(ctx.add_rel_time(time_delta_, int64_t(now - f.last_ns), t),
-                    "Time since previous frame: " + seconds(int64_t(now - f.last_ns)) + " seconds");
+      net::label(ctx, ctx.add_rel_time(time_rel_, int64_t(now - f.first_ns), t), [&] { return "Time since first frame: " + seconds(int64_t(now - f.first_ns)) + " seconds"; });
+      net::label(ctx, ctx.add_rel_time(time_delta_, int64_t(now - f.last_ns), t), [&] { return "Time since previous frame: " + seconds(int64_t(now - f.last_ns)) + " seconds"; });
       f.last_ns = now;
     }
     uint32_t plen = ulen - 8u;
     Tvb payload = tvb.sub(8, plen);
     if (payload.len > 0) {
       int p = ctx.add_bytes(payload_, payload, 0, payload.len, top);
-      ctx.set_label(p, "UDP payload (" + std::to_string(payload.len) + (payload.len == 1 ? " byte)" : " bytes)"));
+      net::label(ctx, p, [&] { return "UDP payload (" + std::to_string(payload.len) + (payload.len == 1 ? " byte)" : " bytes)"); });
       if (!net::dispatch_ports(ctx, ports_, heur_, sp, dp, payload, -1)) ctx.call_data(payload, -1);
     }
     return tvb.len;
@@ -126,8 +123,8 @@ class UdpDissector : public Dissector {
   }
   void add_ports(DissectContext& ctx, Tvb tvb, int top) {
     uint16_t sp = tvb.u16(0), dp = tvb.u16(2);
-    ctx.set_label(ctx.add_uint(srcport_, tvb, 0, 2, sp, top), "Source Port: " + std::to_string(sp));
-    ctx.set_label(ctx.add_uint(dstport_, tvb, 2, 2, dp, top), "Destination Port: " + std::to_string(dp));
+    net::label(ctx, ctx.add_uint(srcport_, tvb, 0, 2, sp, top), [&] { return "Source Port: " + std::to_string(sp); });
+    net::label(ctx, ctx.add_uint(dstport_, tvb, 2, 2, dp, top), [&] { return "Destination Port: " + std::to_string(dp); });
     ctx.add_uint(port_, tvb, 0, 2, sp, top, FieldValue::Hidden);
     ctx.add_uint(port_, tvb, 2, 2, dp, top, FieldValue::Hidden);
   }

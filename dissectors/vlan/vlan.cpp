@@ -54,7 +54,7 @@ class VlanDissector : public Dissector {
       ad = (p[0] << 8 | p[1]) == 0x88a8;
     }
     int top = ctx.add_protocol(ad ? ad_ : proto_, tvb, 0, tvb.len < 4 ? tvb.len : 4, parent, ad ? "ieee8021ad" : "vlan");
-    ctx.set_label(top, ad ? "IEEE 802.1ad" : "802.1Q Virtual LAN");
+    net::label(ctx, top, [&] { return ad ? "IEEE 802.1ad" : "802.1Q Virtual LAN"; });
     ctx.set_protocol_column(ad ? "IEEE 802.1ad" : "802.1Q");
     if (!tvb.has(0, 4)) {
       net::out_of_bytes(ctx, short_, ad ? "IEEE 802.1ad" : "VLAN", top, tvb);
@@ -64,21 +64,17 @@ class VlanDissector : public Dissector {
     unsigned pri = tci >> 13, dei = (tci >> 12) & 1, id = tci & 0xfff;
     std::string ids = std::to_string(id);
     if (ad) {
-      ctx.set_label(top, "IEEE 802.1ad, ID: " + ids);
-      ctx.set_label(ctx.add_uint(ad_priority_, tvb, 0, 2, pri, top),
-                    net::bits_label(tci, 16, 0xe000, "Priority: " + std::to_string(pri)));
-      ctx.set_label(ctx.add_uint(ad_dei_, tvb, 0, 2, dei, top),
-                    net::bits_label(tci, 16, 0x1000, "DEI: " + std::to_string(dei)));
-      ctx.set_label(ctx.add_uint(ad_id_, tvb, 0, 2, id, top), net::bits_label(tci, 16, 0x0fff, "ID: " + ids));
+      net::label(ctx, top, [&] { return "IEEE 802.1ad, ID: " + ids; });
+      net::label(ctx, ctx.add_uint(ad_priority_, tvb, 0, 2, pri, top), [&] { return net::bits_label(tci, 16, 0xe000, "Priority: " + std::to_string(pri)); });
+      net::label(ctx, ctx.add_uint(ad_dei_, tvb, 0, 2, dei, top), [&] { return net::bits_label(tci, 16, 0x1000, "DEI: " + std::to_string(dei)); });
+      net::label(ctx, ctx.add_uint(ad_id_, tvb, 0, 2, id, top), [&] { return net::bits_label(tci, 16, 0x0fff, "ID: " + ids); });
     } else {
-      ctx.set_label(top, "802.1Q Virtual LAN, PRI: " + std::to_string(pri) + ", DEI: " + std::to_string(dei) +
-                             ", ID: " + ids);
-      ctx.set_label(ctx.add_uint(priority_, tvb, 0, 2, pri, top),
-                    net::bits_label(tci, 16, 0xe000,
-                                    std::string("Priority: ") + kPriorities[pri].name + " (" + std::to_string(pri) + ")"));
-      ctx.set_label(ctx.add_bool(dei_, tvb, 0, 2, dei, top),
-                    net::bits_label(tci, 16, 0x1000, dei ? "DEI: Eligible" : "DEI: Ineligible"));
-      ctx.set_label(ctx.add_uint(id_, tvb, 0, 2, id, top), net::bits_label(tci, 16, 0x0fff, "ID: " + ids));
+      net::label(ctx, top, [&] { return "802.1Q Virtual LAN, PRI: " + std::to_string(pri) + ", DEI: " + std::to_string(dei) +
+                             ", ID: " + ids; });
+      net::label(ctx, ctx.add_uint(priority_, tvb, 0, 2, pri, top), [&] { return net::bits_label(tci, 16, 0xe000,
+                                    std::string("Priority: ") + kPriorities[pri].name + " (" + std::to_string(pri) + ")"); });
+      net::label(ctx, ctx.add_bool(dei_, tvb, 0, 2, dei, top), [&] { return net::bits_label(tci, 16, 0x1000, dei ? "DEI: Eligible" : "DEI: Ineligible"); });
+      net::label(ctx, ctx.add_uint(id_, tvb, 0, 2, id, top), [&] { return net::bits_label(tci, 16, 0x0fff, "ID: " + ids); });
     }
     ctx.info() = "PRI: " + std::to_string(pri) + "  DEI: " + std::to_string(dei) + "  ID: " + ids;
     if (type <= 1500) {
