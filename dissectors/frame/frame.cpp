@@ -65,6 +65,7 @@ class FrameDissector : public Dissector {
       }
     }
     // frame.protocols is known only now; point the item at the final text.
+    if (protocols_item < 0 || d.fields[protocols_item].id != protocols_) return tvb.len ? tvb.len : 1;
     FieldValue& fv = d.fields[protocols_item];
     fv.v.ref.off = static_cast<uint32_t>(d.arena.size());
     fv.v.ref.len = static_cast<uint32_t>(d.protocols.size());

@@ -327,7 +327,7 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   std::string prefix;
   if (have_state) {
     int t = ctx.add_label(ts_, tvb, 0, 0, "Timestamps", top);
-    ctx.dissection().fields[t].flags |= FieldValue::Generated;
+    if (t >= 0) ctx.dissection().fields[t].flags |= FieldValue::Generated;
     std::string a, b;
     append_seconds(r.rel_ns, a);
     append_seconds(r.delta_ns, b);
@@ -389,7 +389,7 @@ void TcpDissector::add_analysis(DissectContext& ctx, Tvb tvb, const tcp::Segment
                                 std::string& prefix) {
   if (!r.analysis) return;
   int an = ctx.add_label(analysis_, tvb, 0, 0, "SEQ/ACK analysis", top);
-  ctx.dissection().fields[an].flags |= FieldValue::Generated;
+  if (an >= 0) ctx.dissection().fields[an].flags |= FieldValue::Generated;
   int fl = ctx.add_bool(a_flags_, tvb, 0, 0, true, an, FieldValue::Generated);
   net::label(ctx, fl, [&] { return "TCP Analysis Flags"; });
   auto flag = [&](uint32_t bit, const std::string& tree_text, const std::string& info_text) {

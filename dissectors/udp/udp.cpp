@@ -100,7 +100,7 @@ class UdpDissector : public Dissector {
       pi.to_server = fwd == f.first_forward;
       ctx.add_stream(stream_, tvb, f.stream, top);
       int t = ctx.add_label(ts_, tvb, 0, 0, "Timestamps", top);
-      ctx.dissection().fields[t].flags |= FieldValue::Generated;
+      if (t >= 0) ctx.dissection().fields[t].flags |= FieldValue::Generated;
       net::label(ctx, ctx.add_rel_time(time_rel_, int64_t(now - f.first_ns), t), [&] { return "Time since first frame: " + seconds(int64_t(now - f.first_ns)) + " seconds"; });
       net::label(ctx, ctx.add_rel_time(time_delta_, int64_t(now - f.last_ns), t), [&] { return "Time since previous frame: " + seconds(int64_t(now - f.last_ns)) + " seconds"; });
       f.last_ns = now;

@@ -18,6 +18,10 @@ FieldId malformed_field() {
 
 int DissectContext::push(FieldId f, Tvb tvb, uint32_t off, uint32_t len, int parent, uint8_t flags) {
   if (d_.fields.size() >= kMaxItemsPerPacket) return parent;
+  // A skipped field returns its parent, as if it had been added there:
+  // children attach to the nearest recorded ancestor and add_* see another
+  // id in that slot and write nothing.
+  if (shard_.wanted && f < shard_.wanted->size() && !(*shard_.wanted)[f]) return parent;
   FieldValue& fv = d_.fields.emplace_back();
   fv.id = f;
   fv.parent = parent;

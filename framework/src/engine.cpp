@@ -28,6 +28,7 @@ struct Engine::Impl {
   std::vector<std::unique_ptr<DisplayFilter>> sink_filter;  // null: no extra filter
   std::unique_ptr<DisplayFilter> filter;
   std::vector<std::unique_ptr<Shard>> shards;
+  std::vector<uint8_t> wanted_fields;  // empty: every field
   oneapi::tbb::concurrent_queue<Batch*> pool;
   std::vector<std::unique_ptr<Batch>> owned;
   std::mutex owned_mutex;
@@ -202,6 +203,28 @@ struct Engine::Impl {
     for (size_t i = 0; i < b.count; ++i) b.events[i].passed = (b.events[i].sink_mask >> s) & 1;
   }
 
+  // Records only the fields that sinks and filters read, when all of them
+  // say which (tree labels need every item, so they disable this).
+  void choose_fields(uint32_t needs) {
+    wanted_fields.clear();
+    if (needs & Sink::kNeedLabels) return;
+    std::vector<FieldId> ids;
+    for (auto& s : sinks)
+      if (!s->wanted_fields(ids)) return;
+    auto add_filter = [&](const std::unique_ptr<DisplayFilter>& f) {
+      if (!f) return;
+      for (FieldId id : f->fields()) ids.push_back(id);
+    };
+    add_filter(filter);
+    for (auto& f : sink_filter) add_filter(f);
+    const FieldRegistry& reg = FieldRegistry::instance();
+    wanted_fields.assign(reg.size(), 0);
+    for (FieldId id = 0; id < reg.size(); ++id)
+      if (reg.info(id).type == FieldType::Protocol) wanted_fields[id] = 1;
+    for (FieldId id : ids)
+      if (id < wanted_fields.size()) wanted_fields[id] = 1;
+  }
+
   void write(Batch& b) {
     events += b.count;
     for (size_t i = 0; i < b.count; ++i) passed += b.events[i].sink_mask != 0;
@@ -234,14 +257,6 @@ void Engine::stop() { impl_->stop = true; }
 EngineStats Engine::run() {
   Impl& m = *impl_;
   const unsigned threads = m.cfg.threads;
-  uint32_t needs = 0;
-  for (auto& s : m.sinks) needs |= s->needs();
-  if (m.cfg.need_tree) needs |= Sink::kNeedLabels;
-  for (unsigned i = 0; i < threads; ++i) {
-    m.shards.push_back(std::make_unique<Shard>(i));
-    m.shards.back()->want_labels = needs & Sink::kNeedLabels;
-    m.shards.back()->want_columns = needs & Sink::kNeedColumns;
-  }
 
   for (auto& s : m.sources) s->open();
   SinkContext sctx;
@@ -250,6 +265,16 @@ EngineStats Engine::run() {
   for (size_t i = 0; i < m.sinks.size(); ++i) {
     sctx.out = m.sink_out[i];
     m.sinks[i]->start(sctx);
+  }
+  uint32_t needs = 0;
+  for (auto& s : m.sinks) needs |= s->needs();
+  if (m.cfg.need_tree) needs |= Sink::kNeedLabels;
+  m.choose_fields(needs);
+  for (unsigned i = 0; i < threads; ++i) {
+    m.shards.push_back(std::make_unique<Shard>(i));
+    m.shards.back()->want_labels = needs & Sink::kNeedLabels;
+    m.shards.back()->want_columns = needs & Sink::kNeedColumns;
+    m.shards.back()->wanted = m.wanted_fields.empty() ? nullptr : &m.wanted_fields;
   }
 
   oneapi::tbb::global_control gc(oneapi::tbb::global_control::max_allowed_parallelism, threads);

@@ -93,6 +93,11 @@ class FieldsSink : public Sink {
   }
 
   // Protocol and text-only items print their tree text.
+  bool wanted_fields(std::vector<FieldId>& out) const override {
+    for (FieldId id = 0; id < column_of_.size(); ++id)
+      if (column_of_[id] >= 0) out.push_back(id);
+    return true;
+  }
   uint32_t needs() const override { return (labels_ ? kNeedLabels : 0u) | (columns_ ? kNeedColumns : 0u); }
 
   void format(const Batch& batch, std::string& out) const override {

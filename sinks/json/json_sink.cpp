@@ -44,6 +44,11 @@ class JsonSink : public Sink {
   }
 
   // Text-only items are keyed by their text; protocols given with -e print it.
+  bool wanted_fields(std::vector<FieldId>& out) const override {
+    if (ids_.empty() || labels_) return false;
+    out.insert(out.end(), ids_.begin(), ids_.end());
+    return true;
+  }
   uint32_t needs() const override { return ids_.empty() || labels_ ? kNeedLabels : 0u; }
 
   void start(const SinkContext& ctx) override {

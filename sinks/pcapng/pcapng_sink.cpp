@@ -19,6 +19,8 @@ class PcapngSink : public Sink {
     if (f_ && own_) std::fclose(f_);
   }
 
+  bool wanted_fields(std::vector<FieldId>&) const override { return true; }  // bytes only
+
   void start(const SinkContext& ctx) override {
     Sink::start(ctx);
     if (path_ == "-") {

@@ -36,6 +36,22 @@ class StatsSink : public Sink {
     }
   }
 
+  // The fields the statistics read (protocol items are always there).
+  bool wanted_fields(std::vector<FieldId>& out) const override {
+    const FieldRegistry& r = FieldRegistry::instance();
+    for (const char* name :
+         {"frame.len", "frame.cap_len", "frame.protocols", "eth.src", "eth.dst", "ip.src", "ip.dst", "ipv6.src",
+          "ipv6.dst", "tcp.srcport", "tcp.dstport", "tcp.stream", "udp.srcport", "udp.dstport", "udp.stream",
+          "dns.flags", "dns.flags.response", "dns.flags.rcode", "dns.flags.opcode", "dns.qry.type", "dns.qry.class",
+          "dns.qry.name", "dns.time", "http.request.method", "http.response.code", "http.response.phrase",
+          "http.host", "http.time"})
+      if (FieldId id = r.find(name); id != kNoField) out.push_back(id);
+    for (const Entry& e : stats_)
+      if (e.filter)
+        for (FieldId id : e.filter->fields()) out.push_back(id);
+    return true;
+  }
+
   // Statistics read fields only: no Info columns or tree labels.
   uint32_t needs() const override { return 0; }
 

@@ -35,6 +35,8 @@ class TextSink : public Sink {
     }
   }
 
+  // Summary lines read only columns; -V and -x (reassembled data) read fields.
+  bool wanted_fields(std::vector<FieldId>&) const override { return !detail_ && !hex_; }
   uint32_t needs() const override { return (summary_ ? kNeedColumns : 0u) | (detail_ ? kNeedLabels : 0u); }
 
   void format(const Batch& batch, std::string& out) const override {

@@ -134,6 +134,9 @@ class Shard {
   uint64_t next_stream(uint8_t kind) { return next_local_[kind]++; }
   // What sinks need beyond fields (set by the engine before dissection).
   bool want_labels = true, want_columns = true;
+  // By FieldId: record this field? Null: record all. Skipping fields nobody
+  // reads is most of the cost of -T fields with a few -e.
+  const std::vector<uint8_t>* wanted = nullptr;
 
  private:
   uint32_t index_;

@@ -36,6 +36,13 @@ class Sink : public Plugin {
   // only read fields (fields, pcapng, stats) say so and the engine skips it.
   enum Needs : uint32_t { kNeedColumns = 1, kNeedLabels = 2 };
   virtual uint32_t needs() const { return kNeedColumns | kNeedLabels; }
+  // The fields this sink reads, called after start(). Return false when it
+  // may read any field (the default); true with a list lets the engine skip
+  // recording every other field. Protocol items are always recorded.
+  virtual bool wanted_fields(std::vector<FieldId>& out) const {
+    (void)out;
+    return false;
+  }
   // Statistics sinks want every event, not only those passing -Y? (tshark's
   // -z honours -Y, so false by default.)
   virtual bool wants_all_events() const { return false; }
