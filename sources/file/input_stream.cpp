@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "strato/engine.h"
 #include "strato/error.h"
 
 namespace strato::file {
@@ -33,7 +34,11 @@ class FdReader {
     for (;;) {
       ssize_t r = ::read(fd_, dst, cap);
       if (r >= 0) return static_cast<size_t>(r);
-      if (errno == EINTR) continue;
+      // SIGINT while blocked on a pipe: end the input so the outputs finish.
+      if (errno == EINTR) {
+        if (g_stop_requested.load()) return 0;
+        continue;
+      }
       throw Error(path_ + ": read error: " + std::strerror(errno));
     }
   }
