@@ -48,15 +48,10 @@ void DissectContext::add_layer(std::string_view layer) {
   d_.protocols.append(layer);
 }
 
-int DissectContext::add_uint(FieldId f, Tvb tvb, uint32_t off, uint32_t len, uint64_t v, int parent, uint8_t flags) {
+int DissectContext::record_uint(FieldId f, Tvb tvb, uint32_t off, uint32_t len, uint64_t v, int parent,
+                                uint8_t flags) {
   int i = push(f, tvb, off, len, parent, flags);
   if (i >= 0 && d_.fields[i].id == f) d_.fields[i].v.u = v;
-  return i;
-}
-
-int DissectContext::add_int(FieldId f, Tvb tvb, uint32_t off, uint32_t len, int64_t v, int parent, uint8_t flags) {
-  int i = push(f, tvb, off, len, parent, flags);
-  if (i >= 0 && d_.fields[i].id == f) d_.fields[i].v.i = v;
   return i;
 }
 
@@ -67,7 +62,7 @@ int DissectContext::add_double(FieldId f, Tvb tvb, uint32_t off, uint32_t len, d
   return i;
 }
 
-int DissectContext::add_bytes(FieldId f, Tvb tvb, uint32_t off, uint32_t len, int parent, uint8_t flags) {
+int DissectContext::record_bytes(FieldId f, Tvb tvb, uint32_t off, uint32_t len, int parent, uint8_t flags) {
   if (off > tvb.len) off = tvb.len;
   if (len > tvb.len - off) len = tvb.len - off;
   if (tvb.base == Tvb::kDetached)

@@ -174,8 +174,17 @@ class DissectContext {
   }
 
   // ---- fields. Each returns the new item's index (usable as parent).
-  int add_uint(FieldId f, Tvb tvb, uint32_t off, uint32_t len, uint64_t v, int parent, uint8_t flags = 0);
-  int add_int(FieldId f, Tvb tvb, uint32_t off, uint32_t len, int64_t v, int parent, uint8_t flags = 0);
+  // Fields nobody reads are skipped here, inline: most calls end at this test.
+  bool skipped(FieldId f) const {
+    const std::vector<uint8_t>* w = shard_.wanted;
+    return w && f < w->size() && !(*w)[f];
+  }
+  int add_uint(FieldId f, Tvb tvb, uint32_t off, uint32_t len, uint64_t v, int parent, uint8_t flags = 0) {
+    return skipped(f) ? parent : record_uint(f, tvb, off, len, v, parent, flags);
+  }
+  int add_int(FieldId f, Tvb tvb, uint32_t off, uint32_t len, int64_t v, int parent, uint8_t flags = 0) {
+    return skipped(f) ? parent : record_uint(f, tvb, off, len, static_cast<uint64_t>(v), parent, flags);
+  }
   int add_bool(FieldId f, Tvb tvb, uint32_t off, uint32_t len, bool v, int parent, uint8_t flags = 0) {
     return add_uint(f, tvb, off, len, v ? 1 : 0, parent, flags);
   }
@@ -184,7 +193,9 @@ class DissectContext {
     return add_uint(f, tvb, off, 4, v_host_order, parent, flags);
   }
   // String/bytes/IPv6/Ether: references the bytes when tvb is frame data, else copies them.
-  int add_bytes(FieldId f, Tvb tvb, uint32_t off, uint32_t len, int parent, uint8_t flags = 0);
+  int add_bytes(FieldId f, Tvb tvb, uint32_t off, uint32_t len, int parent, uint8_t flags = 0) {
+    return skipped(f) ? parent : record_bytes(f, tvb, off, len, parent, flags);
+  }
   // A value that is not in the packet (decoded names, generated text).
   int add_string(FieldId f, Tvb tvb, uint32_t off, uint32_t len, std::string_view value, int parent,
                  uint8_t flags = 0);
@@ -221,6 +232,8 @@ class DissectContext {
   uint32_t depth = 0;  // guards against runaway recursion in tunnels
 
  private:
+  int record_uint(FieldId f, Tvb tvb, uint32_t off, uint32_t len, uint64_t v, int parent, uint8_t flags);
+  int record_bytes(FieldId f, Tvb tvb, uint32_t off, uint32_t len, int parent, uint8_t flags);
   int push(FieldId f, Tvb tvb, uint32_t off, uint32_t len, int parent, uint8_t flags);
   Event& ev_;
   Dissection& d_;
