@@ -140,12 +140,17 @@ uint32_t IcmpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     net::out_of_bytes(ctx, short_, "ICMP", top, tvb);
     return tvb.len ? tvb.len : 1;
   }
+  const net::IpLayerInfo* ipl = net::ip_layer(pi);
+  const unsigned ttl = ipl ? ipl->ttl : 0;
   uint8_t type = tvb.u8(0), code = tvb.u8(1);
   uint16_t ck = tvb.u16(2);
   const char* tname = lookup(kTypes, type);
   const ValueName* ct = code_table(type);
   const char* cname = ct ? lookup(ct, code) : nullptr;
-  ctx.add_uint(type_, tvb, 0, 1, type, top);
+  // ICMP's tree puts the number first: "Type: 0 (Echo (ping) reply)".
+  net::label(ctx, ctx.add_uint(type_, tvb, 0, 1, type, top), [&] {
+    return "Type: " + std::to_string(type) + (tname ? std::string(" (") + tname + ")" : std::string());
+  });
   net::label(ctx, ctx.add_uint(code_, tvb, 1, 1, code, top), [&] { return "Code: " + std::to_string(code) + (cname ? std::string(" (") + cname + ")" : ""); });
   {
     char buf[80];
@@ -198,7 +203,7 @@ uint32_t IcmpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       net::label(ctx, ctx.add_uint(seq_le_, tvb, 6, 2, tvb.u16le(6), top), [&] { return buf; });
       if (type == 0 || type == 8) {
         std::snprintf(buf, sizeof buf, "%-20sid=0x%04x, seq=%u/%u, ttl=%u", info.c_str(), id, sq, tvb.u16le(6),
-                      unsigned(net::last_uint(ctx, ttl_, 0)));
+                      unsigned(ttl));
         info = buf;
         if (!err) {
           auto& st = ctx.shard_state<EchoState>(this);

@@ -183,7 +183,7 @@ uint32_t Icmpv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       ctx.add_uint(echo_seq_, tvb, 6, 2, sq, top);
       char buf[96];
       std::snprintf(buf, sizeof buf, " id=0x%04x, seq=%u, hop limit=%u", id, sq,
-                    unsigned(net::last_uint(ctx, hlim_, 0)));
+                    unsigned(net::ip_layer(pi) ? net::ip_layer(pi)->ttl : 0));
       info += buf;
       if (tvb.len > 8) ctx.call_data(tvb.sub(8), top);
       break;

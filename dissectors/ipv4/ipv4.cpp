@@ -222,7 +222,15 @@ class Ipv4Dissector : public Dissector {
       ctx.call_data(payload, -1);
       return tvb.len;
     }
+    net::IpLayerInfo ipi;
+    ipi.payload_base = payload.base;
+    ipi.payload_reported = total - hlen;
+    ipi.ttl = ttl;
+    ipi.fragmented = fragment;
+    const void* saved_l4 = pi.l4;
+    pi.l4 = &ipi;
     if (!ctx.call_table(ipproto_table_, proto, payload, -1)) ctx.call_data(payload, -1);
+    pi.l4 = saved_l4;
     return tvb.len;
   }
 

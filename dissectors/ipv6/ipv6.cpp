@@ -248,7 +248,14 @@ uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     ctx.call_data(payload, -1);
     return tvb.len;
   }
+  net::IpLayerInfo ipi;
+  ipi.payload_base = payload.base;
+  ipi.payload_reported = plen > off ? plen - off : payload.len;
+  ipi.ttl = hlim;
+  const void* saved_l4 = pi.l4;
+  pi.l4 = &ipi;
   if (!ctx.call_table(ipproto_table_, nxt, payload, -1)) ctx.call_data(payload, -1);
+  pi.l4 = saved_l4;
   return tvb.len;
 }
 

@@ -96,25 +96,31 @@ inline uint16_t fold16(uint32_t sum) {
 
 namespace strato::net {
 
+// What IPv4/IPv6 tell the protocol they carry, through PacketInfo::l4
+// while the payload is dissected (the framework records only the fields
+// sinks ask for, so these cannot be read back from the field list).
+struct IpLayerInfo {
+  static constexpr uint32_t kMagic = 0x49504c49;  // "IPLI"
+  uint32_t magic = kMagic;
+  uint32_t payload_base = 0;      // frame offset of the payload view
+  uint32_t payload_reported = 0;  // its length on the wire (IP length fields)
+  uint8_t ttl = 0;                // IPv4 TTL or IPv6 hop limit
+  bool fragmented = false;        // a first fragment dissected unreassembled
+};
+
+inline const IpLayerInfo* ip_layer(const PacketInfo& pi) {
+  auto* p = static_cast<const IpLayerInfo*>(pi.l4);
+  return p && p->magic == IpLayerInfo::kMagic ? p : nullptr;
+}
+
 // Bytes of `tvb` on the wire. A snap length may have cut the captured
-// bytes short; then the enclosing IPv4 total length / IPv6 payload length
-// (the last one added) says how long the view really was, or failing that
-// the frame's original length.
+// bytes short; then the enclosing IP header says how long the view really
+// was, or failing that the frame's original length.
 inline uint32_t reported_len(DissectContext& ctx, Tvb tvb) {
   const Event& ev = ctx.event();
   if (tvb.base == Tvb::kDetached || tvb.base + tvb.len != ev.cap_len || ev.orig_len <= ev.cap_len) return tvb.len;
-  static const FieldId ip_len = FieldRegistry::instance().find("ip.len");
-  static const FieldId ip6_plen = FieldRegistry::instance().find("ipv6.plen");
-  const auto& f = ctx.dissection().fields;
-  for (size_t i = f.size(); i-- > 0;) {
-    const FieldValue& fv = f[i];
-    if (fv.id != ip_len && fv.id != ip6_plen) continue;
-    // ip.len sits 2 bytes into the IPv4 header; ipv6.plen 4 bytes into the
-    // IPv6 header, whose payload starts at +40.
-    uint64_t end = fv.id == ip_len ? uint64_t(fv.start) - 2 + fv.v.u : uint64_t(fv.start) + 36 + fv.v.u;
-    if (fv.length == 0 || end < tvb.base) break;
-    return uint32_t(end - tvb.base);
-  }
+  if (const IpLayerInfo* ip = ip_layer(ctx.pinfo))
+    if (ip->payload_base == tvb.base && ip->payload_reported >= tvb.len) return ip->payload_reported;
   return tvb.len + (ev.orig_len - ev.cap_len);
 }
 

@@ -200,7 +200,8 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   // Inside an IP fragment (a first fragment dissected because it was not
   // captured whole) the segment length is unknown: tshark then shows no
   // tcp.len and does no sequence analysis.
-  const bool fragmented = net::last_uint(ctx, mf_, 0) != 0;
+  const net::IpLayerInfo* ipl = net::ip_layer(pi);
+  const bool fragmented = ipl && ipl->fragmented;
   bool hdr_complete = tvb.has(0, hlen);
 
   tcp::SegmentResult r;
