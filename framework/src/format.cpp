@@ -69,9 +69,7 @@ void append_seconds(int64_t ns, std::string& out) {
   out.append(frac, 9);
 }
 
-namespace {
-// Length of the valid UTF-8 sequence starting at s[i], or 0.
-size_t utf8_sequence(std::string_view s, size_t i) {
+size_t utf8_sequence_length(std::string_view s, size_t i) {
   unsigned char c = s[i];
   size_t n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
   if (n == 0 || c > 0xf4 || i + n > s.size()) return 0;
@@ -82,7 +80,6 @@ size_t utf8_sequence(std::string_view s, size_t i) {
     return 0;  // overlong, surrogate or beyond U+10FFFF
   return n;
 }
-}  // namespace
 
 void append_escaped(std::string_view s, std::string& out) {
   static const char* hex = "0123456789abcdef";
@@ -98,7 +95,7 @@ void append_escaped(std::string_view s, std::string& out) {
       out.append("\\r");
     } else if (c == '\t') {
       out.append("\\t");
-    } else if (size_t n = c >= 0x80 ? utf8_sequence(s, i) : 0) {
+    } else if (size_t n = c >= 0x80 ? utf8_sequence_length(s, i) : 0) {
       // tshark keeps valid UTF-8 as is (e.g. tcp.flags.str "··········S·").
       out.append(s.substr(i, n));
       i += n - 1;

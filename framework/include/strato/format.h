@@ -28,6 +28,9 @@ void append_hex(uint64_t v, unsigned digits, std::string& out);  // "0x" + zero-
 void append_uint(uint64_t v, std::string& out);
 void append_int(int64_t v, std::string& out);
 void append_seconds(int64_t ns, std::string& out);  // "-0.000123000"
+// Length of the valid multi-byte UTF-8 sequence starting at s[i] (2-4), or
+// 0 when s[i] does not start one (ASCII, stray or overlong bytes).
+size_t utf8_sequence_length(std::string_view s, size_t i);
 // tshark escapes non-printable bytes in strings as \xNN (and \\, \").
 void append_escaped(std::string_view s, std::string& out);
 
