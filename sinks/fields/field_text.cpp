@@ -11,10 +11,9 @@ size_t utf8_len(std::string_view s, size_t i) { return utf8_sequence_length(s, i
 
 // tshark 4.0 keeps strings as UTF-8 and escapes only control characters
 // (tcp.flags.str prints "··········S·", http.request.line ends in "\r\n").
-// strings go
-// through here: valid UTF-8 runs are copied, bytes that are not valid UTF-8
-// become U+FFFD as tshark's string conversion makes them, and the rest is
-// left to append_escaped.
+// Valid UTF-8 runs are copied, bytes that are not valid UTF-8 become U+FFFD
+// as tshark's string conversion makes them, and the rest is left to
+// append_escaped.
 void append_string(std::string_view s, std::string& out) {
   size_t plain = 0;
   for (size_t i = 0; i < s.size();) {
