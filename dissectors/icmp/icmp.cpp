@@ -202,7 +202,7 @@ uint32_t IcmpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       std::snprintf(buf, sizeof buf, "Sequence Number (LE): %u (0x%04x)", tvb.u16le(6), tvb.u16le(6));
       net::label(ctx, ctx.add_uint(seq_le_, tvb, 6, 2, tvb.u16le(6), top), [&] { return buf; });
       if (type == 0 || type == 8) {
-        std::snprintf(buf, sizeof buf, "%-20sid=0x%04x, seq=%u/%u, ttl=%u", info.c_str(), id, sq, tvb.u16le(6),
+        std::snprintf(buf, sizeof buf, "%-21sid=0x%04x, seq=%u/%u, ttl=%u", info.c_str(), id, sq, tvb.u16le(6),
                       unsigned(ttl));
         info = buf;
         if (!err) {
