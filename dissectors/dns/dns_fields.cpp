@@ -45,6 +45,9 @@ void Fields::register_all(FieldRegistry& r) {
   mx_exchange = r.add_field(p, "dns.mx.mail_exchange", "Mail Exchange", T::String);
   txt_len = r.add_field(p, "dns.txt.length", "TXT Length", T::UInt, Base::Dec, 8);
   txt = r.add_field(p, "dns.txt", "TXT", T::String);
+  srv_service = r.add_field(p, "dns.srv.service", "Service", T::String);
+  srv_proto = r.add_field(p, "dns.srv.proto", "Protocol", T::String);
+  srv_name = r.add_field(p, "dns.srv.name", "Name", T::String);
   srv_priority = r.add_field(p, "dns.srv.priority", "Priority", T::UInt, Base::Dec, 16);
   srv_weight = r.add_field(p, "dns.srv.weight", "Weight", T::UInt, Base::Dec, 16);
   srv_port = r.add_field(p, "dns.srv.port", "Port", T::UInt, Base::Dec, 16);

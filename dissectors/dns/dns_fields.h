@@ -12,6 +12,7 @@ struct Fields {
   FieldId qry_name, qry_name_len, count_labels, qry_type, qry_class;
   FieldId resp_name, resp_type, resp_class, resp_ttl, resp_len;
   FieldId a, aaaa, cname, ns, ptr, mx_pref, mx_exchange, txt_len, txt, srv_priority, srv_weight, srv_port, srv_target;
+  FieldId srv_service, srv_proto, srv_name;
   FieldId soa_mname, soa_rname, soa_serial, soa_refresh, soa_retry, soa_expire, soa_minimum, data;
   FieldId udp_payload_size, ext_rcode, edns0_version, resp_z, z_do, z_reserved, opt, opt_code, opt_len, opt_data;
   FieldId response_to, time, retransmission, retransmit_request_in, retransmit_response_in, unsolicited;

@@ -41,6 +41,24 @@ void add_flag(DissectContext& ctx, FieldId f, Tvb msg, uint16_t flags, uint16_t 
   ctx.set_label(i, bits_label(flags, mask, name, v ? yes : no));
 }
 
+// tshark 4.0 files an SRV record's owner name (_service._proto.name, RFC
+// 2782) as its three parts, split at the first two dots, instead of
+// dns.resp.name; a shorter name yields only the leading parts.
+void add_owner_name(DissectContext& ctx, const Fields& F, Tvb m, uint32_t p, const Name& n, unsigned type, int parent) {
+  if (type != 33) {
+    ctx.add_string(F.resp_name, m, p, n.wire_len, n.text, parent);
+    return;
+  }
+  const FieldId parts[3] = {F.srv_service, F.srv_proto, F.srv_name};
+  size_t start = 0;
+  for (int i = 0; i < 3; ++i) {
+    size_t dot = i < 2 ? n.text.find('.', start) : std::string::npos;
+    ctx.add_string(parts[i], m, p, n.wire_len, n.text.substr(start, dot == std::string::npos ? dot : dot - start), parent);
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+}
+
 uint64_t match_key(uint64_t conv, uint16_t id) { return conv * 0x9e3779b97f4a7c15ull ^ id; }
 
 }  // namespace
@@ -228,7 +246,7 @@ void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint6
         break;
       }
       int ri = ctx.add_label(F.text, m, p, 0, "", sect);
-      ctx.add_string(F.resp_name, m, p, n.wire_len, n.text, ri);
+      add_owner_name(ctx, F, m, p, n, m.u16(p + n.wire_len), ri);
       p += n.wire_len;
       unsigned type = m.u16(p), cls = m.u16(p + 2);
       uint32_t ttl = m.u32(p + 4), rdlen = m.u16(p + 8);
