@@ -42,6 +42,9 @@ class ArpDissector : public Dissector {
     int top = ctx.add_protocol(proto_, tvb, 0, tvb.len < 8 ? tvb.len : 8, parent, "arp");
     ctx.set_label(top, "Address Resolution Protocol");
     ctx.set_protocol_column("ARP");
+    // tshark hands AX.25 (hardware type 3) to a second dissector of the same
+    // protocol, so frame.protocols says "arp:arp" for it.
+    if (tvb.has(0, 2) && tvb.u16(0) == 3) ctx.add_layer("arp");
     if (!tvb.has(0, 8)) {
       net::out_of_bytes(ctx, short_, "ARP", top, tvb);
       return tvb.len ? tvb.len : 1;
