@@ -33,15 +33,20 @@ int scan_wscale(Tvb opt) {
   return -1;
 }
 
-void flags_text(uint16_t f, std::string& out) {
+void flags_text(uint16_t f, std::string& out, bool ace = false) {
   static const char* names[] = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"};
   bool any = false;
-  for (int i = 0; i < 9; ++i)
+  for (int i = 0; i < (ace ? 6 : 9); ++i)
     if (f & (1 << i)) {
       if (any) out.append(", ");
       out.append(names[i]);
       any = true;
     }
+  if (ace) {
+    if (any) out.append(", ");
+    out.append("ACE=" + std::to_string((f >> 6) & 7));
+    any = true;
+  }
   if (f & 0xe00) {
     if (any) out.append(", ");
     out.append("Reserved");
@@ -79,6 +84,7 @@ class TcpDissector : public Dissector {
     f_reset_ = reg.add_field(proto_, "tcp.flags.reset", "Reset", FieldType::Boolean, Base::Dec, 12, 0x04);
     f_syn_ = reg.add_field(proto_, "tcp.flags.syn", "Syn", FieldType::Boolean, Base::Dec, 12, 0x02);
     f_fin_ = reg.add_field(proto_, "tcp.flags.fin", "Fin", FieldType::Boolean, Base::Dec, 12, 0x01);
+    f_ace_ = reg.add_field(proto_, "tcp.flags.ace", "ACE", FieldType::UInt, Base::Dec, 8);
     f_str_ = reg.add_field(proto_, "tcp.flags.str", "TCP Flags", FieldType::String);
     win_value_ = reg.add_field(proto_, "tcp.window_size_value", "Window", FieldType::UInt, Base::Dec, 16);
     win_ = reg.add_field(proto_, "tcp.window_size", "Calculated window size", FieldType::UInt);
@@ -135,7 +141,7 @@ class TcpDissector : public Dissector {
   void add_analysis(DissectContext& ctx, Tvb tvb, const tcp::SegmentResult& r, int top, std::string& prefix);
 
   FieldId proto_, srcport_, dstport_, port_, stream_, completeness_, len_, seq_, seq_raw_, nxtseq_, ack_, ack_raw_,
-      hdr_len_, flags_, f_res_, f_ae_, f_cwr_, f_ece_, f_urg_, f_ack_, f_push_, f_reset_, f_syn_, f_fin_, f_str_,
+      hdr_len_, flags_, f_res_, f_ae_, f_cwr_, f_ece_, f_urg_, f_ack_, f_push_, f_reset_, f_syn_, f_fin_, f_ace_, f_str_,
       win_value_, win_, win_scale_, checksum_, checksum_status_, urgent_, ts_, time_rel_, time_delta_, analysis_,
       a_flags_, dupack_num_, dupack_frame_, payload_, reset_cause_, short_;
   FieldId a_fields_[16];
@@ -206,6 +212,7 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
 
   tcp::SegmentResult r;
   bool have_state = false;
+  bool ace = false;
   if (!err && pi.net_src.family != Address::None) {
     auto& st = ctx.shard_state<tcp::State>(this);
     bool fwd;
@@ -214,6 +221,17 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     tcp::SegmentInput in{seq_raw, ack_raw, flags, win_raw, seglen, ws, ev.ts_ns, ev.number, fragmented};
     r = st.analyze(ctx, key, fwd, in);
     have_state = true;
+    tcp::Connection& c = *r.conn;
+    constexpr uint16_t kEcnBits = 0x1c0;
+    if ((flags & (kSyn | kAck)) == kSyn) {
+      c.acc_ecn_syn = (flags & kEcnBits) == kEcnBits;
+    } else if ((flags & (kSyn | kAck)) == (kSyn | kAck)) {
+      // Any SYN-ACK ECN pattern but the classic-ECN (ECE only) or none one.
+      uint16_t e = flags & kEcnBits;
+      c.acc_ecn_synack = c.acc_ecn_syn && e != 0 && e != 0x40;
+    } else {
+      ace = c.acc_ecn_syn && c.acc_ecn_synack;
+    }
   } else {
     r.seq = seq_raw;
     r.ack = ack_raw;
@@ -254,7 +272,7 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     std::snprintf(hx, sizeof hx, "0x%03x", flags);
     ft += hx;
     ft += " (";
-    flags_text(flags, ft);
+    flags_text(flags, ft, ace);
     ft += ")";
     int fi = ctx.add_uint(flags_, tvb, 12, 2, flags, top);
     net::label(ctx, fi, [&] { return ft; });
@@ -267,13 +285,24 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
                       {f_urg_, 0x20, "Urgent"},         {f_ack_, 0x10, "Acknowledgment"},
                       {f_push_, 0x08, "Push"},          {f_reset_, 0x04, "Reset"},
                       {f_syn_, 0x02, "Syn"},            {f_fin_, 0x01, "Fin"}};
-    for (const auto& b : bits)
+    for (const auto& b : bits) {
+      if (ace && (b.mask & 0x1c0)) {
+        if (b.mask == 0x100) {
+          unsigned v = (flags >> 6) & 7;
+          int ai = ctx.add_uint(f_ace_, tvb, 12, 2, v, fi);
+          net::label(ctx, ai, [&] { return net::bits_label(flags, 12, 0x1c0, "ACE: " + u(v)); });
+        }
+        continue;
+      }
       net::label(ctx, ctx.add_bool(b.f, tvb, 12, 2, flags & b.mask, fi), [&] { return net::flag_label(flags, 12, b.mask, b.name); });
+    }
     // "··········S·": one character per bit, high bit first.
     static const char letters[] = "RRRACEUAPRSF";
     std::string s;
     for (int i = 0; i < 12; ++i) {
-      if (flags & (0x800 >> i))
+      if (ace && i >= 3 && i <= 5) {
+        s.push_back(i == 4 ? char('0' + ((flags >> 6) & 7)) : '-');
+      } else if (flags & (0x800 >> i))
         s.push_back(letters[i]);
       else
         s.append("\xc2\xb7");
@@ -302,7 +331,7 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   std::string info;
   if (cols) {
     info = ports + " [";
-    flags_text(flags, info);
+    flags_text(flags, info, ace);
     info += "] Seq=" + u(r.seq);
     if (flags & kAck) info += " Ack=" + u(r.ack);
     info += " Win=" + u(r.window);

@@ -59,6 +59,9 @@ struct Connection {
   uint64_t syn_ns = 0;  // for the handshake RTT (out-of-order threshold)
   bool syn_seen = false, synack_seen = false;
   int64_t first_rtt_ns = -1;
+  // AccECN negotiation seen (SYN with AE+CWR+ECE, then an AccECN SYN-ACK):
+  // from then on tshark names the three ECN bits as one ACE counter.
+  bool acc_ecn_syn = false, acc_ecn_synack = false;
   Direction dir[2];  // indexed by key direction: 0 = a→b
 };
 

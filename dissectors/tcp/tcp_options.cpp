@@ -19,7 +19,45 @@ const ValueName kKinds[] = {{0, "End of Option List"},
                             {29, "TCP Authentication Option"},
                             {30, "Multipath TCP"},
                             {34, "TCP Fast Open Cookie"},
+                            {172, "Accurate ECN Order 0"},
+                            {174, "Accurate ECN Order 1"},
+                            {253, "RFC3692-style Experiment 1"},
+                            {254, "RFC3692-style Experiment 2"},
                             {0, nullptr}};
+
+const ValueName kExids[] = {{0xacc0, "Accurate ECN - Order 0"},
+                            {0xacc1, "Accurate ECN - Order 1"},
+                            {0xacce, "Accurate ECN"},
+                            {0xf989, "Fast Open"},
+                            {0, nullptr}};
+
+// AccECN byte counters (3 bytes each) in `c`; order 1 sends them reversed.
+// Returns the item text after the option name.
+std::string acc_ecn(DissectContext& ctx, const OptionFields& F, Tvb c, bool order1, int it, std::string& info) {
+  const FieldId order0_f[] = {F.ee0b, F.eceb, F.ee1b}, order1_f[] = {F.ee1b, F.eceb, F.ee0b};
+  const char* order0_n[] = {"EE0B", "ECEB", "EE1B"};
+  const char* order1_n[] = {"EE1B", "ECEB", "EE0B"};
+  std::string text;
+  for (uint32_t i = 0; i < 3 && c.has(i * 3, 3); ++i) {
+    uint32_t v = (uint32_t(c.u8(i * 3)) << 16) | (uint32_t(c.u8(i * 3 + 1)) << 8) | c.u8(i * 3 + 2);
+    ctx.add_uint(order1 ? order1_f[i] : order0_f[i], c, i * 3, 3, v, it);
+    const char* n = order1 ? order1_n[i] : order0_n[i];
+    text += std::string(i ? ", " : "") + n + " " + std::to_string(v);
+    info += std::string(" ") + n + "=" + std::to_string(v);
+  }
+  return text;
+}
+
+// Fast Open: an empty cookie asks for one.
+void tfo(DissectContext& ctx, const OptionFields& F, Tvb c, int it, std::string& info) {
+  if (c.len == 0) {
+    ctx.add_label(F.tfo_request, c, 0, 0, "Fast Open Cookie Request", it);
+    info += " TFO=R";
+  } else {
+    ctx.add_bytes(F.tfo_cookie, c, 0, c.len, it);
+    info += " TFO=C";
+  }
+}
 
 }  // namespace
 
@@ -44,6 +82,16 @@ void OptionFields::register_fields(FieldRegistry& reg, FieldId p) {
   eol = reg.add_field(p, "tcp.options.eol", "TCP Option - End of Option List (EOL)", FieldType::Bytes);
   unknown = reg.add_field(p, "tcp.options.unknown", "Unknown", FieldType::Bytes);
   unknown_payload = reg.add_field(p, "tcp.options.unknown.payload", "Payload", FieldType::Bytes);
+  exp = reg.add_field(p, "tcp.options.experimental", "TCP Option - Experimental", FieldType::Bytes);
+  exp_exid = reg.add_field(p, "tcp.options.experimental.exid", "Experiment Identifier", FieldType::UInt, Base::Hex, 16, 0, kExids);
+  exp_data = reg.add_field(p, "tcp.options.experimental.data", "Data", FieldType::Bytes);
+  acc_ecn = reg.add_field(p, "tcp.options.acc_ecn", "TCP Option - Accurate ECN", FieldType::Bytes);
+  ee0b = reg.add_field(p, "tcp.options.acc_ecn.ee0b", "Accurate ECN Echo ECT(0) Byte Counter", FieldType::UInt, Base::Dec, 24);
+  eceb = reg.add_field(p, "tcp.options.acc_ecn.eceb", "Accurate ECN Echo CE Byte Counter", FieldType::UInt, Base::Dec, 24);
+  ee1b = reg.add_field(p, "tcp.options.acc_ecn.ee1b", "Accurate ECN Echo ECT(1) Byte Counter", FieldType::UInt, Base::Dec, 24);
+  tfo = reg.add_field(p, "tcp.options.tfo", "TCP Option - TCP Fast Open", FieldType::Bytes);
+  tfo_request = reg.add_field(p, "tcp.options.tfo.request", "Fast Open Cookie Request", FieldType::Label);
+  tfo_cookie = reg.add_field(p, "tcp.options.tfo.cookie", "Fast Open Cookie", FieldType::Bytes);
 }
 
 OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb, int parent, uint32_t seq_base,
@@ -147,6 +195,51 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
           r.info += " TSval=" + std::to_string(tsv) + " TSecr=" + std::to_string(tse);
         }
         break;
+      case 34: {
+        int it = ctx.add_bytes(F.tfo, o, 0, len, top);
+        ctx.add_uint(F.kind, o, 0, 1, kind, it);
+        ctx.add_uint(F.len, o, 1, 1, len, it);
+        tfo(ctx, F, o.sub(2), it, r.info);
+        net::label(ctx, it, [&] { return len == 2 ? "TCP Option - TCP Fast Open: Cookie Request" : "TCP Option - TCP Fast Open: Cookie"; });
+        summary += ", TCP Fast Open";
+        break;
+      }
+      case 172:
+      case 174: {
+        int it = ctx.add_bytes(F.acc_ecn, o, 0, len, top);
+        ctx.add_uint(F.kind, o, 0, 1, kind, it);
+        ctx.add_uint(F.len, o, 1, 1, len, it);
+        bool order1 = kind == 174;
+        std::string t = acc_ecn(ctx, F, o.sub(2), order1, it, r.info);
+        net::label(ctx, it, [&] { return std::string("TCP Option - Accurate ECN (Order ") + (order1 ? "1" : "0") + "): " + t; });
+        summary += order1 ? ", Accurate ECN Order 1" : ", Accurate ECN Order 0";
+        break;
+      }
+      case 253:
+      case 254: {
+        int it = ctx.add_bytes(F.exp, o, 0, len, top);
+        ctx.add_uint(F.kind, o, 0, 1, kind, it);
+        ctx.add_uint(F.len, o, 1, 1, len, it);
+        std::string t = "TCP Option - Experimental";
+        if (len >= 4) {
+          uint16_t exid = o.u16(2);
+          ctx.add_uint(F.exp_exid, o, 2, 2, exid, it);
+          Tvb d = o.sub(4);
+          if (exid == 0xf989) {
+            tfo(ctx, F, d, it, r.info);
+            t += ": Fast Open";
+          } else if (exid == 0xacc0 || exid == 0xacc1) {
+            bool order1 = exid == 0xacc1;
+            std::string c = acc_ecn(ctx, F, d, order1, it, r.info);
+            t += std::string(order1 ? ": Accurate ECN - Order 1: Accurate ECN (Order 1): " : ": Accurate ECN - Order 0: Accurate ECN (Order 0): ") + c;
+          } else if (d.len) {
+            ctx.add_bytes(F.exp_data, d, 0, d.len, it);
+          }
+        }
+        net::label(ctx, it, [&] { return t; });
+        summary += ", Experimental";
+        break;
+      }
       default: {
         int it = ctx.add_bytes(F.unknown, o, 0, len, top);
         const char* name = nullptr;

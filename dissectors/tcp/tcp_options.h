@@ -9,7 +9,8 @@ namespace strato::tcp {
 
 struct OptionFields {
   FieldId options, kind, len, mss, mss_val, wscale, wscale_shift, wscale_mult, sack_perm, sack, sack_le, sack_re,
-      sack_count, timestamp, tsval, tsecr, nop, eol, unknown, unknown_payload;
+      sack_count, timestamp, tsval, tsecr, nop, eol, unknown, unknown_payload, exp, exp_exid,
+      exp_data, acc_ecn, ee0b, eceb, ee1b, tfo, tfo_request, tfo_cookie;
   void register_fields(FieldRegistry& reg, FieldId proto);
 };
 
