@@ -49,6 +49,21 @@ void walk_name(DissectContext& ctx, Tvb t, uint32_t off, uint32_t end) {
   }
 }
 
+// SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, BIT STRING }.
+// tshark hands the parameters of an id-ecPublicKey key (1.2.840.10045.2.1,
+// the curve) to its PKCS#1 dissector, which adds a "pkcs-1" layer; RSA keys
+// and signature algorithms (NULL or absent parameters) add none.
+void walk_public_key_info(DissectContext& ctx, Tvb t, uint32_t off, uint32_t end) {
+  static const uint8_t kEcPublicKey[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01};
+  Der alg, oid, params;
+  if (!read_der(t, off, end, alg) || alg.tag != 0x30) return;
+  uint32_t a = off + alg.hdr, aend = a + alg.len;
+  if (!read_der(t, a, aend, oid) || oid.tag != 0x06 || oid.len != sizeof kEcPublicKey) return;
+  for (uint32_t i = 0; i < oid.len; ++i)
+    if (t.u8(a + oid.hdr + i) != kEcPublicKey[i]) return;
+  if (read_der(t, a + oid.hdr + oid.len, aend, params)) ctx.add_layer("pkcs-1");
+}
+
 }  // namespace
 
 void add_x509_layers(DissectContext& ctx, Tvb t) {
@@ -77,6 +92,7 @@ void add_x509_layers(DissectContext& ctx, Tvb t) {
     } else {
       // serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo
       if ((index == 2 || index == 4) && f.tag == 0x30) walk_name(ctx, t, c, c + f.len);
+      if (index == 5 && f.tag == 0x30) walk_public_key_info(ctx, t, c, c + f.len);
       ++index;
     }
     p = c + f.len;
