@@ -126,7 +126,9 @@ void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint6
       ctx.mark_malformed("DNS", top);
     }
   };
-  if (!m.has(0, 12)) {
+  // tshark reads ID and flags before anything else, then adds the header
+  // fields one by one: a message cut inside the counts still shows its ID.
+  if (!m.has(0, 4)) {
     ctx.set_label(top, "Domain Name System");
     fail();
     return;
@@ -190,9 +192,16 @@ void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint6
     ctx.set_label(i, bits_label(flags, 0xf, "Reply code",
                                 std::string(rcode_name ? rcode_name : "Unknown") + " (" + std::to_string(rcode) + ")"));
   }
-  unsigned counts[4] = {m.u16(4), m.u16(6), m.u16(8), m.u16(10)};
+  unsigned counts[4];
   const FieldId count_f[4] = {F.count_queries, F.count_answers, F.count_auth, F.count_add};
-  for (int i = 0; i < 4; ++i) ctx.add_uint(count_f[i], m, 4 + 2 * i, 2, counts[i], top);
+  for (int i = 0; i < 4; ++i) {
+    if (!m.has(4 + 2 * i, 2)) {
+      fail();
+      return;
+    }
+    counts[i] = m.u16(4 + 2 * i);
+    ctx.add_uint(count_f[i], m, 4 + 2 * i, 2, counts[i], top);
+  }
 
   uint32_t p = 12;
   Name n;
