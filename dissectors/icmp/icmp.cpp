@@ -24,6 +24,8 @@ const ValueName kTypes[] = {{0, "Echo (ping) reply"},
                             {16, "Information reply"},
                             {17, "Address mask request"},
                             {18, "Address mask reply"},
+                            {42, "Extended Echo request"},
+                            {43, "Extended Echo reply"},
                             {0, nullptr}};
 const ValueName kUnreach[] = {{0, "Network unreachable"},
                               {1, "Host unreachable"},
@@ -50,6 +52,14 @@ const ValueName kRedirect[] = {{0, "Redirect for network"},
                                {0, nullptr}};
 const ValueName kParam[] = {{0, "Pointer indicates the error"}, {1, "Required option missing"}, {2, "Bad length"}, {0, nullptr}};
 
+const ValueName kExtEchoReq[] = {{0, "No error"}, {0, nullptr}};
+const ValueName kExtEchoRsp[] = {{0, "No error"},
+                                 {1, "Malformed Query"},
+                                 {2, "No Such Interface"},
+                                 {3, "No Such Table Entry"},
+                                 {4, "Multiple Interfaces Satisfy Query"},
+                                 {0, nullptr}};
+
 const char* lookup(const ValueName* t, uint64_t v) {
   for (; t->name; ++t)
     if (t->value == v) return t->name;
@@ -62,6 +72,8 @@ const ValueName* code_table(uint8_t type) {
     case 5: return kRedirect;
     case 11: return kTimeEx;
     case 12: return kParam;
+    case 42: return kExtEchoReq;
+    case 43: return kExtEchoRsp;
     default: return nullptr;
   }
 }
@@ -100,6 +112,9 @@ class IcmpDissector : public Dissector {
     ident_ = reg.add_field(proto_, "icmp.ident", "Identifier (BE)", FieldType::UInt, Base::DecHex, 16);
     ident_le_ = reg.add_field(proto_, "icmp.ident_le", "Identifier (LE)", FieldType::UInt, Base::DecHex, 16);
     seq_ = reg.add_field(proto_, "icmp.seq", "Sequence Number (BE)", FieldType::UInt, Base::DecHex, 16);
+    ext_seq_ = reg.add_field(proto_, "icmp.ext.echo.seq", "Sequence Number", FieldType::UInt, Base::DecHex, 8);
+    ext_req_res_ = reg.add_field(proto_, "icmp.ext.echo.req.res", "Reserved", FieldType::UInt, Base::Hex, 8, 0xfe);
+    ext_req_local_ = reg.add_field(proto_, "icmp.ext.echo.req.local", "Local bit", FieldType::Boolean, Base::Dec, 8, 0x01);
     seq_le_ = reg.add_field(proto_, "icmp.seq_le", "Sequence Number (LE)", FieldType::UInt, Base::DecHex, 16);
     resp_in_ = reg.add_field(proto_, "icmp.resp_in", "Response frame", FieldType::FrameNum);
     resp_to_ = reg.add_field(proto_, "icmp.resp_to", "Request frame", FieldType::FrameNum);
@@ -127,6 +142,7 @@ class IcmpDissector : public Dissector {
   FieldId proto_, type_, code_, checksum_, checksum_status_, ident_, ident_le_, seq_, seq_le_, resp_in_, resp_to_,
       resptime_, unused_, mtu_, gateway_, pointer_, data_time_, data_time_rel_, short_;
   FieldId ttl_ = kNoField;
+  FieldId ext_seq_, ext_req_res_, ext_req_local_;
   Dissector* ip_ = nullptr;
 };
 
@@ -282,6 +298,35 @@ uint32_t IcmpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       } else if (inner.len) {
         ctx.call_data(inner, top);
       }
+      return tvb.len;
+    }
+    case 42:
+    case 43: {
+      // RFC 8335 PROBE. tshark pads the type name to 20 columns here.
+      char pad[96];
+      std::snprintf(pad, sizeof pad, "%-20s", tname);
+      info = pad;
+      if (cname) info += std::string(" (") + cname + ")";
+      if (!err) ctx.info() = info;
+      if (!tvb.has(4, 4)) {
+        net::out_of_bytes(ctx, short_, "ICMP", top, tvb);
+        return tvb.len;
+      }
+      char buf[96];
+      uint16_t id = tvb.u16(4);
+      std::snprintf(buf, sizeof buf, "Identifier (BE): %u (0x%04x)", id, id);
+      net::label(ctx, ctx.add_uint(ident_, tvb, 4, 2, id, top), [&] { return buf; });
+      std::snprintf(buf, sizeof buf, "Identifier (LE): %u (0x%04x)", tvb.u16le(4), tvb.u16le(4));
+      net::label(ctx, ctx.add_uint(ident_le_, tvb, 4, 2, tvb.u16le(4), top), [&] { return buf; });
+      uint8_t sq = tvb.u8(6), b = tvb.u8(7);
+      std::snprintf(buf, sizeof buf, "Sequence Number: %u (0x%02x)", sq, sq);
+      net::label(ctx, ctx.add_uint(ext_seq_, tvb, 6, 1, sq, top), [&] { return buf; });
+      if (type == 42) {
+        std::snprintf(buf, sizeof buf, "Reserved: 0x%02x", b >> 1);
+        net::label(ctx, ctx.add_uint(ext_req_res_, tvb, 7, 1, b >> 1, top), [&] { return net::bits_label(b, 8, 0xfe, buf); });
+        net::label(ctx, ctx.add_bool(ext_req_local_, tvb, 7, 1, b & 1, top), [&] { return net::flag_label(b, 8, 0x01, "Local bit"); });
+      }
+      // The extension structure that follows stays inside ICMP.
       return tvb.len;
     }
     default:
