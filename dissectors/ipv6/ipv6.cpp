@@ -41,6 +41,8 @@ class Ipv6Dissector : public Dissector {
     rt_len_ = reg.add_field(routing_, "ipv6.routing.len", "Length", FieldType::UInt, Base::Dec, 8);
     rt_type_ = reg.add_field(routing_, "ipv6.routing.type", "Type", FieldType::UInt, Base::Dec, 8);
     rt_segleft_ = reg.add_field(routing_, "ipv6.routing.segleft", "Segments Left", FieldType::UInt, Base::Dec, 8);
+    rt_src_res_ = reg.add_field(routing_, "ipv6.routing.src.reserved", "Reserved", FieldType::Bytes);
+    rt_src_addr_ = reg.add_field(routing_, "ipv6.routing.src.addr", "Address", FieldType::IPv6);
     frag_ = reg.add_protocol("ipv6.fraghdr", "Fragment Header for IPv6");
     fr_nxt_ = reg.add_field(frag_, "ipv6.fraghdr.nxt", "Next header", FieldType::UInt, Base::Dec, 8, 0, net::kIpProtoNames);
     fr_off_ = reg.add_field(frag_, "ipv6.fraghdr.offset", "Offset", FieldType::UInt, Base::Dec, 16, 0xfff8);
@@ -80,7 +82,7 @@ class Ipv6Dissector : public Dissector {
   }
 
   FieldId proto_, version_, tclass_, dscp_, ecn_, flow_, plen_, nxt_, hlim_, src_, dst_, addr_, hop_, hop_nxt_, hop_len_,
-      dst_opts_, dst_nxt_, dst_len_, routing_, rt_nxt_, rt_len_, rt_type_, rt_segleft_, frag_, fr_nxt_, fr_off_,
+      dst_opts_, dst_nxt_, dst_len_, routing_, rt_nxt_, rt_len_, rt_type_, rt_segleft_, rt_src_res_, rt_src_addr_, frag_, fr_nxt_, fr_off_,
       fr_more_, fr_id_, short_;
   const DissectorTables::Table* ipproto_table_ = nullptr;
 };
@@ -197,6 +199,21 @@ uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       if (nxt == 43 && rest.has(off, 4)) {
         ctx.add_uint(rt_type_, rest, off + 2, 1, rest.u8(off + 2), e);
         ctx.add_uint(rt_segleft_, rest, off + 3, 1, rest.u8(off + 3), e);
+      }
+      if (nxt == 43 && rest.has(off, bytes) && bytes >= 8 && rest.u8(off + 2) == 0) {
+        // Type 0 source route: while segments are left, tshark's
+        // Destination column (and conversation) is the last listed address.
+        ctx.add_bytes(rt_src_res_, rest, off + 4, 4, e);
+        uint32_t n = (bytes - 8) / 16;
+        for (uint32_t i = 0; i < n; ++i) {
+          std::string a = net::ipv6_text(rest.data + off + 8 + 16 * i);
+          net::label(ctx, ctx.add_bytes(rt_src_addr_, rest, off + 8 + 16 * i, 16, e), [&] { return "Address[" + std::to_string(i + 1) + "]: " + a; });
+        }
+        if (n && rest.u8(off + 3) > 0) {
+          const uint8_t* last = rest.data + off + 8 + 16 * (n - 1);
+          std::memcpy(pi.net_dst.bytes, last, 16);
+          if (!pi.in_error_packet) ctx.set_columns_src_dst(s, net::ipv6_text(last));
+        }
       }
       ctx.set_length(e, bytes);
       if (!rest.has(off, bytes)) {
