@@ -123,6 +123,7 @@ class TcpDissector : public Dissector {
     dupack_num_ = reg.add_field(proto_, "tcp.analysis.duplicate_ack_num", "Duplicate ACK #", FieldType::UInt);
     dupack_frame_ = reg.add_field(proto_, "tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame", FieldType::FrameNum);
     payload_ = reg.add_field(proto_, "tcp.payload", "TCP payload", FieldType::Bytes);
+    segment_data_ = reg.add_field(proto_, "tcp.segment_data", "TCP segment data", FieldType::Bytes);
     reset_cause_ = reg.add_field(proto_, "tcp.reset_cause", "Reset cause", FieldType::String);
     short_ = net::short_field(reg);
   }
@@ -143,7 +144,7 @@ class TcpDissector : public Dissector {
   FieldId proto_, srcport_, dstport_, port_, stream_, completeness_, len_, seq_, seq_raw_, nxtseq_, ack_, ack_raw_,
       hdr_len_, flags_, f_res_, f_ae_, f_cwr_, f_ece_, f_urg_, f_ack_, f_push_, f_reset_, f_syn_, f_fin_, f_ace_, f_str_,
       win_value_, win_, win_scale_, checksum_, checksum_status_, urgent_, ts_, time_rel_, time_delta_, analysis_,
-      a_flags_, dupack_num_, dupack_frame_, payload_, reset_cause_, short_;
+      a_flags_, dupack_num_, dupack_frame_, payload_, segment_data_, reset_cause_, short_;
   FieldId a_fields_[16];
   FieldId mf_ = kNoField;
   tcp::OptionFields opt_;
@@ -405,7 +406,14 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   pi.l4 = &seg;
   bool taken = net::dispatch_ports(ctx, ports_, heur_, sp, dp, payload, -1);
   pi.l4 = nullptr;
-  if (!taken) {
+  if (!taken && (flags & kSyn)) {
+    // Data on a SYN that no protocol claims: tshark 4.0 counts the SYN in
+    // the segment's sequence space, expects one more byte and keeps the data
+    // as a pending reassembly instead of showing it as data.
+    int sd = ctx.add_bytes(segment_data_, payload, 0, payload.len, top);
+    net::label(ctx, sd, [&] { return "TCP segment data (" + u(payload.len) + (payload.len == 1 ? " byte)" : " bytes)"); });
+    if (ctx.want_columns()) ctx.info() += " [TCP segment of a reassembled PDU]";
+  } else if (!taken) {
     ctx.call_data(payload, -1);
   } else if (!prefix.empty()) {
     // The protocol above rewrote Info; tshark keeps TCP's analysis notes in front.
