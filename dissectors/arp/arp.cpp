@@ -1,14 +1,33 @@
 // ARP and RARP over Ethernet/IPv4 (other hardware/protocol sizes get the
 // generic byte fields).
+#include <cstdio>
+
 #include "netcommon.h"
 
 namespace strato {
 namespace {
 
 const ValueName kOpcodes[] = {{1, "request"}, {2, "reply"}, {3, "reverse request"}, {4, "reverse reply"},
-                              {8, "inverse request"}, {9, "inverse reply"}, {0, nullptr}};
+                              {5, "drarp request"}, {6, "drarp reply"}, {7, "drarp error"},
+                              {8, "inverse request"}, {9, "inverse reply"}, {10, "arp nak"}, {0, nullptr}};
 const ValueName kHwTypes[] = {{1, "Ethernet"}, {6, "IEEE 802"}, {15, "Frame Relay"}, {16, "ATM"}, {0, nullptr}};
 const ValueName kProtoTypes[] = {{0x0800, "IPv4"}, {0x86dd, "IPv6"}, {0, nullptr}};
+
+std::string hex_text(Tvb tvb, uint32_t off, uint32_t len) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string s;
+  for (uint32_t i = 0; i < len; ++i) {
+    s += kHex[tvb.u8(off + i) >> 4];
+    s += kHex[tvb.u8(off + i) & 0xf];
+  }
+  return s;
+}
+
+bool zero(Tvb tvb, uint32_t off, uint32_t len) {
+  for (uint32_t i = 0; i < len; ++i)
+    if (tvb.u8(off + i)) return false;
+  return true;
+}
 
 class ArpDissector : public Dissector {
  public:
@@ -70,6 +89,9 @@ class ArpDissector : public Dissector {
         text = net::ether_text(tvb.data + off);
       } else if (hln) {
         ctx.add_bytes(raw, tvb, off, hln, top);
+        text = hex_text(tvb, off, hln);
+      } else {
+        text = "<No address>";
       }
       return true;
     };
@@ -80,6 +102,9 @@ class ArpDissector : public Dissector {
         text = net::ipv4_text(tvb.u32(off));
       } else if (pln) {
         ctx.add_bytes(raw, tvb, off, pln, top);
+        text = hex_text(tvb, off, pln);
+      } else {
+        text = "<No address>";
       }
       return true;
     };
@@ -96,9 +121,18 @@ class ArpDissector : public Dissector {
     ctx.set_label(top, title);
     std::string& info = ctx.info();
     switch (op) {
-      case 1:
-        info = grat ? "Gratuitous ARP for " + s_ip + " (Request)" : "Who has " + t_ip + "? Tell " + s_ip;
+      case 1: {
+        // An announcement (RFC 5227) is a gratuitous request that names no
+        // target MAC; a probe asks from 0.0.0.0.
+        bool no_target = ok && zero(tvb, tha, hln);
+        if (grat)
+          info = (no_target ? "ARP Announcement for " + s_ip : "Gratuitous ARP for " + s_ip + " (Request)");
+        else if (no_target && ipv4 && tvb.u32(spa) == 0)
+          info = "Who has " + t_ip + "? (ARP Probe)";
+        else
+          info = "Who has " + t_ip + "? Tell " + s_ip;
         break;
+      }
       case 2:
         info = grat ? "Gratuitous ARP for " + s_ip + " (Reply)" : s_ip + " is at " + s_hw;
         break;
@@ -110,10 +144,40 @@ class ArpDissector : public Dissector {
         ctx.set_protocol_column("RARP");
         info = t_hw + " is at " + t_ip;
         break;
-      default:
-        info = "Unknown ARP opcode 0x" + std::to_string(op);
+      case 5:
+        ctx.set_protocol_column("DRARP");
+        info = "Who is " + t_hw + "? Tell " + s_hw;
+        break;
+      case 6:
+        ctx.set_protocol_column("DRARP");
+        info = t_hw + " is at " + t_ip;
+        break;
+      case 7:
+        ctx.set_protocol_column("DRARP");
+        info = "DRARP Error";
+        break;
+      case 8:
+        ctx.set_protocol_column("Inverse ARP");
+        info = "Who is " + t_hw + "? Tell " + s_hw;
+        break;
+      case 9:
+        ctx.set_protocol_column("Inverse ARP");
+        info = s_hw + " is at " + s_ip;
+        break;
+      case 0:
+        info = "Reserved opcode 0";
+        break;
+      default: {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "Unknown ARP opcode 0x%04x", op);
+        info = buf;
+      }
     }
-    if (!ok) net::out_of_bytes(ctx, short_, "ARP", top, tvb);
+    if (!ok) {
+      // tshark fails reading the addresses, before it writes the Info column.
+      info.clear();
+      net::out_of_bytes(ctx, short_, "ARP", top, tvb);
+    }
     return tvb.len;
   }
 
