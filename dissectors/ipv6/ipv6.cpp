@@ -11,6 +11,12 @@
 namespace strato {
 namespace {
 
+const ValueName kRoutingTypes[] = {{0, "Source Route"},       {1, "Nimrod"},
+                                   {2, "Type 2 Routing"},     {3, "RPL Source Route"},
+                                   {4, "Segment Routing"},    {5, "Compact Routing Header 16"},
+                                   {6, "Compact Routing Header 32"}, {253, "Experiment 1"},
+                                   {254, "Experiment 2"},     {0, nullptr}};
+
 class Ipv6Dissector : public Dissector {
  public:
   const char* name() const override { return "ipv6"; }
@@ -39,7 +45,10 @@ class Ipv6Dissector : public Dissector {
     routing_ = reg.add_protocol("ipv6.routing", "Routing Header for IPv6");
     rt_nxt_ = reg.add_field(routing_, "ipv6.routing.nxt", "Next Header", FieldType::UInt, Base::Dec, 8, 0, net::kIpProtoNames);
     rt_len_ = reg.add_field(routing_, "ipv6.routing.len", "Length", FieldType::UInt, Base::Dec, 8);
-    rt_type_ = reg.add_field(routing_, "ipv6.routing.type", "Type", FieldType::UInt, Base::Dec, 8);
+    rt_type_ = reg.add_field(routing_, "ipv6.routing.type", "Type", FieldType::UInt, Base::Dec, 8, 0, kRoutingTypes);
+    hop_len_oct_ = reg.add_field(hop_, "ipv6.hopopts.len_oct", "Length", FieldType::UInt, Base::Dec, 16);
+    dst_len_oct_ = reg.add_field(dst_opts_, "ipv6.dstopts.len_oct", "Length", FieldType::UInt, Base::Dec, 16);
+    rt_len_oct_ = reg.add_field(routing_, "ipv6.routing.len_oct", "Length", FieldType::UInt, Base::Dec, 16);
     rt_segleft_ = reg.add_field(routing_, "ipv6.routing.segleft", "Segments Left", FieldType::UInt, Base::Dec, 8);
     rt_src_res_ = reg.add_field(routing_, "ipv6.routing.src.reserved", "Reserved", FieldType::Bytes);
     rt_src_addr_ = reg.add_field(routing_, "ipv6.routing.src.addr", "Address", FieldType::IPv6);
@@ -82,7 +91,7 @@ class Ipv6Dissector : public Dissector {
   }
 
   FieldId proto_, version_, tclass_, dscp_, ecn_, flow_, plen_, nxt_, hlim_, src_, dst_, addr_, hop_, hop_nxt_, hop_len_,
-      dst_opts_, dst_nxt_, dst_len_, routing_, rt_nxt_, rt_len_, rt_type_, rt_segleft_, rt_src_res_, rt_src_addr_, frag_, fr_nxt_, fr_off_,
+      dst_opts_, dst_nxt_, dst_len_, routing_, rt_nxt_, rt_len_, rt_type_, rt_segleft_, rt_src_res_, rt_src_addr_, hop_len_oct_, dst_len_oct_, rt_len_oct_, frag_, fr_nxt_, fr_off_,
       fr_more_, fr_id_, short_;
   const DissectorTables::Table* ipproto_table_ = nullptr;
 };
@@ -149,7 +158,7 @@ uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
                                   std::string("Explicit Congestion Notification: ") + net::kEcnNames[tc & 3].name +
                                       " (" + std::to_string(tc & 3) + ")"); });
     std::snprintf(buf, sizeof buf, "Flow Label: 0x%05x", w & 0xfffff);
-    net::label(ctx, ctx.add_uint(flow_, tvb, 1, 3, w & 0xfffff, top), [&] { return net::bits_label(w & 0xfffff, 20, 0xfffff, buf); });
+    net::label(ctx, ctx.add_uint(flow_, tvb, 1, 3, w & 0xfffff, top), [&] { return net::bits_label(w & 0xffffff, 24, 0xfffff, buf); });
   }
   uint32_t plen = tvb.u16(4);
   uint8_t nxt = tvb.u8(6), hlim = tvb.u8(7);
@@ -195,10 +204,18 @@ uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       FieldId fn = nxt == 0 ? hop_nxt_ : nxt == 60 ? dst_nxt_ : rt_nxt_;
       FieldId fl = nxt == 0 ? hop_len_ : nxt == 60 ? dst_len_ : rt_len_;
       net::label(ctx, ctx.add_uint(fn, rest, off, 1, n2, e), [&] { return "Next Header: " + name_num(n2); });
-      net::label(ctx, ctx.add_uint(fl, rest, off + 1, 1, l, e), [&] { return "Length: " + std::to_string(l) + " (" + std::to_string(bytes) + " bytes)"; });
+      FieldId fo = nxt == 0 ? hop_len_oct_ : nxt == 60 ? dst_len_oct_ : rt_len_oct_;
+      net::label(ctx, ctx.add_uint(fl, rest, off + 1, 1, l, e), [&] { return "Length: " + std::to_string(l); });
+      net::label(ctx, ctx.add_uint(fo, rest, off + 1, 1, bytes, e, FieldValue::Generated), [&] { return "Length: " + std::to_string(bytes) + " bytes"; });
       if (nxt == 43 && rest.has(off, 4)) {
-        ctx.add_uint(rt_type_, rest, off + 2, 1, rest.u8(off + 2), e);
-        ctx.add_uint(rt_segleft_, rest, off + 3, 1, rest.u8(off + 3), e);
+        uint8_t rt = rest.u8(off + 2), sl = rest.u8(off + 3);
+        const char* rn = nullptr;
+        for (const ValueName* v = kRoutingTypes; v->name; ++v)
+          if (v->value == rt) rn = v->name;
+        std::string tn = rn ? rn : "Unknown";
+        net::label(ctx, e, [&] { return std::string(title) + " (" + tn + ")"; });
+        net::label(ctx, ctx.add_uint(rt_type_, rest, off + 2, 1, rt, e), [&] { return "Type: " + tn + " (" + std::to_string(rt) + ")"; });
+        net::label(ctx, ctx.add_uint(rt_segleft_, rest, off + 3, 1, sl, e), [&] { return "Segments Left: " + std::to_string(sl); });
       }
       if (nxt == 43 && rest.has(off, bytes) && bytes >= 8 && rest.u8(off + 2) == 0) {
         // Type 0 source route: while segments are left, tshark's

@@ -6,9 +6,9 @@ namespace strato::net {
 
 inline const ValueName kIpProtoNames[] = {
     {0, "IPv6 Hop-by-Hop Option"}, {1, "ICMP"}, {2, "IGMP"}, {4, "IPIP"}, {6, "TCP"}, {8, "EGP"}, {9, "IGRP"},
-    {17, "UDP"}, {27, "RDP"}, {33, "DCCP"}, {41, "IPv6"}, {43, "IPv6 Routing"}, {44, "IPv6 Fragment"},
-    {46, "RSVP"}, {47, "GRE"}, {50, "ESP"}, {51, "AH"}, {58, "ICMPv6"}, {59, "IPv6 No Next Header"},
-    {60, "IPv6 Destination Options"}, {88, "EIGRP"}, {89, "OSPF IGP"}, {97, "Ether-IP"}, {103, "PIM"},
+    {17, "UDP"}, {27, "RDP"}, {33, "DCCP"}, {41, "IPv6"}, {43, "Routing Header for IPv6"}, {44, "Fragment Header for IPv6"},
+    {46, "RSVP"}, {47, "GRE"}, {50, "ESP"}, {51, "AH"}, {58, "ICMPv6"}, {59, "No Next Header for IPv6"},
+    {60, "Destination Options for IPv6"}, {88, "EIGRP"}, {89, "OSPF IGP"}, {97, "Ether-IP"}, {103, "PIM"},
     {108, "IPComp"}, {112, "VRRP"}, {115, "Layer 2 Tunneling"}, {132, "SCTP"}, {135, "Mobility Header"},
     {136, "UDPLite"}, {137, "MPLS in IP"}, {0, nullptr}};
 
