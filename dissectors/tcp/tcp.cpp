@@ -55,6 +55,24 @@ void flags_text(uint16_t f, std::string& out, bool ace = false) {
   if (!any) out.append("<None>");
 }
 
+// tshark's names for the completeness bits (1 SYN, 2 SYN-ACK, 4 ACK,
+// 8 data, 16 FIN, 32 RST).
+std::string completeness_text(uint8_t v) {
+  switch (v) {
+    case 1: return "Incomplete, SYN_SENT";
+    case 3: return "Incomplete, CLIENT_ESTABLISHED";
+    case 7: return "Incomplete, ESTABLISHED";
+    case 15: return "Incomplete, DATA";
+    case 31:
+    case 47:
+    case 63: return "Complete, WITH_DATA";
+    case 23:
+    case 39:
+    case 55: return "Complete, NO_DATA";
+    default: return "Incomplete";
+  }
+}
+
 class TcpDissector : public Dissector {
  public:
   const char* name() const override { return "tcp"; }
@@ -249,11 +267,8 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
 
   if (have_state) {
     ctx.add_stream(stream_, tvb, r.conn->stream, top);
-    net::label(ctx, ctx.add_uint(completeness_, tvb, 0, 0, r.completeness_before, top, FieldValue::Generated), [&] { return "Conversation completeness: " + std::string(r.completeness_before == 31 || r.completeness_before == 47 ||
-                                                                      r.completeness_before == 63
-                                                                  ? "Complete, WITH_DATA"
-                                                                  : "Incomplete") +
-                      " (" + u(r.completeness_before) + ")"; });
+    net::label(ctx, ctx.add_uint(completeness_, tvb, 0, 0, r.completeness_before, top, FieldValue::Generated),
+               [&] { return "Conversation completeness: " + completeness_text(r.completeness_before) + " (" + u(r.completeness_before) + ")"; });
   }
   if (!fragmented)
     net::label(ctx, ctx.add_uint(len_, tvb, 0, 0, seglen, top, FieldValue::Generated), [&] { return "TCP Segment Len: " + u(seglen); });

@@ -108,8 +108,7 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
       net::label(ctx, it, [&] { return kind == 0 ? "TCP Option - End of Option List (EOL)" : "TCP Option - No-Operation (NOP)"; });
       ctx.add_uint(F.kind, tvb, off, 1, kind, it);
       summary += kind == 0 ? ", End of Option List (EOL)" : ", No-Operation (NOP)";
-      ++off;
-      if (kind == 0) break;
+      ++off;  // tshark goes on after an EOL and shows whatever follows
       continue;
     }
     if (!tvb.has(off, 2)) {
