@@ -30,7 +30,10 @@ class EthDissector : public Dissector {
     len_ = reg.add_field(proto_, "eth.len", "Length", FieldType::UInt, Base::Dec, 16);
   }
 
-  void register_handoffs(DissectorTables& t) override { t.add("link_type", 1, this); }
+  void register_handoffs(DissectorTables& t) override {
+    t.add("link_type", 1, this);
+    t.add("ip.proto", 143, this);  // Ethernet carried in IPv6 (RFC 8986 segment routing)
+  }
   void resolve(DissectorTables& t) override { ethertype_ = t.table("ethertype"); }
 
   uint32_t dissect(DissectContext& ctx, Tvb tvb, int parent) override {
