@@ -44,16 +44,19 @@ class EthDissector : public Dissector {
       ctx.mark_malformed("Ethernet", top);
       return tvb.len ? tvb.len : 1;
     }
-    std::string dst = net::ether_text(tvb.data), src = net::ether_text(tvb.data + 6);
+    // Address text only for columns or the tree: -T fields needs neither.
+    const bool text = ctx.want_labels() || ctx.want_columns();
+    std::string dst, src;
+    if (text) dst = net::ether_text(tvb.data), src = net::ether_text(tvb.data + 6);
     uint16_t type = tvb.u16(12);
     int top = ctx.add_protocol(proto_, tvb, 0, 14, parent, "eth");
     net::label(ctx, top, [&] { return (type <= 1500 ? "IEEE 802.3 Ethernet, Src: " : "Ethernet II, Src: ") + src + ", Dst: " + dst; });
-    address(ctx, tvb, 0, dst_, dst_lg_, dst_ig_, "Destination: " + dst, top);
-    address(ctx, tvb, 6, src_, src_lg_, src_ig_, "Source: " + src, top);
+    address(ctx, tvb, 0, dst_, dst_lg_, dst_ig_, ctx.want_labels() ? "Destination: " + dst : std::string(), top);
+    address(ctx, tvb, 6, src_, src_lg_, src_ig_, ctx.want_labels() ? "Source: " + src : std::string(), top);
     ctx.pinfo.dl_dst.family = ctx.pinfo.dl_src.family = Address::Ether;
     std::memcpy(ctx.pinfo.dl_dst.bytes, tvb.data, 6);
     std::memcpy(ctx.pinfo.dl_src.bytes, tvb.data + 6, 6);
-    ctx.set_columns_src_dst(src, dst);
+    if (ctx.want_columns()) ctx.set_columns_src_dst(src, dst);
     ctx.set_protocol_column("Ethernet");
     ctx.info().clear();
     if (type <= 1500) {

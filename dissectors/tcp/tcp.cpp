@@ -283,15 +283,17 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   net::label(ctx, ctx.add_uint(ack_raw_, tvb, 8, 4, ack_raw, top), [&] { return "Acknowledgment number (raw): " + u(ack_raw); });
   net::label(ctx, ctx.add_uint(hdr_len_, tvb, 12, 1, hlen, top), [&] { return net::bits_label(off_byte, 8, 0xf0, "Header Length: " + u(hlen) + " bytes (" + u(off_byte >> 4) + ")"); });
   {
-    std::string ft = "Flags: ";
-    char hx[8];
-    std::snprintf(hx, sizeof hx, "0x%03x", flags);
-    ft += hx;
-    ft += " (";
-    flags_text(flags, ft, ace);
-    ft += ")";
     int fi = ctx.add_uint(flags_, tvb, 12, 2, flags, top);
-    net::label(ctx, fi, [&] { return ft; });
+    net::label(ctx, fi, [&] {
+      std::string ft = "Flags: ";
+      char hx[8];
+      std::snprintf(hx, sizeof hx, "0x%03x", flags);
+      ft += hx;
+      ft += " (";
+      flags_text(flags, ft, ace);
+      ft += ")";
+      return ft;
+    });
     struct {
       FieldId f;
       uint16_t mask;
@@ -315,7 +317,7 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     // "··········S·": one character per bit, high bit first.
     static const char letters[] = "RRRACEUAPRSF";
     std::string s;
-    for (int i = 0; i < 12; ++i) {
+    if (ctx.want_labels() || !ctx.skipped(f_str_)) for (int i = 0; i < 12; ++i) {
       if (ace && i >= 3 && i <= 5) {
         s.push_back(i == 4 ? char('0' + ((flags >> 6) & 7)) : '-');
       } else if (flags & (0x800 >> i))
@@ -323,7 +325,7 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       else
         s.append("\xc2\xb7");
     }
-    int si = ctx.add_string(f_str_, tvb, 12, 2, s, fi, FieldValue::Generated);
+    int si = ctx.skipped(f_str_) ? fi : ctx.add_string(f_str_, tvb, 12, 2, s, fi, FieldValue::Generated);
     net::label(ctx, si, [&] { return "TCP Flags: " + s; });
   }
   net::label(ctx, ctx.add_uint(win_value_, tvb, 14, 2, win_raw, top), [&] { return "Window: " + u(win_raw); });
@@ -335,9 +337,11 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     net::label(ctx, ctx.add_int(win_scale_, tvb, 14, 2, r.scale_shown, top, FieldValue::Generated), [&] { return t; });
   }
   {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "Checksum: 0x%04x [unverified]", ck);
-    net::label(ctx, ctx.add_uint(checksum_, tvb, 16, 2, ck, top), [&] { return buf; });
+    net::label(ctx, ctx.add_uint(checksum_, tvb, 16, 2, ck, top), [&] {
+      char buf[48];
+      std::snprintf(buf, sizeof buf, "Checksum: 0x%04x [unverified]", ck);
+      return std::string(buf);
+    });
     net::label(ctx, ctx.add_uint(checksum_status_, tvb, 16, 0, 2, top, FieldValue::Generated), [&] { return "Checksum Status: Unverified"; });
   }
   net::label(ctx, ctx.add_uint(urgent_, tvb, 18, 2, urp, top), [&] { return "Urgent Pointer: " + u(urp); });
@@ -374,11 +378,16 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   if (have_state) {
     int t = ctx.add_label(ts_, tvb, 0, 0, "Timestamps", top);
     if (t >= 0) ctx.dissection().fields[t].flags |= FieldValue::Generated;
-    std::string a, b;
-    append_seconds(r.rel_ns, a);
-    append_seconds(r.delta_ns, b);
-    net::label(ctx, ctx.add_rel_time(time_rel_, r.rel_ns, t), [&] { return "Time since first frame in this TCP stream: " + a + " seconds"; });
-    net::label(ctx, ctx.add_rel_time(time_delta_, r.delta_ns, t), [&] { return "Time since previous frame in this TCP stream: " + b + " seconds"; });
+    net::label(ctx, ctx.add_rel_time(time_rel_, r.rel_ns, t), [&] {
+      std::string a;
+      append_seconds(r.rel_ns, a);
+      return "Time since first frame in this TCP stream: " + a + " seconds";
+    });
+    net::label(ctx, ctx.add_rel_time(time_delta_, r.delta_ns, t), [&] {
+      std::string b;
+      append_seconds(r.delta_ns, b);
+      return "Time since previous frame in this TCP stream: " + b + " seconds";
+    });
     add_analysis(ctx, tvb, r, top, prefix);
   }
   if (cols) ctx.info() = prefix + info;
