@@ -4,9 +4,18 @@
 
 namespace strato::http {
 
-FieldId Fields::header_field(std::string_view lower) const {
-  for (size_t i = 0; i < header_count; ++i)
-    if (lower == headers[i].name) return headers[i].id;
+FieldId Fields::header_field(std::string_view name) const {
+  for (size_t i = 0; i < header_count; ++i) {
+    std::string_view h = headers[i].name;
+    if (h.size() != name.size()) continue;
+    size_t k = 0;
+    for (; k < h.size(); ++k) {
+      char c = name[k];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+      if (c != h[k]) break;
+    }
+    if (k == h.size()) return headers[i].id;
+  }
   return kNoField;
 }
 
@@ -71,6 +80,8 @@ void Fields::register_all(FieldRegistry& r) {
   };
   header_count = 0;
   for (auto& h : kHeaders) headers[header_count++] = {h.lower, r.add_field(p, h.abbrev, h.name, T::String)};
+  host = header_field("host");
+  content_type = header_field("content-type");
 
   data_text_lines = r.add_protocol("data-text-lines", "Line-based text data");
   urlencoded_form = r.add_protocol("urlencoded-form", "HTML Form URL Encoded");

@@ -15,14 +15,16 @@ struct Fields {
   FieldId data_text_lines, urlencoded_form, form_key, form_value, json, xml, media;
   app::ReassemblyFields reasm;
 
-  // Header name (lower case) → field, for the headers tshark gives fields.
+  // Header name (stored lower case) → field, for the headers tshark gives
+  // fields; the lookup ignores the case of `name`.
   struct Header {
-    const char* name;
+    std::string_view name;
     FieldId id;
   };
   Header headers[24];
   size_t header_count = 0;
-  FieldId header_field(std::string_view lower_name) const;
+  FieldId host = kNoField, content_type = kNoField;
+  FieldId header_field(std::string_view name) const;
 
   void register_all(FieldRegistry& reg);
 };

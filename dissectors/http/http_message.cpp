@@ -12,12 +12,24 @@ namespace {
 
 constexpr uint64_t kMaxBody = 64ull << 20;  // beyond this a body is not reassembled
 
-const char* const kMethods[] = {
+constexpr std::string_view kMethods[] = {
     "GET", "POST", "PUT", "HEAD", "DELETE", "OPTIONS", "TRACE", "CONNECT", "PATCH", "PROPFIND", "PROPPATCH",
     "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH", "REPORT", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE", "MERGE",
     "CHECKOUT", "CHECKIN", "UNCHECKOUT", "MKACTIVITY", "VERSION-CONTROL", "BASELINE-CONTROL", "LABEL", "UPDATE",
     "MKWORKSPACE", "ORDERPATCH", "ACL", "BIND", "UNBIND", "REBIND", "MKCALENDAR", "POLL", "BPROPFIND",
     "BPROPPATCH", "BCOPY", "BDELETE", "BMOVE", "RPC_IN_DATA", "RPC_OUT_DATA", "SSTP_DUPLEX_POST"};
+
+// ASCII case-insensitive equality with a lower-case literal, without the
+// copy lower() makes: header names are compared on every message.
+bool iequals(std::string_view s, std::string_view lower_lit) {
+  if (s.size() != lower_lit.size()) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    if (c != lower_lit[i]) return false;
+  }
+  return true;
+}
 
 std::string lower(std::string_view s) {
   std::string r(s);
@@ -65,16 +77,16 @@ HeaderScan scan_headers(std::string_view d, uint32_t off) {
     }
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    std::string name = lower(trim(line.substr(0, colon)));
+    std::string_view name = trim(line.substr(0, colon));
     std::string_view value = trim(line.substr(colon + 1));
-    if (name == "content-length") {
+    if (iequals(name, "content-length")) {
       uint64_t v = 0;
       auto r = std::from_chars(value.data(), value.data() + value.size(), v);
       if (r.ec == std::errc()) {
         h.has_length = true;
         h.length = v;
       }
-    } else if (name == "transfer-encoding" && lower(value).find("chunked") != std::string::npos) {
+    } else if (iequals(name, "transfer-encoding") && lower(value).find("chunked") != std::string::npos) {
       h.chunked = true;
     }
   }
@@ -110,7 +122,9 @@ uint32_t chunked_end(std::string_view d, uint32_t off) {
 void add_media(DissectContext& ctx, const Fields& F, Tvb body, std::string_view ctype, std::string& info) {
   std::string ct = lower(trim(ctype.substr(0, std::min(ctype.find(';'), ctype.size()))));
   bool is_xml = ct == "text/xml" || ct == "application/xml" || (ct.size() > 4 && ct.ends_with("+xml"));
-  if (ct == "application/x-www-form-urlencoded") {
+  if (ct == "application/octet-stream") {
+    ctx.call_data(body, -1);  // tshark maps this type to plain data, with no Info note
+  } else if (ct == "application/x-www-form-urlencoded") {
     int top = ctx.add_protocol(F.urlencoded_form, body, 0, body.len, -1, "urlencoded-form");
     ctx.set_label(top, "HTML Form URL Encoded: " + ct);
     std::string_view s = body.str(0, body.len);
@@ -195,13 +209,19 @@ Plausible parse_first_line(std::string_view d, FirstLine& fl) {
   }
   size_t sp = line.find(' ');
   std::string_view m = line.substr(0, std::min(sp, line.size()));
+  // Methods are upper-case letters (and '_' '-'): most non-HTTP payloads
+  // end here, before the table.
+  if (m.empty() || m[0] < 'A' || m[0] > 'Z') return Plausible::No;
   bool known = false;
-  for (const char* k : kMethods)
-    if (m == k) known = true;
+  for (std::string_view k : kMethods)
+    if (m == k) {
+      known = true;
+      break;
+    }
   if (!known) {
     if (sp != std::string_view::npos || n) return Plausible::No;
-    for (const char* k : kMethods)  // a method still being received
-      if (std::string_view(k).starts_with(m) && !m.empty()) return Plausible::Maybe;
+    for (std::string_view k : kMethods)  // a method still being received
+      if (k.starts_with(m)) return Plausible::Maybe;
     return Plausible::No;
   }
   if (sp == std::string_view::npos) return n ? Plausible::No : Plausible::Maybe;
@@ -257,15 +277,18 @@ std::string dissect_message(DissectContext& ctx, const Fields& F, Tvb msg, const
   const Event& ev = ctx.event();
   int top = ctx.add_protocol(F.proto, msg, 0, msg.len, parent, "http");
   ctx.set_protocol_column("HTTP");
-  std::string info(strip_eol(d.substr(0, fl.len)));
-  info += ' ';
+  std::string info;
+  if (ctx.want_columns()) {
+    info.assign(strip_eol(d.substr(0, fl.len)));
+    info += ' ';
+  }
 
   auto off_of = [&](std::string_view part) { return static_cast<uint32_t>(part.data() - d.data()); };
   auto add_str = [&](FieldId f, std::string_view part, int par) {
     return ctx.add_bytes(f, msg, off_of(part), static_cast<uint32_t>(part.size()), par);
   };
   int line_item = ctx.add_label(F.text, msg, 0, fl.len, "", top);
-  {
+  if (ctx.want_labels()) {
     std::string t;
     append_line_escaped(d.substr(0, fl.len), t);
     ctx.set_label(line_item, t);
@@ -306,9 +329,9 @@ std::string dissect_message(DissectContext& ctx, const Fields& F, Tvb msg, const
     }
     size_t colon = line.find(':');
     if (colon != std::string_view::npos) {
-      std::string name = lower(trim(line.substr(0, colon)));
+      std::string_view name = trim(line.substr(0, colon));
       std::string_view value = trim(line.substr(colon + 1));
-      if (name == "content-length") {
+      if (iequals(name, "content-length")) {
         add_str(F.content_length_header, value, li);
         uint64_t v = 0;
         std::from_chars(value.data(), value.data() + value.size(), v);
@@ -316,24 +339,29 @@ std::string dissect_message(DissectContext& ctx, const Fields& F, Tvb msg, const
                      FieldValue::Generated);
       } else if (FieldId f = F.header_field(name); f != kNoField) {
         add_str(f, value, li);
-        if (name == "host") host = value;
-        if (name == "content-type") ctype = value;
+        if (f == F.host) host = value;
+        if (f == F.content_type) ctype = value;
       }
     }
     off += n;
   }
 
   if (fl.request) {
+    // The full URI is kept for the response's http.response_for.uri, so it
+    // is built only when one of the two fields is read.
     std::string full;
-    if (fl.uri.starts_with("/") && !host.empty()) full = "http://" + std::string(host) + std::string(fl.uri);
-    else full = std::string(fl.uri);
-    ctx.add_string(F.full_uri, msg, 0, 0, full, top, FieldValue::Generated);
+    const bool want_uri = !ctx.skipped(F.full_uri) || !ctx.skipped(F.response_for_uri);
+    if (want_uri) {
+      if (fl.uri.starts_with("/") && !host.empty()) full = "http://" + std::string(host) + std::string(fl.uri);
+      else full = std::string(fl.uri);
+      ctx.add_string(F.full_uri, msg, 0, 0, full, top, FieldValue::Generated);
+    }
     Exchange* prev = pairing.list.empty() ? nullptr : &pairing.list.back();
     uint64_t prev_req = prev ? prev->req_frame : 0;
     Exchange& ex = pairing.push();
     ex.req_frame = ev.number;
     ex.req_ts = ev.ts_ns;
-    ex.full_uri = full;
+    ex.full_uri = std::move(full);
     ex.head = fl.method == "HEAD";
     ctx.add_uint(F.request_number, msg, 0, 0, ex.number, top, FieldValue::Generated);
     if (prev_req) ctx.add_uint(F.prev_request_in, msg, 0, 0, prev_req, top, FieldValue::Generated);

@@ -100,23 +100,22 @@ class Ipv4Dissector : public Dissector {
     ctx.set_length(top, hlen);
     uint8_t tos = tvb.u8(1);
     {
-      char buf[96];
-      const char* ds = net::dscp_short(tos >> 2);
-      if (ds)
-        std::snprintf(buf, sizeof buf, "Differentiated Services Field: 0x%02x (DSCP: %s, ECN: %s)", tos, ds,
-                      net::ecn_short(tos & 3));
-      else
-        std::snprintf(buf, sizeof buf, "Differentiated Services Field: 0x%02x (DSCP: Unknown, ECN: %s)", tos,
-                      net::ecn_short(tos & 3));
       int ds_item = ctx.add_uint(dsfield_, tvb, 1, 1, tos, top);
-      net::label(ctx, ds_item, [&] { return buf; });
-      const char* dn = net::kDscpNames[0].name;
-      dn = nullptr;
-      for (const ValueName* n = net::kDscpNames; n->name; ++n)
-        if (n->value == unsigned(tos >> 2)) dn = n->name;
-      std::string dscp_text = "Differentiated Services Codepoint: ";
-      dscp_text += dn ? std::string(dn) + " (" + std::to_string(tos >> 2) + ")" : "Unknown (" + std::to_string(tos >> 2) + ")";
-      net::label(ctx, ctx.add_uint(dscp_, tvb, 1, 1, tos >> 2, ds_item), [&] { return net::bits_label(tos, 8, 0xfc, dscp_text); });
+      net::label(ctx, ds_item, [&] {
+        char buf[96];
+        const char* ds = net::dscp_short(tos >> 2);
+        std::snprintf(buf, sizeof buf, "Differentiated Services Field: 0x%02x (DSCP: %s, ECN: %s)", tos,
+                      ds ? ds : "Unknown", net::ecn_short(tos & 3));
+        return std::string(buf);
+      });
+      net::label(ctx, ctx.add_uint(dscp_, tvb, 1, 1, tos >> 2, ds_item), [&] {
+        const char* dn = nullptr;
+        for (const ValueName* n = net::kDscpNames; n->name; ++n)
+          if (n->value == unsigned(tos >> 2)) dn = n->name;
+        std::string dscp_text = "Differentiated Services Codepoint: ";
+        dscp_text += std::string(dn ? dn : "Unknown") + " (" + std::to_string(tos >> 2) + ")";
+        return net::bits_label(tos, 8, 0xfc, dscp_text);
+      });
       net::label(ctx, ctx.add_uint(ecn_, tvb, 1, 1, tos & 3, ds_item), [&] { return net::bits_label(tos, 8, 0x03,
                                     std::string("Explicit Congestion Notification: ") + net::kEcnNames[tos & 3].name +
                                         " (" + std::to_string(tos & 3) + ")"); });
@@ -133,20 +132,22 @@ class Ipv4Dissector : public Dissector {
       return tvb.len;
     }
     uint16_t id = tvb.u16(4);
-    {
+    net::label(ctx, ctx.add_uint(id_, tvb, 4, 2, id, top), [&] {
       char buf[48];
       std::snprintf(buf, sizeof buf, "Identification: 0x%04x (%u)", id, id);
-      net::label(ctx, ctx.add_uint(id_, tvb, 4, 2, id, top), [&] { return buf; });
-    }
+      return std::string(buf);
+    });
     uint16_t fo = tvb.u16(6);
     uint8_t fb = fo >> 8;
     {
-      std::string t = "Flags: 0x" + std::string(1, "01234567"[fb >> 5]);
-      if (fb & 0x80) t += ", Reserved bit";
-      if (fb & 0x40) t += ", Don't fragment";
-      if (fb & 0x20) t += ", More fragments";
       int fl = ctx.add_uint(flags_, tvb, 6, 1, fb >> 5, top);
-      net::label(ctx, fl, [&] { return net::bits_label(fb, 8, 0xe0, t); });
+      net::label(ctx, fl, [&] {
+        std::string t = "Flags: 0x" + std::string(1, "01234567"[fb >> 5]);
+        if (fb & 0x80) t += ", Reserved bit";
+        if (fb & 0x40) t += ", Don't fragment";
+        if (fb & 0x20) t += ", More fragments";
+        return net::bits_label(fb, 8, 0xe0, t);
+      });
       net::label(ctx, ctx.add_bool(rb_, tvb, 6, 1, fb & 0x80, fl), [&] { return net::flag_label(fb, 8, 0x80, "Reserved bit"); });
       net::label(ctx, ctx.add_bool(df_, tvb, 6, 1, fb & 0x40, fl), [&] { return net::flag_label(fb, 8, 0x40, "Don't fragment"); });
       net::label(ctx, ctx.add_bool(mf_, tvb, 6, 1, fb & 0x20, fl), [&] { return net::flag_label(fb, 8, 0x20, "More fragments"); });
@@ -158,18 +159,21 @@ class Ipv4Dissector : public Dissector {
     ctx.add_uint(ipproto_, tvb, 9, 1, proto, top);
     uint16_t ck = tvb.u16(10);
     {
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "Header Checksum: 0x%04x [validation disabled]", ck);
-      net::label(ctx, ctx.add_uint(checksum_, tvb, 10, 2, ck, top), [&] { return buf; });
+      net::label(ctx, ctx.add_uint(checksum_, tvb, 10, 2, ck, top), [&] {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "Header Checksum: 0x%04x [validation disabled]", ck);
+        return std::string(buf);
+      });
       net::label(ctx, ctx.add_uint(checksum_status_, tvb, 10, 0, 2, top, FieldValue::Generated), [&] { return "Header checksum status: Unverified"; });
     }
     uint32_t src = tvb.u32(12), dst = tvb.u32(16);
-    std::string s = net::ipv4_text(src), d = net::ipv4_text(dst);
-    net::label(ctx, ctx.add_ipv4(src_, tvb, 12, src, top), [&] { return "Source Address: " + s; });
+    net::label(ctx, ctx.add_ipv4(src_, tvb, 12, src, top), [&] { return "Source Address: " + net::ipv4_text(src); });
     ctx.add_ipv4(addr_, tvb, 12, src, top, FieldValue::Hidden);
-    net::label(ctx, ctx.add_ipv4(dst_, tvb, 16, dst, top), [&] { return "Destination Address: " + d; });
+    net::label(ctx, ctx.add_ipv4(dst_, tvb, 16, dst, top), [&] { return "Destination Address: " + net::ipv4_text(dst); });
     ctx.add_ipv4(addr_, tvb, 16, dst, top, FieldValue::Hidden);
-    net::label(ctx, top, [&] { return "Internet Protocol Version 4, Src: " + s + ", Dst: " + d; });
+    net::label(ctx, top, [&] {
+      return "Internet Protocol Version 4, Src: " + net::ipv4_text(src) + ", Dst: " + net::ipv4_text(dst);
+    });
 
     PacketInfo& pi = ctx.pinfo;
     pi.net_src.family = pi.net_dst.family = Address::IPv4;
@@ -179,7 +183,10 @@ class Ipv4Dissector : public Dissector {
     std::memcpy(pi.net_dst.bytes, tvb.data + 16, 4);
     pi.ip_proto = proto;
     if (!pi.in_error_packet) {
-      ctx.set_columns_src_dst(s, d);
+      if (ctx.want_columns()) {
+        char s[16], d[16];
+        ctx.set_columns_src_dst({s, net::ipv4_chars(src, s)}, {d, net::ipv4_chars(dst, d)});
+      }
       ctx.info().clear();
     }
 
@@ -211,11 +218,11 @@ class Ipv4Dissector : public Dissector {
     bool whole = tvb.has(hlen, total - hlen);
     bool fragment = (fo & 0x3fff) != 0;
     if (fragment && (whole || frag_units != 0)) {
-      char buf[128];
-      const char* pn = net::ip_proto_name(proto);
-      std::snprintf(buf, sizeof buf, "Fragmented IP protocol (proto=%s %u, off=%u, ID=%04x)", pn ? pn : "Unknown", proto,
-                    frag_units * 8, id);
       if (!pi.in_error_packet) {
+        char buf[128];
+        const char* pn = net::ip_proto_name(proto);
+        std::snprintf(buf, sizeof buf, "Fragmented IP protocol (proto=%s %u, off=%u, ID=%04x)", pn ? pn : "Unknown",
+                      proto, frag_units * 8, id);
         ctx.info() = buf;
         ctx.set_protocol_column("IPv4");
       }

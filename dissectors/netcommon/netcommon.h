@@ -38,6 +38,19 @@ inline std::string flag_label(uint64_t container, unsigned nbits, uint64_t mask,
   return s;
 }
 
+// Writes the dotted quad into out (at least 16 bytes) and returns its length:
+// the summary line needs it for every packet, so no string is built.
+inline size_t ipv4_chars(uint32_t a, char* out) {
+  char* p = out;
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    unsigned b = (a >> shift) & 0xff;
+    if (b >= 100) *p++ = char('0' + b / 100);
+    if (b >= 10) *p++ = char('0' + b / 10 % 10);
+    *p++ = char('0' + b % 10);
+    if (shift) *p++ = '.';
+  }
+  return size_t(p - out);
+}
 inline std::string ipv4_text(uint32_t a) {
   std::string s;
   append_ipv4(a, s);

@@ -187,14 +187,22 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   net::label(ctx, ctx.add_uint(dstport_, tvb, 2, 2, dp, top), [&] { return "Destination Port: " + u(dp); });
   ctx.add_uint(port_, tvb, 0, 2, sp, top, FieldValue::Hidden);
   ctx.add_uint(port_, tvb, 2, 2, dp, top, FieldValue::Hidden);
-  std::string ports = u(sp) + " \xe2\x86\x92 " + u(dp);
-  std::string label = "Transmission Control Protocol, Src Port: " + u(sp) + ", Dst Port: " + u(dp);
+  // "57704 → 32956": the start of Info, for summary lines only.
+  auto append_ports = [&](std::string& out) {
+    append_uint(sp, out);
+    out += " \xe2\x86\x92 ";
+    append_uint(dp, out);
+  };
+  auto label = [&] { return "Transmission Control Protocol, Src Port: " + u(sp) + ", Dst Port: " + u(dp); };
   pi.srcport = sp;
   pi.dstport = dp;
   pi.ip_proto = 6;
-  if (!err) ctx.info() = ports;
+  if (!err && ctx.want_columns()) {
+    ctx.info().clear();
+    append_ports(ctx.info());
+  }
   if (!tvb.has(0, 13)) {
-    net::label(ctx, top, [&] { return label; });
+    net::label(ctx, top, label);
     net::out_of_bytes(ctx, short_, "TCP", top, tvb);
     return tvb.len;
   }
@@ -202,7 +210,7 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   uint8_t off_byte = tvb.u8(12);
   uint32_t hlen = (off_byte >> 4) * 4u;
   if (hlen < 20) {
-    net::label(ctx, top, [&] { return label; });
+    net::label(ctx, top, label);
     net::label(ctx, ctx.add_uint(hdr_len_, tvb, 12, 1, hlen, top), [&] { return net::bits_label(off_byte, 8, 0xf0,
                                   "Header Length: " + u(hlen) + " bytes (" + u(off_byte >> 4) +
                                       ") (bogus, must be at least 20)"); });
@@ -210,7 +218,7 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     return tvb.len;
   }
   if (!tvb.has(0, 20)) {
-    net::label(ctx, top, [&] { return label; });
+    net::label(ctx, top, label);
     net::out_of_bytes(ctx, short_, "TCP", top, tvb);
     return tvb.len;
   }
@@ -259,10 +267,12 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     r.scale_shown = (flags & kSyn) ? 0 : -1;
   }
 
-  label += ", Seq: " + u(r.seq);
-  if (flags & kAck) label += ", Ack: " + u(r.ack);
-  if (!fragmented) label += ", Len: " + u(seglen);
-  net::label(ctx, top, [&] { return label; });
+  net::label(ctx, top, [&] {
+    std::string t = label() + ", Seq: " + u(r.seq);
+    if (flags & kAck) t += ", Ack: " + u(r.ack);
+    if (!fragmented) t += ", Len: " + u(seglen);
+    return t;
+  });
   ctx.set_length(top, hdr_complete ? hlen : tvb.len);
 
   if (have_state) {
@@ -331,10 +341,12 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   net::label(ctx, ctx.add_uint(win_value_, tvb, 14, 2, win_raw, top), [&] { return "Window: " + u(win_raw); });
   net::label(ctx, ctx.add_uint(win_, tvb, 14, 2, r.window, top, FieldValue::Generated), [&] { return "Calculated window size: " + u(r.window); });
   if (r.scale_shown != 0) {
-    std::string t = "Window size scaling factor: " + std::to_string(r.scale_shown);
-    if (r.scale_shown == -1) t += " (unknown)";
-    if (r.scale_shown == -2) t += " (no window scaling used)";
-    net::label(ctx, ctx.add_int(win_scale_, tvb, 14, 2, r.scale_shown, top, FieldValue::Generated), [&] { return t; });
+    net::label(ctx, ctx.add_int(win_scale_, tvb, 14, 2, r.scale_shown, top, FieldValue::Generated), [&] {
+      std::string t = "Window size scaling factor: " + std::to_string(r.scale_shown);
+      if (r.scale_shown == -1) t += " (unknown)";
+      if (r.scale_shown == -2) t += " (no window scaling used)";
+      return t;
+    });
   }
   {
     net::label(ctx, ctx.add_uint(checksum_, tvb, 16, 2, ck, top), [&] {
@@ -348,15 +360,29 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
 
   // Info: "[analysis] 57704 → 32956 [SYN] Seq=0 Win=65495 Len=0 MSS=...".
   const bool cols = !err && ctx.want_columns();
-  std::string info;
+  // Built in place in the recycled Info buffer; analysis notes go in front.
+  std::string& info = ctx.info();
   if (cols) {
-    info = ports + " [";
+    info.clear();
+    append_ports(info);
+    info += " [";
     flags_text(flags, info, ace);
-    info += "] Seq=" + u(r.seq);
-    if (flags & kAck) info += " Ack=" + u(r.ack);
-    info += " Win=" + u(r.window);
-    if (flags & kUrg) info += " Urg=" + u(urp);
-    if (!fragmented) info += " Len=" + u(seglen);
+    info += "] Seq=";
+    append_uint(r.seq, info);
+    if (flags & kAck) {
+      info += " Ack=";
+      append_uint(r.ack, info);
+    }
+    info += " Win=";
+    append_uint(r.window, info);
+    if (flags & kUrg) {
+      info += " Urg=";
+      append_uint(urp, info);
+    }
+    if (!fragmented) {
+      info += " Len=";
+      append_uint(seglen, info);
+    }
   }
 
   bool truncated = false;
@@ -390,7 +416,7 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     });
     add_analysis(ctx, tvb, r, top, prefix);
   }
-  if (cols) ctx.info() = prefix + info;
+  if (cols && !prefix.empty()) info.insert(0, prefix);
   if (truncated) {
     net::out_of_bytes(ctx, short_, "TCP", top, tvb);
     return tvb.len;

@@ -98,7 +98,19 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
                              bool relative_sack) {
   OptionResult r;
   int top = ctx.add_bytes(F.options, tvb, 0, tvb.len, parent);
-  std::string summary = "Options: (" + std::to_string(tvb.len) + " bytes)";
+  // Tree text is built only for -V and Info pieces only for summary lines:
+  // options are on nearly every segment.
+  const bool L = ctx.want_labels(), C = ctx.want_columns();
+  std::string summary;
+  if (L) summary = "Options: (" + std::to_string(tvb.len) + " bytes)";
+  auto note = [&](const char* a) {
+    if (L) summary += a;
+  };
+  auto info_uint = [&](const char* key, uint64_t v) {
+    if (!C) return;
+    r.info += key;
+    append_uint(v, r.info);
+  };
   uint32_t off = 0;
   char buf[160];
   while (off < tvb.len) {
@@ -107,7 +119,7 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
       int it = ctx.add_bytes(kind == 0 ? F.eol : F.nop, tvb, off, 1, top);
       net::label(ctx, it, [&] { return kind == 0 ? "TCP Option - End of Option List (EOL)" : "TCP Option - No-Operation (NOP)"; });
       ctx.add_uint(F.kind, tvb, off, 1, kind, it);
-      summary += kind == 0 ? ", End of Option List (EOL)" : ", No-Operation (NOP)";
+      note(kind == 0 ? ", End of Option List (EOL)" : ", No-Operation (NOP)");
       ++off;  // tshark goes on after an EOL and shows whatever follows
       continue;
     }
@@ -127,13 +139,15 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
         if (len == 4) {
           uint16_t v = o.u16(2);
           int it = ctx.add_bytes(F.mss, o, 0, len, top);
-          std::snprintf(buf, sizeof buf, "TCP Option - Maximum segment size: %u bytes", v);
-          net::label(ctx, it, [&] { return buf; });
+          net::label(ctx, it, [&] {
+            std::snprintf(buf, sizeof buf, "TCP Option - Maximum segment size: %u bytes", v);
+            return std::string(buf);
+          });
           ctx.add_uint(F.kind, o, 0, 1, kind, it);
           ctx.add_uint(F.len, o, 1, 1, len, it);
           ctx.add_uint(F.mss_val, o, 2, 2, v, it);
-          summary += ", Maximum segment size";
-          r.info += " MSS=" + std::to_string(v);
+          note(", Maximum segment size");
+          info_uint(" MSS=", v);
         }
         break;
       case 3:
@@ -141,15 +155,17 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
           uint8_t s = o.u8(2);
           unsigned mult = 1u << (s > 14 ? 14 : s);
           int it = ctx.add_bytes(F.wscale, o, 0, len, top);
-          std::snprintf(buf, sizeof buf, "TCP Option - Window scale: %u (multiply by %u)", s, mult);
-          net::label(ctx, it, [&] { return buf; });
+          net::label(ctx, it, [&] {
+            std::snprintf(buf, sizeof buf, "TCP Option - Window scale: %u (multiply by %u)", s, mult);
+            return std::string(buf);
+          });
           ctx.add_uint(F.kind, o, 0, 1, kind, it);
           ctx.add_uint(F.len, o, 1, 1, len, it);
           ctx.add_uint(F.wscale_shift, o, 2, 1, s, it);
           ctx.add_uint(F.wscale_mult, o, 2, 1, mult, it, FieldValue::Generated);
-          summary += ", Window scale";
+          note(", Window scale");
           r.ws_shift = s;
-          r.info += " WS=" + std::to_string(mult);
+          info_uint(" WS=", mult);
         }
         break;
       case 4:
@@ -158,8 +174,8 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
           net::label(ctx, it, [&] { return "TCP Option - SACK permitted"; });
           ctx.add_uint(F.kind, o, 0, 1, kind, it);
           ctx.add_uint(F.len, o, 1, 1, len, it);
-          summary += ", SACK permitted";
-          r.info += " SACK_PERM";
+          note(", SACK permitted");
+          if (C) r.info += " SACK_PERM";
         }
         break;
       case 5: {
@@ -172,26 +188,30 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
           uint32_t le = o.u32(p) - (relative_sack ? seq_base : 0), re = o.u32(p + 4) - (relative_sack ? seq_base : 0);
           ctx.add_uint(F.sack_le, o, p, 4, le, it);
           ctx.add_uint(F.sack_re, o, p + 4, 4, re, it);
-          label += (n ? " " : " ") + std::to_string(le) + "-" + std::to_string(re);
-          r.info += " SLE=" + std::to_string(le) + " SRE=" + std::to_string(re);
+          if (L) label += " " + std::to_string(le) + "-" + std::to_string(re);
+          info_uint(" SLE=", le);
+          info_uint(" SRE=", re);
         }
         ctx.add_uint(F.sack_count, o, 0, 0, n, it, FieldValue::Generated);
         net::label(ctx, it, [&] { return label; });
-        summary += ", SACK";
+        note(", SACK");
         break;
       }
       case 8:
         if (len == 10) {
           uint32_t tsv = o.u32(2), tse = o.u32(6);
           int it = ctx.add_bytes(F.timestamp, o, 0, len, top);
-          std::snprintf(buf, sizeof buf, "TCP Option - Timestamps: TSval %u, TSecr %u", tsv, tse);
-          net::label(ctx, it, [&] { return buf; });
+          net::label(ctx, it, [&] {
+            std::snprintf(buf, sizeof buf, "TCP Option - Timestamps: TSval %u, TSecr %u", tsv, tse);
+            return std::string(buf);
+          });
           ctx.add_uint(F.kind, o, 0, 1, kind, it);
           ctx.add_uint(F.len, o, 1, 1, len, it);
           ctx.add_uint(F.tsval, o, 2, 4, tsv, it);
           ctx.add_uint(F.tsecr, o, 6, 4, tse, it);
-          summary += ", Timestamps";
-          r.info += " TSval=" + std::to_string(tsv) + " TSecr=" + std::to_string(tse);
+          note(", Timestamps");
+          info_uint(" TSval=", tsv);
+          info_uint(" TSecr=", tse);
         }
         break;
       case 34: {
@@ -200,7 +220,7 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
         ctx.add_uint(F.len, o, 1, 1, len, it);
         tfo(ctx, F, o.sub(2), it, r.info);
         net::label(ctx, it, [&] { return len == 2 ? "TCP Option - TCP Fast Open: Cookie Request" : "TCP Option - TCP Fast Open: Cookie"; });
-        summary += ", TCP Fast Open";
+        note(", TCP Fast Open");
         break;
       }
       case 172:
@@ -211,7 +231,7 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
         bool order1 = kind == 174;
         std::string t = acc_ecn(ctx, F, o.sub(2), order1, it, r.info);
         net::label(ctx, it, [&] { return std::string("TCP Option - Accurate ECN (Order ") + (order1 ? "1" : "0") + "): " + t; });
-        summary += order1 ? ", Accurate ECN Order 1" : ", Accurate ECN Order 0";
+        note(order1 ? ", Accurate ECN Order 1" : ", Accurate ECN Order 0");
         break;
       }
       case 253:
@@ -236,7 +256,7 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
           }
         }
         net::label(ctx, it, [&] { return t; });
-        summary += ", Experimental";
+        note(", Experimental");
         break;
       }
       default: {
@@ -248,7 +268,7 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
         ctx.add_uint(F.kind, o, 0, 1, kind, it);
         ctx.add_uint(F.len, o, 1, 1, len, it);
         if (len > 2) ctx.add_bytes(F.unknown_payload, o, 2, len - 2, it);
-        summary += std::string(", ") + (name ? name : "Unknown");
+        if (L) summary += std::string(", ") + (name ? name : "Unknown");
       }
     }
     off += len;

@@ -54,7 +54,11 @@ void append_line(const Event& ev, const FieldValue& fv, unsigned depth, std::str
 
 }  // namespace
 
-void append_detail_tree(const Event& ev, std::string& out) {
+void append_detail_tree(const Event& ev, std::string& out, bool hex_for_data) {
+  // tshark -V without -x dumps the bytes of uninterpreted data under the
+  // "Data (N bytes)" line, between blank lines, before its children.
+  static const FieldId data_proto = FieldRegistry::instance().find("data");
+  static const FieldId data_bytes = FieldRegistry::instance().find("data.data");
   static thread_local TreeLinks links;
   static thread_local std::vector<std::pair<int32_t, unsigned>> stack;
   const auto& f = ev.dissection.fields;
@@ -73,6 +77,15 @@ void append_detail_tree(const Event& ev, std::string& out) {
     const FieldValue& fv = f[size_t(i)];
     if (fv.flags & FieldValue::Hidden) continue;  // and its subtree, as tshark
     append_line(ev, fv, depth, out);
+    if (hex_for_data && fv.id == data_proto && data_proto != kNoField) {
+      for (int32_t c = links.first[size_t(i)]; c >= 0; c = links.next[size_t(c)]) {
+        if (f[size_t(c)].id != data_bytes) continue;
+        std::string_view b = field_bytes(ev, f[size_t(c)]);
+        out.push_back('\n');
+        append_hex_dump(reinterpret_cast<const uint8_t*>(b.data()), uint32_t(b.size()), out);
+        break;
+      }
+    }
     push_children(links.first[size_t(i)], depth + 1);
   }
 }

@@ -15,7 +15,7 @@ unsigned time_digits(const std::vector<InterfaceInfo>* ifaces, uint32_t iface);
 void append_summary_line(const Event& ev, unsigned digits, std::string& out);
 
 // The -V tree: one line per visible item, 4 spaces of indentation per level.
-void append_detail_tree(const Event& ev, std::string& out);
+void append_detail_tree(const Event& ev, std::string& out, bool hex_for_data);
 
 // "0000  45 00 ...   E." lines of -x for one buffer.
 void append_hex_dump(const uint8_t* data, uint32_t len, std::string& out);

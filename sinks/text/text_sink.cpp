@@ -44,7 +44,7 @@ class TextSink : public Sink {
       const Event& ev = batch.events[i];
       if (!ev.passed) continue;
       if (summary_) append_line(ev, out);
-      if (detail_) text::append_detail_tree(ev, out);
+      if (detail_) text::append_detail_tree(ev, out, !hex_);
       // tshark: a blank line ends the tree, another one follows the hex
       // dump, and a summary line alone before a dump is followed by one too.
       if (detail_ || (summary_ && hex_)) out.push_back('\n');

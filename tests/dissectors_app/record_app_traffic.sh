@@ -31,6 +31,8 @@ mkdir -p "$work/www"
 printf 'ok\n' > "$work/www/small.txt"
 python3 -c 'import sys; sys.stdout.write("".join("line %06d of a long text body\n" % i for i in range(12000)))' > "$work/www/big.txt"
 printf '{"a": 1}\n' > "$work/www/data.json"
+head -c 3000 /dev/urandom > "$work/www/blob.bin"
+printf 'not an image' > "$work/www/pic.png"
 chmod -R a+rX "$work"  # nginx workers run as an unprivileged user
 
 # --- nginx
@@ -42,7 +44,7 @@ error_log $work/nginx.err;
 events { worker_connections 64; }
 http {
   access_log off;
-  types { text/plain txt; application/json json; text/html html; }
+  types { text/plain txt; application/json json; text/html html; application/octet-stream bin; image/png png; }
   server {
     listen 127.0.0.1:$HTTP;
     root $work/www;
@@ -82,6 +84,7 @@ done
 curl -s -o /dev/null -o /dev/null -o /dev/null "http://127.0.0.1:$HTTP/small.txt" "http://127.0.0.1:$HTTP/data.json" \
   "http://127.0.0.1:$HTTP/missing"
 curl -s -o /dev/null "http://127.0.0.1:$HTTP/big.txt"
+curl -s -o /dev/null -o /dev/null "http://127.0.0.1:$HTTP/blob.bin" "http://127.0.0.1:$HTTP/pic.png"
 curl -s -o /dev/null "http://127.0.0.1:$HTTP/redirect"
 curl -s -o /dev/null "http://127.0.0.1:$HTTP/chunked"
 curl -s -o /dev/null -d 'name=value&x=1' "http://127.0.0.1:$HTTP/small.txt"

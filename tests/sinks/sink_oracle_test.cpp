@@ -178,6 +178,41 @@ TEST(SinkOracle, HexDumpMatchesTshark) {
   EXPECT_EQ(ours.out, theirs);
 }
 
+// Every "Data (N bytes)" block of -V output: tshark dumps the data's bytes
+// in hex under the heading when -x is not given, and not when it is.
+std::vector<std::string> data_blocks(const std::string& detail) {
+  std::vector<std::string> blocks;
+  auto lines = st::split_lines(detail);
+  auto is_hex = [](const std::string& l) {
+    return l.size() > 6 && l.find_first_not_of("0123456789abcdef") == 4 && l.compare(4, 2, "  ") == 0;
+  };
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (!lines[i].starts_with("Data (")) continue;
+    std::string b = lines[i] + "\n";
+    size_t j = i + 1;
+    if (j + 1 < lines.size() && lines[j].empty() && is_hex(lines[j + 1])) b += "\n", ++j;
+    for (; j < lines.size() && (lines[j].starts_with("    ") || is_hex(lines[j])); ++j) b += lines[j] + "\n";
+    blocks.push_back(b);
+  }
+  return blocks;
+}
+
+TEST(SinkOracle, DetailTreeDataBlocksMatchTshark) {
+  size_t seen = 0;
+  for (const char* rel : {"captures/tcpdump-tests/e1000g.pcap", "captures/tcpdump-tests/babel.pcap"}) {
+    std::string file = st::shared_file(rel);
+    for (const char* x : {"", " -x"}) {
+      auto ours = strato_read("-r " + file + " -V" + x);
+      ASSERT_EQ(ours.exit_code, 0) << rel << ": " << ours.err;
+      auto t = data_blocks(tshark("-r " + file + " -V" + std::string(x))), o = data_blocks(ours.out);
+      ASSERT_EQ(o.size(), t.size()) << rel << x;
+      for (size_t i = 0; i < t.size(); ++i) EXPECT_EQ(o[i], t[i]) << rel << x << " block " << i;
+      seen += t.size();
+    }
+  }
+  EXPECT_GT(seen, 0u) << "no Data blocks in the captures";
+}
+
 TEST(SinkOracle, FieldsMatchTshark) {
   const std::string fields =
       " -e frame.number -e frame.len -e frame.time_epoch -e frame.time_relative -e frame.protocols -e eth.src"
