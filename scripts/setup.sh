@@ -8,6 +8,8 @@ PACKAGES=(
   cmake g++ make pkg-config
   libboost-dev libboost-program-options-dev libboost-filesystem-dev libboost-system-dev
   libtbb-dev liblua5.4-dev libzstd-dev zlib1g-dev libyaml-cpp-dev libpcap-dev libbpf-dev libgtest-dev
+  # live eBPF capture: BPF programs compiled at build time (clang -target bpf), bpftool for vmlinux.h and skeletons
+  clang llvm bpftool
   # oracles and real traffic for tests and benchmarks
   tshark wireshark-common tcpdump zstd gzip jq
   nginx-light dnsmasq-base dnsutils curl wrk openssl iputils-ping time

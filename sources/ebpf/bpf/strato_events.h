@@ -1,0 +1,66 @@
+/* The record the BPF programs put in the ring buffer, shared by the BPF C
+ * code and the user-space reader. Fixed-size buffers keep the verifier
+ * happy; user space converts each record to a scap event and drops the
+ * unused space. */
+#ifndef STRATO_EBPF_EVENTS_H
+#define STRATO_EBPF_EVENTS_H
+
+#define STRATO_STR_MAX 256
+#define STRATO_ADDR_MAX 128
+#define STRATO_DATA_MAX 256
+#define STRATO_ARGV_MAX 1024
+#define STRATO_NR_MAX 512
+
+/* What a record describes. */
+enum strato_kind {
+  STRATO_SYSCALL = 0,
+  STRATO_SCHED_EXEC = 1,
+  STRATO_SCHED_FORK = 2,
+  STRATO_SCHED_EXIT = 3,
+};
+
+/* Per-syscall decoding, set by user space in the `wanted` map (index: the
+ * syscall number): a syscall with flags == 0 is not captured. */
+enum strato_decode {
+  STRATO_D_WANT = 1 << 0,
+  STRATO_D_PATH = 1 << 1,     /* string at args[path_arg] */
+  STRATO_D_PATH2 = 1 << 2,    /* string at args[path2_arg] */
+  STRATO_D_SOCKADDR = 1 << 3, /* sockaddr at args[addr_arg], length args[addr_arg+1] */
+  STRATO_D_TUPLE_ARG0 = 1 << 4, /* socket tuple of the fd in args[0] */
+  STRATO_D_TUPLE_RET = 1 << 5,  /* socket tuple of the returned fd */
+  STRATO_D_DATA = 1 << 6,     /* min(ret, snaplen) bytes at args[1] */
+  STRATO_D_EXEC = 1 << 7,     /* filename args[path_arg] and argv args[path_arg+1], read at enter */
+};
+
+struct strato_decode_spec {
+  unsigned short flags;
+  unsigned char path_arg, path2_arg, addr_arg, _pad[3];
+};
+
+struct strato_tuple {
+  unsigned char family; /* 0: none, 2: inet, 10: inet6, 1: unix */
+  unsigned char proto;  /* IPPROTO_* */
+  unsigned short sport, dport; /* host order */
+  unsigned char saddr[16], daddr[16];
+};
+
+struct strato_event {
+  unsigned long long ts;      /* CLOCK_BOOTTIME ns at exit */
+  unsigned long long latency; /* exit - enter, ns */
+  unsigned int kind, nr;      /* strato_kind, syscall number */
+  unsigned int pid, tid, ppid, uid;
+  unsigned long long cgroup_id;
+  long long ret;
+  unsigned long long args[6];
+  unsigned int cpu;
+  unsigned short path_len, path2_len, addr_len, data_len, argv_len, _pad;
+  struct strato_tuple tuple;
+  char comm[16];
+  char path[STRATO_STR_MAX];
+  char path2[STRATO_STR_MAX];
+  unsigned char addr[STRATO_ADDR_MAX];
+  unsigned char data[STRATO_DATA_MAX];
+  char argv[STRATO_ARGV_MAX]; /* NUL-separated */
+};
+
+#endif

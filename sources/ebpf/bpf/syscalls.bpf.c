@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Syscall and process-lifecycle capture for `strato capture`.
+ *
+ * One record per syscall, sent at sys_exit: the enter hook only remembers
+ * the arguments (per thread) so the exit hook can decode them next to the
+ * result. Selection happens at enter, as early as possible: the `wanted`
+ * map (by syscall number) and the pid/comm filters drop everything else
+ * before any work is done. A record that does not fit in the ring buffer is
+ * counted in `drops`, never lost silently.
+ *
+ * Every program exists twice: tp_btf (preferred) and raw_tp (for kernels
+ * whose tp_btf attach fails); user space loads one set. */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "strato_events.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile __u32 self_tgid = 0;
+const volatile __u8 filter_pid_on = 0;
+const volatile __u8 filter_comm_on = 0;
+const volatile char filter_comm[16] = {};
+const volatile __u32 snaplen = 80;
+
+struct enter_state {
+  __u64 ts;
+  __u64 args[6];
+  __u32 nr;
+};
+
+struct exec_args {
+  char path[STRATO_STR_MAX];
+  char argv[STRATO_ARGV_MAX];
+  __u32 argv_len;
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, STRATO_NR_MAX);
+  __type(key, __u32);
+  __type(value, struct strato_decode_spec);
+} wanted SEC(".maps");
+
+/* tgids to trace when filter_pid_on; children are added at fork. */
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 8192);
+  __type(key, __u32);
+  __type(value, __u8);
+} pids SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 16384);
+  __type(key, __u64);
+  __type(value, struct enter_state);
+} enters SEC(".maps");
+
+/* execve's filename and argv must be read at enter: a successful exec
+ * replaces the memory they live in. */
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 512);
+  __type(key, __u64);
+  __type(value, struct exec_args);
+} execs SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct exec_args);
+} exec_scratch SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_RINGBUF);
+  __uint(max_entries, 16 << 20);
+} events SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, __u64);
+} drops SEC(".maps");
+
+static __always_inline bool traced(__u32 tgid) {
+  if (tgid == self_tgid) return false;
+  if (filter_pid_on && !bpf_map_lookup_elem(&pids, &tgid)) return false;
+  if (filter_comm_on) {
+    char comm[16];
+    bpf_get_current_comm(comm, sizeof(comm));
+    for (int i = 0; i < 16; i++) {
+      if (comm[i] != filter_comm[i]) return false;
+      if (!comm[i]) break;
+    }
+  }
+  return true;
+}
+
+static __always_inline struct strato_event* reserve(void) {
+  struct strato_event* e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+  if (!e) {
+    __u32 zero = 0;
+    __u64* n = bpf_map_lookup_elem(&drops, &zero);
+    if (n) *n += 1;
+  }
+  return e;
+}
+
+static __always_inline void fill_header(struct strato_event* e, __u32 kind, struct task_struct* task) {
+  __u64 pt = bpf_get_current_pid_tgid();
+  e->kind = kind;
+  e->ts = bpf_ktime_get_boot_ns();
+  e->latency = 0;
+  e->pid = pt >> 32;
+  e->tid = (__u32)pt;
+  e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+  e->uid = (__u32)bpf_get_current_uid_gid();
+  e->cgroup_id = bpf_get_current_cgroup_id();
+  e->cpu = bpf_get_smp_processor_id();
+  e->path_len = e->path2_len = e->addr_len = e->data_len = e->argv_len = 0;
+  e->tuple.family = 0;
+  e->ret = 0;
+  e->nr = 0;
+  bpf_get_current_comm(e->comm, sizeof(e->comm));
+}
+
+/* The local and remote ends of the socket behind `fd`, if it is one. */
+static __always_inline void fd_tuple(struct task_struct* task, long fd, struct strato_tuple* t) {
+  t->family = 0;
+  if (fd < 0) return;
+  struct fdtable* fdt = BPF_CORE_READ(task, files, fdt);
+  unsigned int max = BPF_CORE_READ(fdt, max_fds);
+  if ((unsigned long)fd >= max) return;
+  struct file** fds = BPF_CORE_READ(fdt, fd);
+  struct file* f = NULL;
+  bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+  if (!f) return;
+  umode_t mode = BPF_CORE_READ(f, f_inode, i_mode);
+  if ((mode & 00170000) != 0140000) return;
+  struct socket* sock = BPF_CORE_READ(f, private_data);
+  struct sock* sk = BPF_CORE_READ(sock, sk);
+  if (!sk) return;
+  __u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+  if (family == 2) {
+    __u32 s = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+    __u32 d = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+    __builtin_memcpy(t->saddr, &s, 4);
+    __builtin_memcpy(t->daddr, &d, 4);
+  } else if (family == 10) {
+    BPF_CORE_READ_INTO(&t->saddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+    BPF_CORE_READ_INTO(&t->daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+  } else if (family != 1) {
+    return;
+  }
+  t->family = family;
+  t->proto = BPF_CORE_READ(sk, sk_protocol);
+  t->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+  t->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+}
+
+static __always_inline void read_exec_args(__u64 key, const char* filename, const char* const* argv) {
+  __u32 zero = 0;
+  struct exec_args* x = bpf_map_lookup_elem(&exec_scratch, &zero);
+  if (!x) return;
+  x->path[0] = 0;
+  bpf_probe_read_user_str(x->path, sizeof(x->path), filename);
+  __u32 off = 0;
+  for (int i = 0; i < 32; i++) {
+    const char* p = NULL;
+    if (bpf_probe_read_user(&p, sizeof(p), &argv[i]) || !p) break;
+    if (off > STRATO_ARGV_MAX - 256) break;
+    long n = bpf_probe_read_user_str(&x->argv[off & (STRATO_ARGV_MAX - 1)], 256, p);
+    if (n <= 0) break;
+    off += n;
+  }
+  x->argv_len = off;
+  bpf_map_update_elem(&execs, &key, x, BPF_ANY);
+}
+
+static __always_inline int on_enter(struct pt_regs* regs, long id) {
+  if (id < 0 || id >= STRATO_NR_MAX) return 0;
+  __u32 nr = id;
+  struct strato_decode_spec* spec = bpf_map_lookup_elem(&wanted, &nr);
+  if (!spec || !spec->flags) return 0;
+  __u64 pt = bpf_get_current_pid_tgid();
+  if (!traced(pt >> 32)) return 0;
+  struct enter_state st = {};
+  st.ts = bpf_ktime_get_boot_ns();
+  st.nr = nr;
+  st.args[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
+  st.args[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
+  st.args[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
+  st.args[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
+  st.args[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
+#if defined(__TARGET_ARCH_x86)
+  st.args[5] = BPF_CORE_READ(regs, r9);
+#elif defined(__TARGET_ARCH_arm64)
+  st.args[5] = BPF_CORE_READ((struct user_pt_regs*)regs, regs[5]);
+#endif
+  if (spec->flags & STRATO_D_EXEC) {
+    __u32 a = spec->path_arg & 3;
+    read_exec_args(pt, (const char*)st.args[a], (const char* const*)st.args[a + 1]);
+  }
+  bpf_map_update_elem(&enters, &pt, &st, BPF_ANY);
+  return 0;
+}
+
+static __always_inline int on_exit(long ret) {
+  __u64 pt = bpf_get_current_pid_tgid();
+  struct enter_state* stp = bpf_map_lookup_elem(&enters, &pt);
+  if (!stp) return 0;
+  struct enter_state st = *stp;
+  bpf_map_delete_elem(&enters, &pt);
+  __u32 nr = st.nr;
+  struct strato_decode_spec* specp = bpf_map_lookup_elem(&wanted, &nr);
+  if (!specp) return 0;
+  struct strato_decode_spec spec = *specp;
+  struct task_struct* task = (struct task_struct*)bpf_get_current_task_btf();
+  struct strato_event* e = reserve();
+  if (!e) {
+    if (spec.flags & STRATO_D_EXEC) bpf_map_delete_elem(&execs, &pt);
+    return 0;
+  }
+  fill_header(e, STRATO_SYSCALL, task);
+  e->nr = nr;
+  e->ret = ret;
+  e->latency = e->ts - st.ts;
+  for (int i = 0; i < 6; i++) e->args[i] = st.args[i];
+
+  if (spec.flags & STRATO_D_PATH) {
+    long n = bpf_probe_read_user_str(e->path, sizeof(e->path), (const char*)st.args[spec.path_arg % 6]);
+    e->path_len = n > 0 ? n - 1 : 0;
+  }
+  if (spec.flags & STRATO_D_PATH2) {
+    long n = bpf_probe_read_user_str(e->path2, sizeof(e->path2), (const char*)st.args[spec.path2_arg % 6]);
+    e->path2_len = n > 0 ? n - 1 : 0;
+  }
+  if (spec.flags & STRATO_D_SOCKADDR) {
+    __u32 a = spec.addr_arg % 5;
+    __u64 len = st.args[a + 1];
+    if (len > STRATO_ADDR_MAX - 1) len = STRATO_ADDR_MAX - 1;
+    len &= STRATO_ADDR_MAX - 1;
+    if (st.args[a] && !bpf_probe_read_user(e->addr, len, (const void*)st.args[a])) e->addr_len = len;
+  }
+  if (spec.flags & STRATO_D_TUPLE_ARG0) fd_tuple(task, (long)st.args[0], &e->tuple);
+  if (spec.flags & STRATO_D_TUPLE_RET) fd_tuple(task, ret, &e->tuple);
+  if ((spec.flags & STRATO_D_DATA) && ret > 0) {
+    __u64 n = ret;
+    if (n > snaplen) n = snaplen;
+    if (n > STRATO_DATA_MAX - 1) n = STRATO_DATA_MAX - 1;
+    n &= STRATO_DATA_MAX - 1;
+    if (!bpf_probe_read_user(e->data, n, (const void*)st.args[1])) e->data_len = n;
+  }
+  if (spec.flags & STRATO_D_EXEC) {
+    struct exec_args* x = bpf_map_lookup_elem(&execs, &pt);
+    if (x) {
+      bpf_probe_read_kernel_str(e->path, sizeof(e->path), x->path);
+      __u32 n = x->argv_len;
+      if (n > STRATO_ARGV_MAX - 1) n = STRATO_ARGV_MAX - 1;
+      n &= STRATO_ARGV_MAX - 1;
+      bpf_probe_read_kernel(e->argv, n, x->argv);
+      e->argv_len = n;
+      e->path_len = 0;
+      for (int i = 0; i < STRATO_STR_MAX; i++) {
+        if (!e->path[i]) break;
+        e->path_len = i + 1;
+      }
+      bpf_map_delete_elem(&execs, &pt);
+    }
+  }
+  bpf_ringbuf_submit(e, 0);
+  return 0;
+}
+
+static __always_inline int on_exec(struct task_struct* p, struct linux_binprm* bprm) {
+  __u64 pt = bpf_get_current_pid_tgid();
+  if (!traced(pt >> 32)) return 0;
+  struct strato_event* e = reserve();
+  if (!e) return 0;
+  fill_header(e, STRATO_SCHED_EXEC, p);
+  const char* filename = BPF_CORE_READ(bprm, filename);
+  long n = bpf_probe_read_kernel_str(e->path, sizeof(e->path), filename);
+  e->path_len = n > 0 ? n - 1 : 0;
+  unsigned long start = BPF_CORE_READ(p, mm, arg_start);
+  unsigned long end = BPF_CORE_READ(p, mm, arg_end);
+  __u64 len = end > start ? end - start : 0;
+  if (len > STRATO_ARGV_MAX - 1) len = STRATO_ARGV_MAX - 1;
+  len &= STRATO_ARGV_MAX - 1;
+  if (!bpf_probe_read_user(e->argv, len, (const void*)start)) e->argv_len = len;
+  bpf_ringbuf_submit(e, 0);
+  return 0;
+}
+
+static __always_inline int on_fork(struct task_struct* parent, struct task_struct* child) {
+  __u32 child_pid = BPF_CORE_READ(child, pid), child_tgid = BPF_CORE_READ(child, tgid);
+  if (child_pid != child_tgid) return 0; /* a new thread, not a process */
+  __u32 parent_tgid = BPF_CORE_READ(parent, tgid);
+  if (filter_pid_on && bpf_map_lookup_elem(&pids, &parent_tgid)) {
+    __u8 one = 1;
+    bpf_map_update_elem(&pids, &child_tgid, &one, BPF_ANY);
+  }
+  if (!traced(parent_tgid)) return 0;
+  struct strato_event* e = reserve();
+  if (!e) return 0;
+  fill_header(e, STRATO_SCHED_FORK, parent);
+  /* The record describes the child; the parent is its ppid. */
+  e->pid = child_tgid;
+  e->tid = child_pid;
+  e->ppid = parent_tgid;
+  BPF_CORE_READ_STR_INTO(&e->comm, child, comm);
+  bpf_ringbuf_submit(e, 0);
+  return 0;
+}
+
+static __always_inline int on_process_exit(struct task_struct* p) {
+  __u64 pt = bpf_get_current_pid_tgid();
+  /* exit/exit_group never return: forget their enter state here. */
+  bpf_map_delete_elem(&enters, &pt);
+  __u32 pid = BPF_CORE_READ(p, pid), tgid = BPF_CORE_READ(p, tgid);
+  if (pid != tgid) return 0;
+  bool keep = traced(tgid);
+  if (filter_pid_on) bpf_map_delete_elem(&pids, &tgid);
+  if (!keep) return 0;
+  struct strato_event* e = reserve();
+  if (!e) return 0;
+  fill_header(e, STRATO_SCHED_EXIT, p);
+  e->ret = BPF_CORE_READ(p, exit_code);
+  bpf_ringbuf_submit(e, 0);
+  return 0;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(btf_sys_enter, struct pt_regs* regs, long id) { return on_enter(regs, id); }
+SEC("tp_btf/sys_exit")
+int BPF_PROG(btf_sys_exit, struct pt_regs* regs, long ret) { return on_exit(ret); }
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(btf_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm* bprm) { return on_exec(p, bprm); }
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(btf_fork, struct task_struct* parent, struct task_struct* child) { return on_fork(parent, child); }
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(btf_exit, struct task_struct* p) { return on_process_exit(p); }
+
+SEC("raw_tp/sys_enter")
+int BPF_PROG(raw_sys_enter, struct pt_regs* regs, long id) { return on_enter(regs, id); }
+SEC("raw_tp/sys_exit")
+int BPF_PROG(raw_sys_exit, struct pt_regs* regs, long ret) { return on_exit(ret); }
+SEC("raw_tp/sched_process_exec")
+int BPF_PROG(raw_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm* bprm) { return on_exec(p, bprm); }
+SEC("raw_tp/sched_process_fork")
+int BPF_PROG(raw_fork, struct task_struct* parent, struct task_struct* child) { return on_fork(parent, child); }
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(raw_exit, struct task_struct* p) { return on_process_exit(p); }

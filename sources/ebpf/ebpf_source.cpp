@@ -1,0 +1,489 @@
+#include "ebpf_source.h"
+
+#include <arpa/inet.h>
+#include <bpf/libbpf.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstring>
+#include <ctime>
+#include <mutex>
+
+#include "strato/error.h"
+#include "strato/syscall_event.h"
+#include "syscalls.skel.h"
+
+namespace strato::ebpf {
+
+namespace {
+
+// libbpf explains load failures (verifier log, missing BTF) on its print
+// callback; keep the last lines to name the cause in one error.
+std::mutex g_log_mutex;
+std::string g_last_log;
+
+int libbpf_log(enum libbpf_print_level level, const char* fmt, va_list ap) {
+  if (level == LIBBPF_DEBUG) return 0;
+  char buf[1024];
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  std::lock_guard<std::mutex> lock(g_log_mutex);
+  std::string line(buf);
+  while (!line.empty() && line.back() == '\n') line.pop_back();
+  if (!line.empty()) g_last_log = line;
+  return 0;
+}
+
+std::string last_log() {
+  std::lock_guard<std::mutex> lock(g_log_mutex);
+  return g_last_log;
+}
+
+bool has_cap(int cap) {
+  __user_cap_header_struct h{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct d[2]{};
+  if (syscall(SYS_capget, &h, d) != 0) return false;
+  return d[cap / 32].effective & (1u << (cap % 32));
+}
+
+void check_privileges() {
+  if (geteuid() == 0) return;
+  constexpr int kCapPerfmon = 38, kCapBpf = 39, kCapSysAdmin = 21;
+  if (has_cap(kCapSysAdmin)) return;
+  std::string missing;
+  if (!has_cap(kCapBpf)) missing += "CAP_BPF";
+  if (!has_cap(kCapPerfmon)) missing += std::string(missing.empty() ? "" : " and ") + "CAP_PERFMON";
+  if (!missing.empty())
+    throw Error("ebpf: live capture needs root or CAP_BPF and CAP_PERFMON; this process lacks " + missing +
+                " (see README, Live capture: setcap)");
+}
+
+int64_t boot_to_epoch() {
+  timespec rt{}, bt{};
+  clock_gettime(CLOCK_REALTIME, &rt);
+  clock_gettime(CLOCK_BOOTTIME, &bt);
+  return (int64_t(rt.tv_sec) - bt.tv_sec) * 1000000000LL + (int64_t(rt.tv_nsec) - bt.tv_nsec);
+}
+
+int ring_cb(void* ctx, void* data, size_t size) { return static_cast<EbpfSource*>(ctx)->on_record(data, size); }
+
+// A user-space struct sockaddr (as passed to connect/bind) → scap endpoint.
+bool user_sockaddr(const strato_event& r, scap::Endpoint& ep) {
+  if (r.addr_len < 2) return false;
+  uint16_t family;
+  std::memcpy(&family, r.addr, 2);
+  uint16_t port_be;
+  if (family == AF_INET && r.addr_len >= 8) {
+    ep.family = scap::kAfInet;
+    std::memcpy(&port_be, r.addr + 2, 2);
+    std::memcpy(ep.addr, r.addr + 4, 4);
+    ep.port = ntohs(port_be);
+    return true;
+  }
+  if (family == AF_INET6 && r.addr_len >= 24) {
+    ep.family = scap::kAfInet6;
+    std::memcpy(&port_be, r.addr + 2, 2);
+    std::memcpy(ep.addr, r.addr + 8, 16);
+    ep.port = ntohs(port_be);
+    return true;
+  }
+  if (family == AF_UNIX) {
+    ep.family = scap::kAfUnix;
+    ep.path.assign(reinterpret_cast<const char*>(r.addr + 2), strnlen(reinterpret_cast<const char*>(r.addr + 2),
+                                                                      r.addr_len - 2));
+    return true;
+  }
+  return false;
+}
+
+void add_sockaddr(scap::Encoder& enc, const scap::Endpoint& ep) {
+  if (ep.family == scap::kAfInet || ep.family == scap::kAfInet6) {
+    enc.add_sockaddr_inet(ep.family, ep.addr, ep.port);
+  } else if (ep.family == scap::kAfUnix) {
+    std::string b(1, char(scap::kAfUnix));
+    b += ep.path;
+    b.push_back('\0');
+    enc.add_bytes(b.data(), b.size());
+  } else {
+    enc.add_empty();
+  }
+}
+
+// The socket tuple as scap orders it: local → remote, except for accept,
+// whose tuple starts at the connecting peer. A remote end the kernel has
+// already cleared (failed connect) is taken from the syscall's argument.
+void add_tuple(scap::Encoder& enc, const strato_event& r, bool peer_first, const scap::Endpoint* remote_hint) {
+  const strato_tuple& t = r.tuple;
+  if (t.family == 2 || t.family == 10) {
+    uint8_t fam = t.family == 2 ? scap::kAfInet : scap::kAfInet6;
+    size_t alen = fam == scap::kAfInet ? 4 : 16;
+    uint8_t daddr[16];
+    std::memcpy(daddr, t.daddr, 16);
+    uint16_t dport = t.dport;
+    bool zero = dport == 0;
+    if (zero && remote_hint && remote_hint->family == fam) {
+      std::memcpy(daddr, remote_hint->addr, alen);
+      dport = remote_hint->port;
+    }
+    if (peer_first)
+      enc.add_tuple_inet(fam, daddr, dport, t.saddr, t.sport);
+    else
+      enc.add_tuple_inet(fam, t.saddr, t.sport, daddr, dport);
+    return;
+  }
+  if (t.family == 1) {
+    uint8_t b[18] = {scap::kAfUnix};
+    enc.add_bytes(b, sizeof b);
+    return;
+  }
+  if (remote_hint && (remote_hint->family == scap::kAfInet || remote_hint->family == scap::kAfInet6)) {
+    uint8_t zero[16] = {};
+    enc.add_tuple_inet(remote_hint->family, zero, 0, remote_hint->addr, remote_hint->port);
+    return;
+  }
+  enc.add_empty();
+}
+
+}  // namespace
+
+EbpfSource::EbpfSource(EbpfConfig cfg) : cfg_(std::move(cfg)) {
+  selected_ = select_syscalls(cfg_.syscalls);
+  want_proc_events_ = cfg_.syscalls.empty() || cfg_.syscalls.find("proc") != std::string::npos;
+  if (cfg_.snaplen > STRATO_DATA_MAX - 1) cfg_.snaplen = STRATO_DATA_MAX - 1;
+  if (cfg_.comm.size() > 15)
+    throw usage_error("capture: --comm " + cfg_.comm + ": longer than the kernel's 15-character process name");
+  InterfaceInfo i;
+  i.name = "syscalls";
+  i.description = "system calls (eBPF)";
+  i.link_type = kLinkTypeSyscallEvent;
+  ifaces_.push_back(i);
+}
+
+EbpfSource::~EbpfSource() { detach(); }
+
+void EbpfSource::open() {
+  check_privileges();
+  boot_to_epoch_ns_ = boot_to_epoch();
+  procs_.seed();
+  load_and_attach();
+}
+
+void EbpfSource::load_and_attach() {
+  libbpf_set_print(libbpf_log);
+  std::string first_error;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const bool raw = attempt == 1;
+    skel_ = strato_syscalls__open();
+    if (!skel_) throw Error(std::string("ebpf: cannot open the BPF object: ") + std::strerror(errno));
+    skel_->rodata->self_tgid = static_cast<uint32_t>(getpid());
+    skel_->rodata->filter_pid_on = cfg_.pid != 0;
+    skel_->rodata->filter_comm_on = !cfg_.comm.empty();
+    std::memcpy(const_cast<char*>(skel_->rodata->filter_comm), cfg_.comm.c_str(), cfg_.comm.size());
+    skel_->rodata->snaplen = cfg_.snaplen;
+    bpf_program* btf_progs[] = {skel_->progs.btf_sys_enter, skel_->progs.btf_sys_exit, skel_->progs.btf_exec,
+                                skel_->progs.btf_fork, skel_->progs.btf_exit};
+    bpf_program* raw_progs[] = {skel_->progs.raw_sys_enter, skel_->progs.raw_sys_exit, skel_->progs.raw_exec,
+                                skel_->progs.raw_fork, skel_->progs.raw_exit};
+    for (auto* p : btf_progs) bpf_program__set_autoload(p, !raw);
+    for (auto* p : raw_progs) bpf_program__set_autoload(p, raw);
+    int err = strato_syscalls__load(skel_);
+    if (!err) {
+      for (const SyscallDef* d : selected_) {
+        uint32_t key = static_cast<uint32_t>(d->nr);
+        if (key >= STRATO_NR_MAX) continue;
+        bpf_map__update_elem(skel_->maps.wanted, &key, sizeof key, &d->spec, sizeof d->spec, 0);
+      }
+      if (cfg_.pid) {
+        uint32_t pid = static_cast<uint32_t>(cfg_.pid);
+        uint8_t one = 1;
+        bpf_map__update_elem(skel_->maps.pids, &pid, sizeof pid, &one, sizeof one, 0);
+      }
+      for (auto* p : raw ? raw_progs : btf_progs) {
+        bpf_link* l = bpf_program__attach(p);
+        if (!l) {
+          err = -errno;
+          break;
+        }
+        links_.push_back(l);
+      }
+    }
+    if (!err) break;
+    std::string why = std::string(std::strerror(-err)) + (last_log().empty() ? "" : " (" + last_log() + ")");
+    detach();
+    if (raw) {
+      throw Error("ebpf: cannot load and attach the syscall programs: tp_btf: " + first_error + "; raw_tp: " + why);
+    }
+    first_error = why;
+  }
+  rb_ = ring_buffer__new(bpf_map__fd(skel_->maps.events), ring_cb, this, nullptr);
+  if (!rb_) {
+    int e = errno;
+    detach();
+    throw Error(std::string("ebpf: cannot open the ring buffer: ") + std::strerror(e));
+  }
+}
+
+void EbpfSource::detach() {
+  for (bpf_link* l : links_) bpf_link__destroy(l);
+  links_.clear();
+  if (rb_) {
+    // Records already in the buffer are still read: detach first, then drain.
+    ring_buffer__consume(rb_);
+    ring_buffer__free(rb_);
+    rb_ = nullptr;
+  }
+  if (skel_) {
+    uint32_t zero = 0;
+    int ncpu = libbpf_num_possible_cpus();
+    if (ncpu > 0) {
+      std::vector<uint64_t> v(ncpu);
+      if (!bpf_map__lookup_elem(skel_->maps.drops, &zero, sizeof zero, v.data(), v.size() * 8, 0)) {
+        uint64_t sum = 0;
+        for (auto x : v) sum += x;
+        kernel_drops_ = sum;
+      }
+    }
+    strato_syscalls__destroy(skel_);
+    skel_ = nullptr;
+  }
+}
+
+SourceStats EbpfSource::stats() const {
+  SourceStats s = stats_;
+  uint64_t drops = kernel_drops_;
+  if (skel_) {
+    uint32_t zero = 0;
+    int ncpu = libbpf_num_possible_cpus();
+    std::vector<uint64_t> v(ncpu > 0 ? ncpu : 1);
+    if (!bpf_map__lookup_elem(skel_->maps.drops, &zero, sizeof zero, v.data(), v.size() * 8, 0)) {
+      drops = 0;
+      for (auto x : v) drops += x;
+    }
+  }
+  s.dropped = drops;
+  return s;
+}
+
+bool EbpfSource::read(Batch& batch, size_t max_events) {
+  if (finished_) return false;
+  if (pending_head_ < pending_.size()) {
+    take_pending(batch, max_events);
+    return true;
+  }
+  if (stop_requested.load()) {
+    detach();  // drains the ring buffer into pending_
+    take_pending(batch, max_events);
+    if (pending_head_ < pending_.size()) return true;
+    finished_ = true;
+    return false;
+  }
+  if (rb_) {
+    int n = ring_buffer__poll(rb_, 100);
+    if (n < 0 && n != -EINTR) throw Error(std::string("ebpf: reading the ring buffer: ") + std::strerror(-n));
+  }
+  take_pending(batch, max_events);
+  return true;
+}
+
+void EbpfSource::take_pending(Batch& batch, size_t max_events) {
+  while (batch.count < max_events && pending_head_ < pending_.size()) {
+    Pending& p = pending_[pending_head_++];
+    Event& e = batch.append(p.bytes.data(), static_cast<uint32_t>(p.bytes.size()));
+    e.ts_ns = p.ts_ns;
+    e.iface = 0;
+    e.link_type = kLinkTypeSyscallEvent;
+    e.orig_len = e.cap_len;
+    e.process = std::make_unique<ProcessInfo>(std::move(p.proc));
+  }
+  if (pending_head_ == pending_.size()) {
+    pending_.clear();
+    pending_head_ = 0;
+  }
+}
+
+int EbpfSource::on_record(const void* data, size_t size) {
+  if (size < sizeof(strato_event)) return 0;
+  const strato_event& r = *static_cast<const strato_event*>(data);
+  ++stats_.received;
+  const std::string comm(r.comm, strnlen(r.comm, sizeof r.comm));
+  switch (r.kind) {
+    case STRATO_SYSCALL: {
+      const SyscallDef* def = find_syscall(r.nr);
+      if (!def) return 0;
+      if (def->scap_type == scap::kExecve19X && r.ret == 0)
+        procs_.on_exec(r.pid, comm, std::string(r.path, r.path_len), join_args(r.argv, r.argv_len));
+      encode_syscall(r, *def);
+      break;
+    }
+    case STRATO_SCHED_EXEC:
+      procs_.on_exec(r.pid, comm, std::string(r.path, r.path_len), join_args(r.argv, r.argv_len));
+      break;
+    case STRATO_SCHED_FORK:
+      procs_.on_fork(r.ppid, r.pid, comm);
+      if (want_proc_events_) encode_proc(r);
+      break;
+    case STRATO_SCHED_EXIT:
+      if (want_proc_events_) encode_proc(r);
+      procs_.on_exit(r.pid);
+      break;
+    default:
+      break;
+  }
+  return 0;
+}
+
+namespace {
+
+void fill_process(ProcessInfo& pi, const strato_event& r, const ProcessEntry* pe) {
+  pi.pid = r.pid;
+  pi.tid = r.tid;
+  pi.ppid = r.ppid;
+  pi.uid = r.uid;
+  pi.comm.assign(r.comm, strnlen(r.comm, sizeof r.comm));
+  if (pe) {
+    pi.exe = pe->exe;
+    pi.args = pe->args;
+    pi.container_id = pe->container_id;
+  }
+}
+
+void add_proc_params(scap::Encoder& enc, int64_t res, const std::string& exe, const std::string& args,
+                     const strato_event& r) {
+  enc.add_i64(res);
+  enc.add_string(exe);
+  enc.add_bytes(args.data(), args.size());
+  enc.add_i64(r.tid);
+  enc.add_i64(r.pid);
+  enc.add_i64(r.ppid);
+  enc.add_string("");
+  enc.add_u64(0);
+  enc.add_u64(0);
+  enc.add_u64(0);
+  enc.add_u32(0);
+  enc.add_u32(0);
+  enc.add_u32(0);
+  enc.add_string(std::string(r.comm, strnlen(r.comm, sizeof r.comm)));
+}
+
+}  // namespace
+
+void EbpfSource::encode_syscall(const strato_event& r, const SyscallDef& def) {
+  using namespace scap;
+  scratch_.clear();
+  Encoder enc(scratch_);
+  const uint64_t ts = r.ts + boot_to_epoch_ns_;
+  const EventInfo* info = event_info(def.scap_type);
+  if (!info) return;
+  enc.begin(static_cast<uint16_t>(r.cpu), ts, r.tid, def.scap_type, static_cast<uint32_t>(info->params.size()));
+  const std::string path(r.path, r.path_len);
+  const int64_t ret = r.ret;
+  const int64_t fd0 = static_cast<int32_t>(r.args[0]);
+  Endpoint hint;
+  const bool have_hint = user_sockaddr(r, hint);
+  switch (def.scap_type) {
+    case kOpenX:
+      enc.add_i64(ret), enc.add_string(path), enc.add_u32(uint32_t(r.args[1])), enc.add_u32(uint32_t(r.args[2]));
+      enc.add_u32(0), enc.add_u64(0);
+      break;
+    case kCreatX:
+      enc.add_i64(ret), enc.add_string(path), enc.add_u32(uint32_t(r.args[1])), enc.add_u32(0), enc.add_u64(0);
+      break;
+    case kOpenat2X:
+      enc.add_i64(ret), enc.add_i64(fd0), enc.add_string(path), enc.add_u32(uint32_t(r.args[2]));
+      enc.add_u32(uint32_t(r.args[3])), enc.add_u32(0), enc.add_u64(0);
+      break;
+    case kCloseX:
+      enc.add_i64(ret), enc.add_i64(fd0);
+      break;
+    case kReadX:
+    case kWriteX:
+      enc.add_i64(ret), enc.add_bytes(r.data, r.data_len), enc.add_i64(fd0), enc.add_u32(uint32_t(r.args[2]));
+      break;
+    case kSocketX:
+      enc.add_i64(ret), enc.add_u32(uint32_t(r.args[0])), enc.add_u32(uint32_t(r.args[1]));
+      enc.add_u32(uint32_t(r.args[2]));
+      break;
+    case kBindX:
+      enc.add_i64(ret);
+      if (have_hint) add_sockaddr(enc, hint); else enc.add_empty();
+      enc.add_i64(fd0);
+      break;
+    case kConnectX:
+      enc.add_i64(ret);
+      add_tuple(enc, r, false, have_hint ? &hint : nullptr);
+      enc.add_i64(fd0);
+      if (have_hint) add_sockaddr(enc, hint); else enc.add_empty();
+      break;
+    case kListenX:
+      enc.add_i64(ret), enc.add_i64(fd0), enc.add_u32(uint32_t(r.args[1]));
+      break;
+    case kAccept5X:
+    case kAccept46X:
+      enc.add_i64(ret);
+      add_tuple(enc, r, true, nullptr);
+      enc.add_u8(0), enc.add_u32(0), enc.add_u32(0);
+      if (def.scap_type == kAccept46X) enc.add_u32(uint32_t(r.args[3]));
+      break;
+    case kSendtoX:
+      enc.add_i64(ret), enc.add_bytes(r.data, r.data_len), enc.add_i64(fd0), enc.add_u32(uint32_t(r.args[2]));
+      add_tuple(enc, r, false, nullptr);
+      break;
+    case kRecvfromX:
+      enc.add_i64(ret), enc.add_bytes(r.data, r.data_len);
+      add_tuple(enc, r, false, nullptr);
+      enc.add_i64(fd0), enc.add_u32(uint32_t(r.args[2]));
+      break;
+    case kShutdownX:
+      enc.add_i64(ret), enc.add_i64(fd0), enc.add_u8(uint8_t(r.args[1]));
+      break;
+    case kExecve19X: {
+      // scap's exe is argv[0]; args are the rest.
+      const char* nul = static_cast<const char*>(std::memchr(r.argv, 0, r.argv_len));
+      size_t a0 = nul ? size_t(nul - r.argv) : r.argv_len;
+      std::string exe(r.argv, a0);
+      std::string rest = a0 < r.argv_len ? std::string(r.argv + a0 + 1, r.argv_len - a0 - 1) : std::string();
+      add_proc_params(enc, ret, exe, rest, r);
+      break;
+    }
+    default:
+      return;
+  }
+  enc.finish();
+  Pending p{ts, scratch_, {}};
+  fill_process(p.proc, r, procs_.find(r.pid));
+  if (def.scap_type == kExecve19X && ret == 0 && r.path_len) p.proc.exe = path;
+  pending_.push_back(std::move(p));
+}
+
+void EbpfSource::encode_proc(const strato_event& r) {
+  using namespace scap;
+  scratch_.clear();
+  Encoder enc(scratch_);
+  const uint64_t ts = r.ts + boot_to_epoch_ns_;
+  const ProcessEntry* pe = procs_.find(r.pid);
+  if (r.kind == STRATO_SCHED_FORK) {
+    enc.begin(static_cast<uint16_t>(r.cpu), ts, r.tid, kClone20X, 14);
+    std::string exe, args;
+    if (pe) {
+      auto sp = pe->args.find(' ');
+      exe = pe->args.substr(0, sp);
+      if (sp != std::string::npos) args = pe->args.substr(sp + 1);
+      for (char& c : args)
+        if (c == ' ') c = '\0';
+    }
+    add_proc_params(enc, 0, exe, args, r);
+  } else {
+    enc.begin(static_cast<uint16_t>(r.cpu), ts, r.tid, kProcexit1E, 5);
+    const int64_t code = r.ret;
+    enc.add_i64(code), enc.add_i64(code >> 8 & 0xff), enc.add_u8(uint8_t(code & 0x7f));
+    enc.add_u8((code & 0x80) ? 1 : 0), enc.add_i64(0);
+  }
+  enc.finish();
+  Pending p{ts, scratch_, {}};
+  fill_process(p.proc, r, pe);
+  pending_.push_back(std::move(p));
+}
+
+}  // namespace strato::ebpf

@@ -1,0 +1,68 @@
+#pragma once
+// The "ebpf" source: live syscall and process-lifecycle events from BPF
+// programs on the syscall and sched tracepoints, delivered through a ring
+// buffer and turned into scap-encoded events (strato/syscall_event.h).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "process_table.h"
+#include "strato/source.h"
+#include "syscall_table.h"
+
+struct strato_syscalls;
+struct ring_buffer;
+struct bpf_link;
+
+namespace strato::ebpf {
+
+struct EbpfConfig {
+  std::string syscalls;  // --syscalls list (empty: all)
+  int64_t pid = 0;       // 0: any
+  std::string comm;
+  uint32_t snaplen = 80;
+};
+
+class EbpfSource : public Source {
+ public:
+  explicit EbpfSource(EbpfConfig cfg);
+  ~EbpfSource() override;
+  void open() override;
+  bool read(Batch& batch, size_t max_events) override;
+  const std::vector<InterfaceInfo>& interfaces() const override { return ifaces_; }
+  SourceStats stats() const override;
+
+  // Called by the ring buffer for each record.
+  int on_record(const void* data, size_t size);
+
+ private:
+  void load_and_attach();
+  void detach();
+  void take_pending(Batch& batch, size_t max_events);
+  void encode_syscall(const struct strato_event& r, const SyscallDef& def);
+  void encode_proc(const struct strato_event& r);
+
+  EbpfConfig cfg_;
+  std::vector<const SyscallDef*> selected_;
+  bool want_proc_events_ = false;
+  strato_syscalls* skel_ = nullptr;
+  ring_buffer* rb_ = nullptr;
+  std::vector<bpf_link*> links_;
+  std::vector<InterfaceInfo> ifaces_;
+  ProcessTable procs_;
+  int64_t boot_to_epoch_ns_ = 0;
+
+  struct Pending {
+    uint64_t ts_ns;
+    std::vector<uint8_t> bytes;
+    ProcessInfo proc;
+  };
+  std::vector<Pending> pending_;
+  size_t pending_head_ = 0;
+  std::vector<uint8_t> scratch_;
+  SourceStats stats_;
+  uint64_t kernel_drops_ = 0;
+  bool finished_ = false;
+};
+
+}  // namespace strato::ebpf
