@@ -17,7 +17,8 @@ void usage(std::ostream& os) {
         "  run FILE    run a pipeline file (YAML)\n"
         "  fields      list every registered field (like tshark -G fields)\n"
         "  plugins     list loaded plugins and their options\n"
-        "  interfaces  list capture sources and their interfaces (also: strato -D)\n\n"
+        "  interfaces  list capture sources and their interfaces (also: strato -D)\n"
+        "  capture     live syscall events via eBPF (--syscalls --pid --comm -Y -T -e -c -a -q)\n\n"
         "`strato -r FILE ...` is short for `strato read -r FILE ...`. `strato COMMAND --help` for details.\n";
 }
 
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
     if (cmd == "fields") return strato::cli::fields_command(rest);
     if (cmd == "plugins") return strato::cli::plugins_command(rest);
     if (cmd == "interfaces") return strato::cli::interfaces_command(rest);
+    if (cmd == "capture") return strato::cli::capture_command(rest);
     std::cerr << "strato: unknown command '" << cmd << "'\n";
     usage(std::cerr);
     return 1;

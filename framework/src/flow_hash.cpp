@@ -37,15 +37,25 @@ uint64_t endpoints(const uint8_t* src, const uint8_t* dst, uint32_t alen, const 
   return mix(a * 31 + b + proto);
 }
 
-uint64_t ipv4(const uint8_t* p, uint32_t len) {
+uint64_t ipv6(const uint8_t* p, uint32_t len, int depth = 0);
+
+// An ICMP error belongs to the flow it quotes: dissected on that flow's
+// shard, the quoted TCP/UDP header finds the flow's stream number.
+bool icmp_error(uint8_t type) { return type == 3 || type == 4 || type == 5 || type == 11 || type == 12; }
+bool icmpv6_error(uint8_t type) { return type >= 1 && type <= 4; }
+
+uint64_t ipv4(const uint8_t* p, uint32_t len, int depth = 0) {
   if (len < 20 || (p[0] >> 4) != 4) return 0;
   uint32_t ihl = (p[0] & 15) * 4u;
   if (ihl < 20 || ihl > len) return mix(hash_bytes(p + 12, 8, 4));
   bool first_fragment = (be16(p + 6) & 0x1fff) == 0;
+  if (p[9] == 1 && first_fragment && depth < 2 && len - ihl >= 8 + 20 && icmp_error(p[ihl])) {
+    if (uint64_t inner = ipv4(p + ihl + 8, len - ihl - 8, depth + 1)) return inner;
+  }
   return endpoints(p + 12, p + 16, 4, p + ihl, len - ihl, p[9], first_fragment);
 }
 
-uint64_t ipv6(const uint8_t* p, uint32_t len) {
+uint64_t ipv6(const uint8_t* p, uint32_t len, int depth) {
   if (len < 40 || (p[0] >> 4) != 6) return 0;
   uint8_t nxt = p[6];
   uint32_t off = 40;
@@ -65,6 +75,9 @@ uint64_t ipv6(const uint8_t* p, uint32_t len) {
     }
   }
   if (off > len) off = len;
+  if (nxt == 58 && ports && depth < 2 && len - off >= 8 + 40 && icmpv6_error(p[off])) {
+    if (uint64_t inner = ipv6(p + off + 8, len - off - 8, depth + 1)) return inner;
+  }
   return endpoints(p + 8, p + 24, 16, p + off, len - off, nxt, ports);
 }
 

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "strato/format.h"
 
 #include <arpa/inet.h>
@@ -109,6 +110,24 @@ void append_escaped(std::string_view s, std::string& out) {
 
 namespace {
 
+// tshark's -T fields text of a string read with ENC_ASCII: only the C
+// escapes below are spelled out, other bytes are kept, non-ASCII bytes
+// become U+FFFD one by one.
+void append_ascii_value(std::string_view s, std::string& out) {
+  for (unsigned char c : s) {
+    switch (c) {
+      case '\b': out.append("\\b"); break;
+      case '\t': out.append("\\t"); break;
+      case '\n': out.append("\\n"); break;
+      case '\f': out.append("\\f"); break;
+      case '\r': out.append("\\r"); break;
+      default:
+        if (c < 0x80) out.push_back(static_cast<char>(c));
+        else out.append("\xef\xbf\xbd");
+    }
+  }
+}
+
 void append_calendar(uint64_t ns, std::string& out) {
   time_t secs = static_cast<time_t>(ns / 1000000000ull);
   struct tm tm;
@@ -178,9 +197,15 @@ void append_field_value(const Event& ev, const FieldValue& fv, std::string& out)
       out.append(buf);
       return;
     }
-    case FieldType::String:
-      append_escaped(field_bytes(ev, fv), out);
+    case FieldType::String: {
+      // tshark 4.0 keeps string values as C strings: a NUL ends the value
+      // (a binary http.file_data prints up to its first zero byte).
+      std::string_view b = field_bytes(ev, fv);
+      b = b.substr(0, std::min(b.find('\0'), b.size()));
+      if (fi.base == Base::Ascii) append_ascii_value(b, out);
+      else append_escaped(b, out);
       return;
+    }
     case FieldType::Bytes:
       append_hex_bytes(field_bytes(ev, fv), out);
       return;

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstdarg>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <mutex>
@@ -26,6 +27,14 @@ std::mutex g_log_mutex;
 std::string g_last_log;
 
 int libbpf_log(enum libbpf_print_level level, const char* fmt, va_list ap) {
+  // STRATO_EBPF_DEBUG=1 shows libbpf's whole story (verifier log included).
+  static const bool debug = std::getenv("STRATO_EBPF_DEBUG") != nullptr;
+  if (debug) {
+    va_list copy;
+    va_copy(copy, ap);
+    vfprintf(stderr, fmt, copy);
+    va_end(copy);
+  }
   if (level == LIBBPF_DEBUG) return 0;
   char buf[1024];
   vsnprintf(buf, sizeof buf, fmt, ap);
@@ -296,6 +305,9 @@ void EbpfSource::take_pending(Batch& batch, size_t max_events) {
     e.link_type = kLinkTypeSyscallEvent;
     e.orig_len = e.cap_len;
     e.process = std::make_unique<ProcessInfo>(std::move(p.proc));
+    // scap events carry no latency; a `Key: value` comment does, and
+    // survives being written to pcapng as opt_comment.
+    if (p.latency_ns) e.comment = "Latency: " + std::to_string(p.latency_ns);
   }
   if (pending_head_ == pending_.size()) {
     pending_.clear();
@@ -451,7 +463,7 @@ void EbpfSource::encode_syscall(const strato_event& r, const SyscallDef& def) {
       return;
   }
   enc.finish();
-  Pending p{ts, scratch_, {}};
+  Pending p{ts, r.latency, scratch_, {}};
   fill_process(p.proc, r, procs_.find(r.pid));
   if (def.scap_type == kExecve19X && ret == 0 && r.path_len) p.proc.exe = path;
   pending_.push_back(std::move(p));
@@ -481,7 +493,7 @@ void EbpfSource::encode_proc(const strato_event& r) {
     enc.add_u8((code & 0x80) ? 1 : 0), enc.add_i64(0);
   }
   enc.finish();
-  Pending p{ts, scratch_, {}};
+  Pending p{ts, 0, scratch_, {}};
   fill_process(p.proc, r, pe);
   pending_.push_back(std::move(p));
 }

@@ -53,7 +53,7 @@ class EbpfSource : public Source {
   int64_t boot_to_epoch_ns_ = 0;
 
   struct Pending {
-    uint64_t ts_ns;
+    uint64_t ts_ns, latency_ns;
     std::vector<uint8_t> bytes;
     ProcessInfo proc;
   };

@@ -36,7 +36,9 @@ enum class FieldType : uint8_t {
 };
 
 // Calendar: AbsTime shown as a date (frame.time) instead of epoch seconds.
-enum class Base : uint8_t { Dec, Hex, DecHex, HexDec, Oct, Calendar };
+// Ascii (strings only): bytes a dissector read as tshark's ENC_ASCII; shown
+// raw but for \b \t \n \f \r, bytes above 0x7f as U+FFFD, up to a NUL.
+enum class Base : uint8_t { Dec, Hex, DecHex, HexDec, Oct, Calendar, Ascii };
 
 struct ValueName {
   uint64_t value;

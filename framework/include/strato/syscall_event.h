@@ -31,7 +31,7 @@ enum EventType : uint16_t {
   kListenX = 25,
   kSendtoX = 31,
   kRecvfromX = 35,
-  kShutdownX = 39,
+  kShutdownX = 37,
   kSendmsgX = 49,
   kRecvmsgX = 53,
   kCreatX = 59,

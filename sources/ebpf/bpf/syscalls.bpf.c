@@ -32,6 +32,16 @@ struct enter_state {
   __u32 nr;
 };
 
+/* Constant-index reads: the verifier rejects a variable index into the stack. */
+static __always_inline __u64 arg_at(const struct enter_state* st, __u32 i) {
+  if (i == 0) return st->args[0];
+  if (i == 1) return st->args[1];
+  if (i == 2) return st->args[2];
+  if (i == 3) return st->args[3];
+  if (i == 4) return st->args[4];
+  return st->args[5];
+}
+
 struct exec_args {
   char path[STRATO_STR_MAX];
   char argv[STRATO_ARGV_MAX];
@@ -204,8 +214,8 @@ static __always_inline int on_enter(struct pt_regs* regs, long id) {
   st.args[5] = BPF_CORE_READ((struct user_pt_regs*)regs, regs[5]);
 #endif
   if (spec->flags & STRATO_D_EXEC) {
-    __u32 a = spec->path_arg & 3;
-    read_exec_args(pt, (const char*)st.args[a], (const char* const*)st.args[a + 1]);
+    read_exec_args(pt, (const char*)arg_at(&st, spec->path_arg),
+                   (const char* const*)arg_at(&st, spec->path_arg + 1));
   }
   bpf_map_update_elem(&enters, &pt, &st, BPF_ANY);
   return 0;
@@ -234,19 +244,18 @@ static __always_inline int on_exit(long ret) {
   for (int i = 0; i < 6; i++) e->args[i] = st.args[i];
 
   if (spec.flags & STRATO_D_PATH) {
-    long n = bpf_probe_read_user_str(e->path, sizeof(e->path), (const char*)st.args[spec.path_arg % 6]);
+    long n = bpf_probe_read_user_str(e->path, sizeof(e->path), (const char*)arg_at(&st, spec.path_arg));
     e->path_len = n > 0 ? n - 1 : 0;
   }
   if (spec.flags & STRATO_D_PATH2) {
-    long n = bpf_probe_read_user_str(e->path2, sizeof(e->path2), (const char*)st.args[spec.path2_arg % 6]);
+    long n = bpf_probe_read_user_str(e->path2, sizeof(e->path2), (const char*)arg_at(&st, spec.path2_arg));
     e->path2_len = n > 0 ? n - 1 : 0;
   }
   if (spec.flags & STRATO_D_SOCKADDR) {
-    __u32 a = spec.addr_arg % 5;
-    __u64 len = st.args[a + 1];
+    __u64 ptr = arg_at(&st, spec.addr_arg), len = arg_at(&st, spec.addr_arg + 1);
     if (len > STRATO_ADDR_MAX - 1) len = STRATO_ADDR_MAX - 1;
     len &= STRATO_ADDR_MAX - 1;
-    if (st.args[a] && !bpf_probe_read_user(e->addr, len, (const void*)st.args[a])) e->addr_len = len;
+    if (ptr && !bpf_probe_read_user(e->addr, len, (const void*)ptr)) e->addr_len = len;
   }
   if (spec.flags & STRATO_D_TUPLE_ARG0) fd_tuple(task, (long)st.args[0], &e->tuple);
   if (spec.flags & STRATO_D_TUPLE_RET) fd_tuple(task, ret, &e->tuple);

@@ -1,0 +1,153 @@
+// `strato capture`: live syscall events from the ebpf source, dissected and
+// printed like `strato read` prints packets. Ctrl-C, SIGTERM and -a stop the
+// source, which detaches its programs and drains what the kernel already
+// queued before the engine finishes; the summary then counts everything.
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "commands.h"
+#include "pipeline_spec.h"
+#include "strato/error.h"
+#include "strato/plugin_manager.h"
+
+namespace po = boost::program_options;
+
+namespace strato::cli {
+
+namespace {
+
+Source* volatile g_capture_source = nullptr;
+
+void on_capture_signal(int) {
+  if (Source* s = g_capture_source) s->stop();
+}
+
+po::options_description capture_options() {
+  po::options_description o("strato capture options");
+  o.add_options()
+    ("help,h", "show this help")
+    ("syscalls", po::value<std::string>(), "syscalls to capture: net, file, proc and/or names, comma-separated (default: all)")
+    ("pid", po::value<int64_t>(), "only this process and its descendants (kernel filter)")
+    ("comm", po::value<std::string>(), "only processes with this name (kernel filter)")
+    ("snaplen,s", po::value<unsigned>(), "bytes of read/write data per event (default 80, at most 255)")
+    ("display-filter,Y", po::value<std::string>(), "display filter in Wireshark syntax (evt.type == \"connect\" && evt.failed)")
+    ("output-format,T", po::value<std::string>()->default_value("text"), "text|fields|json|ndjson")
+    ("field,e", po::value<std::vector<std::string>>()->composing(), "field to print with -T fields/json (repeatable)")
+    ("field-option,E", po::value<std::vector<std::string>>()->composing(), "as strato read -E")
+    ("count,c", po::value<uint64_t>(), "stop after N events")
+    ("autostop,a", po::value<std::string>(), "duration:SEC: stop after SEC seconds")
+    ("detail,V", po::bool_switch(), "print the event detail tree")
+    ("quiet,q", po::bool_switch(), "no per-event output, only the summary");
+  return o;
+}
+
+unsigned parse_duration(const std::string& a) {
+  const std::string prefix = "duration:";
+  if (a.compare(0, prefix.size(), prefix) != 0)
+    throw usage_error("capture: -a " + a + ": expected duration:SECONDS");
+  char* end = nullptr;
+  unsigned long s = std::strtoul(a.c_str() + prefix.size(), &end, 10);
+  if (!end || *end || s == 0 || s > 86400 * 365)
+    throw usage_error("capture: -a " + a + ": expected a whole number of seconds after duration:");
+  return static_cast<unsigned>(s);
+}
+
+}  // namespace
+
+int capture_command(const std::vector<std::string>& args) {
+  po::options_description desc = capture_options();
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(desc).style(po::command_line_style::unix_style &
+                                                                 ~po::command_line_style::allow_guessing)
+                  .run(),
+              vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw usage_error(std::string("capture: ") + e.what() + " (see strato capture --help)");
+  }
+  if (vm.count("help")) {
+    std::cout << "Usage: strato capture [options]\n\n" << desc << "\n";
+    return 0;
+  }
+  unsigned duration = vm.count("autostop") ? parse_duration(vm["autostop"].as<std::string>()) : 0;
+
+  std::multimap<std::string, std::string> src_opts;
+  if (vm.count("syscalls")) src_opts.emplace("syscalls", vm["syscalls"].as<std::string>());
+  if (vm.count("pid")) src_opts.emplace("pid", std::to_string(vm["pid"].as<int64_t>()));
+  if (vm.count("comm")) src_opts.emplace("comm", vm["comm"].as<std::string>());
+  if (vm.count("snaplen")) src_opts.emplace("snaplen", std::to_string(vm["snaplen"].as<unsigned>()));
+
+  EngineConfig ec;
+  // Live events trickle in: small batches keep the output prompt.
+  ec.batch_size = 64;
+  if (vm.count("display-filter")) ec.display_filter = vm["display-filter"].as<std::string>();
+  if (vm.count("count")) ec.max_events = vm["count"].as<uint64_t>();
+  ec.need_tree = vm["detail"].as<bool>();
+
+  ComponentSpec sink;
+  const std::string format = vm["output-format"].as<std::string>();
+  std::vector<std::string> fields;
+  if (vm.count("field")) fields = vm["field"].as<std::vector<std::string>>();
+  if (format == "text") {
+    sink.plugin = "text";
+    if (ec.need_tree) sink.options.emplace("detail", "true");
+  } else if (format == "fields") {
+    if (fields.empty()) throw usage_error("capture: -T fields needs at least one -e FIELD");
+    sink.plugin = "fields";
+    for (auto& f : fields) sink.options.emplace("field", f);
+    if (vm.count("field-option")) {
+      for (auto& e : vm["field-option"].as<std::vector<std::string>>()) {
+        auto eq = e.find('=');
+        if (eq == std::string::npos) throw usage_error("capture: -E " + e + ": expected NAME=VALUE");
+        sink.options.emplace(e.substr(0, eq), e.substr(eq + 1));
+      }
+    }
+  } else if (format == "json" || format == "ndjson") {
+    sink.plugin = "json";
+    sink.options.emplace("format", format);
+    for (auto& f : fields) sink.options.emplace("field", f);
+  } else {
+    throw usage_error("capture: -T " + format + ": unknown output format (text, fields, json, ndjson)");
+  }
+
+  auto& pm = PluginManager::instance();
+  pm.load_all();
+  pm.init_dissectors();
+  Engine engine(ec);
+  std::unique_ptr<Source> src = pm.make_source("ebpf", src_opts);
+  Source* raw = src.get();
+  engine.add_source(std::move(src));
+  if (!vm["quiet"].as<bool>()) {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
+    engine.add_sink(pm.make_sink(sink.plugin, sink.options), stdout);
+  }
+
+  g_capture_source = raw;
+  struct sigaction sa {};
+  sa.sa_handler = on_capture_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGALRM, &sa, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  if (duration) alarm(duration);
+  struct Reset {
+    ~Reset() {
+      alarm(0);
+      g_capture_source = nullptr;
+    }
+  } reset;
+
+  EngineStats st = engine.run();
+  std::fflush(stdout);
+  std::fprintf(stderr, "%llu events captured, %llu dropped by kernel\n",
+               static_cast<unsigned long long>(st.events), static_cast<unsigned long long>(st.source.dropped));
+  return 0;
+}
+
+}  // namespace strato::cli
