@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdarg>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <mutex>
@@ -177,6 +178,8 @@ void EbpfSource::open() {
   boot_to_epoch_ns_ = boot_to_epoch();
   procs_.seed();
   load_and_attach();
+  // As tshark's "Capturing on": tells people (and tests) the probes are live.
+  std::fprintf(stderr, "Capturing on 'syscalls' (%s, %zu syscalls)\n", attach_kind_, selected_.size());
 }
 
 void EbpfSource::load_and_attach() {
@@ -218,7 +221,10 @@ void EbpfSource::load_and_attach() {
         links_.push_back(l);
       }
     }
-    if (!err) break;
+    if (!err) {
+      attach_kind_ = raw ? "raw_tp" : "tp_btf";
+      break;
+    }
     std::string why = std::string(std::strerror(-err)) + (last_log().empty() ? "" : " (" + last_log() + ")");
     detach();
     if (raw) {

@@ -63,6 +63,7 @@ class EbpfSource : public Source {
   SourceStats stats_;
   uint64_t kernel_drops_ = 0;
   bool finished_ = false;
+  const char* attach_kind_ = "";
 };
 
 }  // namespace strato::ebpf

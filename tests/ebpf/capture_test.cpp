@@ -1,0 +1,294 @@
+// `strato capture` end to end: real BPF programs, real processes. These need
+// root (CI runs as root); elsewhere they skip, saying why.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "test_support.h"
+
+namespace {
+
+using namespace strato::test;
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+std::vector<std::string> split(const std::string& line, char sep = '\t') {
+  std::vector<std::string> out;
+  std::stringstream ss(line);
+  std::string item;
+  while (std::getline(ss, item, sep)) out.push_back(item);
+  if (!line.empty() && line.back() == sep) out.push_back("");
+  return out;
+}
+
+// temp_dir() is one directory per test binary: each capture gets its own.
+std::string fresh_dir() {
+  std::string tmpl = temp_dir() + "/capture-XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  return mkdtemp(buf.data());
+}
+
+// Why these tests cannot run here, or "" when they can.
+std::string skip_reason() {
+  if (geteuid() != 0) return "not root: live eBPF capture needs root or CAP_BPF+CAP_PERFMON";
+  if (!exists(build_dir() + "/plugins/ebpf.so"))
+    return "the ebpf plugin was not built (clang, bpftool, libbpf-dev or kernel BTF missing: see CMake's warning)";
+  if (!exists("/sys/kernel/btf/vmlinux")) return "the kernel has no BTF (/sys/kernel/btf/vmlinux)";
+  return "";
+}
+
+#define SKIP_WITHOUT_BPF()                                                       \
+  do {                                                                           \
+    std::string why = skip_reason();                                             \
+    if (!why.empty()) {                                                          \
+      std::fprintf(stderr, "\n*** SKIPPING eBPF capture test: %s ***\n\n", why.c_str()); \
+      GTEST_SKIP() << why;                                                       \
+    }                                                                            \
+  } while (0)
+
+// One `strato capture` run in the background, stopped with SIGINT.
+class Capture {
+ public:
+  explicit Capture(const std::string& args) {
+    dir_ = fresh_dir();
+    std::string inner = "'" + strato_bin() + "' capture " + args + " > " + dir_ + "/out 2> " + dir_ + "/err & echo \\$! > " +
+                        dir_ + "/pid; wait \\$!; echo \\$? > " + dir_ + "/rc";
+    run("sh -c \"" + inner + "\" > /dev/null 2>&1 &");
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (slurp(dir_ + "/err").find("Capturing on") != std::string::npos) break;
+      if (exists(dir_ + "/rc")) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    pid_ = std::atoi(slurp(dir_ + "/pid").c_str());
+  }
+  ~Capture() {
+    if (!stopped_ && pid_ > 0) kill(pid_, SIGKILL);
+  }
+  bool ready() const { return slurp(dir_ + "/err").find("Capturing on") != std::string::npos; }
+  int pid() const { return pid_; }
+  std::string err() const { return slurp(dir_ + "/err"); }
+
+  // SIGINT, then wait (generously) for the exit code.
+  int stop() {
+    stopped_ = true;
+    if (pid_ > 0 && !exists(dir_ + "/rc")) kill(pid_, SIGINT);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (!exists(dir_ + "/rc") || slurp(dir_ + "/rc").empty()) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        kill(pid_, SIGKILL);
+        return -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return std::atoi(slurp(dir_ + "/rc").c_str());
+  }
+  std::vector<std::vector<std::string>> rows() const {
+    std::vector<std::vector<std::string>> out;
+    for (auto& l : split_lines(slurp(dir_ + "/out")))
+      if (!l.empty()) out.push_back(split(l));
+    return out;
+  }
+
+ private:
+  std::string dir_;
+  int pid_ = -1;
+  bool stopped_ = false;
+};
+
+// Runs `cmd` through `sh -c 'echo $$; exec CMD'` and returns the pid the
+// command ran as.
+int run_as_known_pid(const std::string& cmd) {
+  auto r = run("sh -c 'echo $$; exec " + cmd + "'");
+  return std::atoi(r.out.c_str());
+}
+
+TEST(EbpfCapture, CurlToClosedPortGivesConnectWithRport9) {
+  SKIP_WITHOUT_BPF();
+  ASSERT_TRUE(have_program("curl"));
+  Capture cap("--comm curl --syscalls connect -Y 'fd.rport == 9' -T fields -e evt.type -e proc.pid -e proc.name "
+              "-e fd.rport -e fd.rip -e evt.res -e evt.failed");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  int pid = run_as_known_pid("curl -s --max-time 10 http://127.0.0.1:9/ > /dev/null");
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  auto rows = cap.rows();
+  ASSERT_FALSE(rows.empty()) << cap.err();
+  bool found = false;
+  for (auto& r : rows) {
+    ASSERT_EQ(r.size(), 7u);
+    EXPECT_EQ(r[0], "connect");
+    EXPECT_EQ(r[2], "curl");
+    EXPECT_EQ(r[3], "9");
+    EXPECT_EQ(r[4], "127.0.0.1");
+    if (std::atoi(r[1].c_str()) == pid) {
+      found = true;
+      // curl connects non-blocking: the kernel answers EINPROGRESS and the
+      // refusal arrives later; a blocking connect sees ECONNREFUSED (below).
+      EXPECT_TRUE(r[5] == "EINPROGRESS" || r[5] == "ECONNREFUSED") << r[5];
+      EXPECT_EQ(r[6], "1");
+    }
+  }
+  EXPECT_TRUE(found) << "no connect by curl pid " << pid;
+  EXPECT_NE(cap.err().find("events captured"), std::string::npos) << cap.err();
+  EXPECT_NE(cap.err().find("dropped by kernel"), std::string::npos) << cap.err();
+}
+
+TEST(EbpfCapture, BlockingConnectRefusedIsEconnrefused) {
+  SKIP_WITHOUT_BPF();
+  ASSERT_TRUE(have_program("bash"));
+  Capture cap("--comm bash -Y 'evt.type == \\\"connect\\\" && evt.failed' -T fields -e proc.pid -e fd.rport -e evt.res "
+              "-e evt.rawres -e fd.type");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  auto r = run("bash -c 'echo $$; echo > /dev/tcp/127.0.0.1/9' 2>/dev/null");
+  int pid = std::atoi(r.out.c_str());
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  bool found = false;
+  for (auto& row : cap.rows()) {
+    ASSERT_EQ(row.size(), 5u);
+    if (std::atoi(row[0].c_str()) != pid) continue;
+    found = true;
+    EXPECT_EQ(row[1], "9");
+    EXPECT_EQ(row[2], "ECONNREFUSED");
+    EXPECT_EQ(row[3], "-111");
+    EXPECT_EQ(row[4], "ipv4");
+  }
+  EXPECT_TRUE(found) << "no failed connect by bash pid " << pid << "\n" << cap.err();
+}
+
+TEST(EbpfCapture, CatOpensTheFileAndOtherProcessesAreFilteredOut) {
+  SKIP_WITHOUT_BPF();
+  std::string file = fresh_dir() + "/strato-ebpf-known-file.txt";
+  std::ofstream(file) << "hello from strato\n";
+  Capture cap("--comm cat --syscalls file -T fields -e evt.type -e proc.name -e proc.pid -e fd.name -e evt.res "
+              "-e evt.args -e evt.latency");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  run("head -c 5 " + file + " > /dev/null");  // same file, other process: must not show up
+  int pid = run_as_known_pid("cat " + file + " > /dev/null");
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  bool opened = false, read_back = false;
+  for (auto& r : cap.rows()) {
+    ASSERT_EQ(r.size(), 7u);
+    EXPECT_EQ(r[1], "cat") << "the --comm filter let " << r[1] << " through";
+    if (std::atoi(r[2].c_str()) != pid) continue;
+    if (r[0] == "openat" && r[3] == file) {
+      opened = true;
+      EXPECT_GE(std::atoi(r[4].c_str()), 0) << r[4];
+      EXPECT_GT(std::atoll(r[6].c_str()), 0) << "latency";
+    }
+    if (r[0] == "read" && r[5].find("hello from strato") != std::string::npos) read_back = true;
+  }
+  EXPECT_TRUE(opened) << "no openat of " << file << " by cat pid " << pid;
+  EXPECT_TRUE(read_back) << "no read event carrying the file's bytes";
+}
+
+TEST(EbpfCapture, ExecveCarriesArgvAndPidFilterKeepsToTheProcess) {
+  SKIP_WITHOUT_BPF();
+  std::string dir = fresh_dir();
+  std::string fifo = dir + "/go";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  // A shell that waits for us, then execs: its pid is known before the exec.
+  run("sh -c 'echo $$ > " + dir + "/pid; read x < " + fifo + "; exec /bin/echo strato-argv-test one two' > /dev/null 2>&1 &");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (slurp(dir + "/pid").empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  int pid = std::atoi(slurp(dir + "/pid").c_str());
+  ASSERT_GT(pid, 0);
+  Capture cap("--pid " + std::to_string(pid) +
+              " -T fields -e evt.type -e proc.pid -e evt.res -e evt.args -e proc.exe -e proc.cmdline -e proc.name");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  run("echo go > " + fifo);
+  // The exec'd echo exits right away; its procexit is the last event.
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (kill(pid, 0) == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  bool execve = false, exited = false;
+  auto rows = cap.rows();
+  ASSERT_FALSE(rows.empty()) << cap.err();
+  for (auto& r : rows) {
+    ASSERT_EQ(r.size(), 7u);
+    EXPECT_EQ(std::atoi(r[1].c_str()), pid) << "the --pid filter let pid " << r[1] << " through";
+    if (r[0] == "execve" && r[2] == "0") {
+      execve = true;
+      EXPECT_NE(r[3].find("exe=/bin/echo"), std::string::npos) << r[3];
+      EXPECT_NE(r[3].find("strato-argv-test.one.two"), std::string::npos) << r[3];
+      EXPECT_EQ(r[4], "/bin/echo");
+      EXPECT_EQ(r[5], "echo strato-argv-test one two");
+      EXPECT_EQ(r[6], "echo");
+    }
+    if (r[0] == "procexit") exited = true;
+  }
+  EXPECT_TRUE(execve) << "no successful execve by pid " << pid;
+  EXPECT_TRUE(exited) << "no procexit for pid " << pid;
+}
+
+// Program and link ids the capture process holds, from /proc/PID/fdinfo.
+std::vector<std::string> bpf_ids(int pid, const std::string& key) {
+  std::vector<std::string> ids;
+  auto r = run("cat /proc/" + std::to_string(pid) + "/fdinfo/* 2>/dev/null | grep '^" + key + ":' | awk '{print $2}' | sort -u");
+  for (auto& l : split_lines(r.out))
+    if (!l.empty()) ids.push_back(l);
+  return ids;
+}
+
+TEST(EbpfCapture, NothingStaysAttachedAfterSigint) {
+  SKIP_WITHOUT_BPF();
+  ASSERT_TRUE(have_program("bpftool") || exists("/usr/sbin/bpftool"));
+  Capture cap("-q --comm strato-none");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  auto progs = bpf_ids(cap.pid(), "prog_id");
+  auto links = bpf_ids(cap.pid(), "link_id");
+  ASSERT_GE(progs.size(), 5u) << "the capture should hold its programs while running";
+  ASSERT_GE(links.size(), 5u) << "the capture should hold its links while running";
+  for (auto& id : progs) EXPECT_EQ(run("bpftool prog show id " + id + " > /dev/null 2>&1").exit_code, 0);
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  // The kernel frees a program after an RCU grace period: give it time.
+  auto gone = [](const std::string& what, const std::string& id) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (run("bpftool " + what + " show id " + id + " > /dev/null 2>&1").exit_code != 0) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  };
+  for (auto& id : links) EXPECT_TRUE(gone("link", id)) << "link " << id << " left attached";
+  for (auto& id : progs) EXPECT_TRUE(gone("prog", id)) << "program " << id << " left loaded";
+}
+
+TEST(EbpfCapture, WithoutPrivilegesSaysWhatIsMissingAndExits2) {
+  SKIP_WITHOUT_BPF();
+  if (!have_program("setpriv")) GTEST_SKIP() << "setpriv (util-linux) is needed to drop privileges";
+  auto r = run("setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all '" + strato_bin() +
+               "' capture -q -a duration:1");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  auto lines = split_lines(r.err);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_NE(r.err.find("CAP_BPF"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("root"), std::string::npos) << r.err;
+}
+
+TEST(EbpfCapture, UnknownSyscallIsAUsageError) {
+  if (!exists(build_dir() + "/plugins/ebpf.so")) GTEST_SKIP() << "the ebpf plugin was not built";
+  auto r = run("'" + strato_bin() + "' capture --syscalls net,nosuchcall -q");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("nosuchcall"), std::string::npos) << r.err;
+}
+
+}  // namespace
