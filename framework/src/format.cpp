@@ -108,8 +108,6 @@ void append_escaped(std::string_view s, std::string& out) {
   }
 }
 
-namespace {
-
 // tshark's -T fields text of a string read with ENC_ASCII: only the C
 // escapes below are spelled out, other bytes are kept, non-ASCII bytes
 // become U+FFFD one by one.
@@ -127,6 +125,38 @@ void append_ascii_value(std::string_view s, std::string& out) {
     }
   }
 }
+
+void append_format_text(std::string_view s, std::string& out) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = s[i];
+    if (c >= 0x20 && c < 0x7f) {
+      out.push_back(static_cast<char>(c));
+      continue;
+    }
+    if (c >= 0x80) {
+      size_t n = utf8_sequence_length(s, i);
+      if (n) out.append(s.substr(i, n)), i += n - 1;
+      else out.append("\xef\xbf\xbd");
+      continue;
+    }
+    out.push_back('\\');
+    switch (c) {
+      case '\a': out.push_back('a'); break;
+      case '\b': out.push_back('b'); break;
+      case '\f': out.push_back('f'); break;
+      case '\n': out.push_back('n'); break;
+      case '\r': out.push_back('r'); break;
+      case '\t': out.push_back('t'); break;
+      case '\v': out.push_back('v'); break;
+      default:
+        out.push_back(char('0' + (c >> 6)));
+        out.push_back(char('0' + ((c >> 3) & 7)));
+        out.push_back(char('0' + (c & 7)));
+    }
+  }
+}
+
+namespace {
 
 void append_calendar(uint64_t ns, std::string& out) {
   time_t secs = static_cast<time_t>(ns / 1000000000ull);

@@ -330,7 +330,7 @@ int EbpfSource::on_record(const void* data, size_t size) {
     case STRATO_SYSCALL: {
       const SyscallDef* def = find_syscall(r.nr);
       if (!def) return 0;
-      if (def->scap_type == scap::kExecve19X && r.ret == 0)
+      if ((def->scap_type == scap::kExecve19X || def->scap_type == scap::kExecveatX) && r.ret == 0)
         procs_.on_exec(r.pid, comm, std::string(r.path, r.path_len), join_args(r.argv, r.argv_len));
       encode_syscall(r, *def);
       break;
@@ -456,6 +456,48 @@ void EbpfSource::encode_syscall(const strato_event& r, const SyscallDef& def) {
     case kShutdownX:
       enc.add_i64(ret), enc.add_i64(fd0), enc.add_u8(uint8_t(r.args[1]));
       break;
+    case kPreadX:
+    case kPwriteX:
+      enc.add_i64(ret), enc.add_bytes(r.data, r.data_len), enc.add_i64(fd0), enc.add_u32(uint32_t(r.args[2]));
+      enc.add_u64(r.args[3]);
+      break;
+    case kReadvX:
+      enc.add_i64(ret), enc.add_u32(ret > 0 ? uint32_t(ret) : 0), enc.add_empty(), enc.add_i64(fd0);
+      break;
+    case kWritevX:
+      enc.add_i64(ret), enc.add_empty(), enc.add_i64(fd0), enc.add_u32(ret > 0 ? uint32_t(ret) : 0);
+      break;
+    case kOpenat2SysX:
+      // flags, mode and resolve live in the struct open_how the BPF side does not copy.
+      enc.add_i64(ret), enc.add_i64(fd0), enc.add_string(path), enc.add_u32(0), enc.add_u32(0), enc.add_u32(0);
+      enc.add_u32(0), enc.add_u64(0);
+      break;
+    case kSendmsgX:
+      enc.add_i64(ret), enc.add_empty(), enc.add_i64(fd0), enc.add_u32(ret > 0 ? uint32_t(ret) : 0);
+      add_tuple(enc, r, false, nullptr);
+      break;
+    case kRecvmsgX:
+      enc.add_i64(ret), enc.add_u32(ret > 0 ? uint32_t(ret) : 0), enc.add_empty();
+      add_tuple(enc, r, false, nullptr);
+      break;
+    case kClone20X:
+    case kFork20X:
+    case kVfork20X:
+    case kClone3X: {
+      // The parent's view: res is the child's pid.
+      const ProcessEntry* pe = procs_.find(r.pid);
+      std::string exe, rest;
+      if (pe) {
+        auto sp = pe->args.find(' ');
+        exe = pe->args.substr(0, sp);
+        if (sp != std::string::npos) rest = pe->args.substr(sp + 1);
+        for (char& c : rest)
+          if (c == ' ') c = '\0';
+      }
+      add_proc_params(enc, ret, exe, rest, r);
+      break;
+    }
+    case kExecveatX:
     case kExecve19X: {
       // scap's exe is argv[0]; args are the rest.
       const char* nul = static_cast<const char*>(std::memchr(r.argv, 0, r.argv_len));
@@ -471,7 +513,7 @@ void EbpfSource::encode_syscall(const strato_event& r, const SyscallDef& def) {
   enc.finish();
   Pending p{ts, r.latency, scratch_, {}};
   fill_process(p.proc, r, procs_.find(r.pid));
-  if (def.scap_type == kExecve19X && ret == 0 && r.path_len) p.proc.exe = path;
+  if ((def.scap_type == kExecve19X || def.scap_type == kExecveatX) && ret == 0 && r.path_len) p.proc.exe = path;
   pending_.push_back(std::move(p));
 }
 

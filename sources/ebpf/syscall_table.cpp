@@ -47,7 +47,25 @@ const std::vector<SyscallDef>& syscall_defs() {
       {SYS_sendto, "sendto", "net", spec(STRATO_D_DATA | STRATO_D_TUPLE_ARG0), kSendtoX},
       {SYS_recvfrom, "recvfrom", "net", spec(STRATO_D_DATA | STRATO_D_TUPLE_ARG0), kRecvfromX},
       {SYS_shutdown, "shutdown", "net", spec(STRATO_D_TUPLE_ARG0), kShutdownX},
+      {SYS_pread64, "pread64", "file", spec(STRATO_D_DATA), kPreadX},
+      {SYS_pwrite64, "pwrite64", "file", spec(STRATO_D_DATA), kPwriteX},
+      {SYS_readv, "readv", "file", spec(0), kReadvX},
+      {SYS_writev, "writev", "file", spec(0), kWritevX},
+#ifdef SYS_openat2
+      {SYS_openat2, "openat2", "file", spec(STRATO_D_PATH, 1), kOpenat2SysX},
+#endif
+      {SYS_sendmsg, "sendmsg", "net", spec(STRATO_D_TUPLE_ARG0), kSendmsgX},
+      {SYS_recvmsg, "recvmsg", "net", spec(STRATO_D_TUPLE_ARG0), kRecvmsgX},
       {SYS_execve, "execve", "proc", spec(STRATO_D_EXEC, 0), kExecve19X},
+      {SYS_execveat, "execveat", "proc", spec(STRATO_D_EXEC, 1), kExecveatX},
+      {SYS_clone, "clone", "proc", spec(0), kClone20X},
+#ifdef SYS_fork
+      {SYS_fork, "fork", "proc", spec(0), kFork20X},
+      {SYS_vfork, "vfork", "proc", spec(0), kVfork20X},
+#endif
+#ifdef SYS_clone3
+      {SYS_clone3, "clone3", "proc", spec(0), kClone3X},
+#endif
   };
   return defs;
 }

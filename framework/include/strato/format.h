@@ -33,5 +33,11 @@ void append_seconds(int64_t ns, std::string& out);  // "-0.000123000"
 size_t utf8_sequence_length(std::string_view s, size_t i);
 // tshark escapes non-printable bytes in strings as \xNN (and \\, \").
 void append_escaped(std::string_view s, std::string& out);
+// A string read as tshark's ENC_ASCII (FieldInfo base Ascii), as -T fields
+// prints it: \b \t \n \f \r spelled out, bytes above 0x7f as U+FFFD.
+void append_ascii_value(std::string_view s, std::string& out);
+// Wireshark's format_text(): text for Info and tree labels. Control bytes as
+// C escapes or \ooo octal, valid UTF-8 kept, other bytes as U+FFFD.
+void append_format_text(std::string_view s, std::string& out);
 
 }  // namespace strato

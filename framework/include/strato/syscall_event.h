@@ -41,7 +41,14 @@ enum EventType : uint16_t {
   kVfork20X = 227,
   kAccept5X = 247,
   kExecve19X = 293,
-  kOpenat2X = 307,
+  kOpenat2X = 307,   // openat, second schema
+  kPreadX = 113,
+  kPwriteX = 115,
+  kReadvX = 117,
+  kWritevX = 119,
+  kOpenat2SysX = 327,  // the openat2 syscall
+  kExecveatX = 331,
+  kClone3X = 335,
   kAccept46X = 389,
 };
 
