@@ -86,10 +86,10 @@ class Capture {
   int pid() const { return pid_; }
   std::string err() const { return slurp(dir_ + "/err"); }
 
-  // SIGINT, then wait (generously) for the exit code.
-  int stop() {
+  // SIGINT (unless it ends by itself), then wait generously for the exit code.
+  int stop(bool interrupt = true) {
     stopped_ = true;
-    if (pid_ > 0 && !exists(dir_ + "/rc")) kill(pid_, SIGINT);
+    if (interrupt && pid_ > 0 && !exists(dir_ + "/rc")) kill(pid_, SIGINT);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     while (!exists(dir_ + "/rc") || slurp(dir_ + "/rc").empty()) {
       if (std::chrono::steady_clock::now() > deadline) {
@@ -237,6 +237,30 @@ TEST(EbpfCapture, ExecveCarriesArgvAndPidFilterKeepsToTheProcess) {
   }
   EXPECT_TRUE(execve) << "no successful execve by pid " << pid;
   EXPECT_TRUE(exited) << "no procexit for pid " << pid;
+}
+
+TEST(EbpfCapture, CountStopsAfterNEventsAndDurationStopsInTime) {
+  SKIP_WITHOUT_BPF();
+  std::string file = fresh_dir() + "/f";
+  std::ofstream(file) << "x\n";
+  {
+    Capture cap("-c 3 --comm cat -T fields -e evt.type -e proc.name");
+    ASSERT_TRUE(cap.ready()) << cap.err();
+    run("cat " + file + " " + file + " " + file + " > /dev/null");
+    ASSERT_EQ(cap.stop(false), 0) << cap.err();
+    auto rows = cap.rows();
+    EXPECT_EQ(rows.size(), 3u);
+    for (auto& r : rows) EXPECT_EQ(r.at(1), "cat");
+    EXPECT_NE(cap.err().find("3 events captured"), std::string::npos) << cap.err();
+  }
+  {
+    auto t0 = std::chrono::steady_clock::now();
+    Capture cap("-q -a duration:1 --comm strato-none");
+    ASSERT_TRUE(cap.ready()) << cap.err();
+    ASSERT_EQ(cap.stop(false), 0) << cap.err();
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(60));
+    EXPECT_NE(cap.err().find("0 events captured, 0 dropped by kernel"), std::string::npos) << cap.err();
+  }
 }
 
 // Program and link ids the capture process holds, from /proc/PID/fdinfo.
