@@ -32,7 +32,24 @@ std::string endpoint_text(const Endpoint& e) {
   return e.path;
 }
 
-// "latency: 52000" style comment lines written by the ebpf source.
+// "Latency: 52000" / "FdName: /etc/hosts" comment lines written by the ebpf source.
+bool comment_text(const std::string& comment, std::string_view key, std::string& v) {
+  size_t pos = 0;
+  while (pos < comment.size()) {
+    size_t end = comment.find('\n', pos);
+    if (end == std::string::npos) end = comment.size();
+    std::string_view line(comment.data() + pos, end - pos);
+    if (line.size() > key.size() + 1 && line.substr(0, key.size()) == key && line[key.size()] == ':') {
+      line.remove_prefix(key.size() + 1);
+      if (!line.empty() && line[0] == ' ') line.remove_prefix(1);
+      v.assign(line);
+      return true;
+    }
+    pos = end + 1;
+  }
+  return false;
+}
+
 bool comment_value(const std::string& comment, std::string_view key, uint64_t& v) {
   size_t pos = 0;
   while (pos < comment.size()) {
@@ -220,6 +237,9 @@ class SyscallDissector : public Dissector {
       ctx.add_string(fdtype_, Tvb{}, 0, 0, "file", top);
       fdname = path;
     }
+    std::string fdtype;
+    if (fdname.empty() && comment_text(ev.comment, "FdName", fdname) && comment_text(ev.comment, "FdType", fdtype))
+      ctx.add_string(fdtype_, Tvb{}, 0, 0, fdtype, top);
     if (!fdname.empty()) ctx.add_string(fdname_, Tvb{}, 0, 0, fdname, top);
 
     if (ctx.want_columns()) {
@@ -230,6 +250,8 @@ class SyscallDissector : public Dissector {
         s += " " + fdname;
       } else if (!path.empty()) {
         s += " " + path;
+      } else if (!fdname.empty() && fd >= 0) {
+        s += " fd=" + std::to_string(fd) + "(" + fdname + ")";
       } else if (!args.empty()) {
         s += " " + args;
       }

@@ -313,7 +313,7 @@ void EbpfSource::take_pending(Batch& batch, size_t max_events) {
     e.process = std::make_unique<ProcessInfo>(std::move(p.proc));
     // scap events carry no latency; a `Key: value` comment does, and
     // survives being written to pcapng as opt_comment.
-    if (p.latency_ns) e.comment = "Latency: " + std::to_string(p.latency_ns);
+    e.comment = std::move(p.comment);
   }
   if (pending_head_ == pending_.size()) {
     pending_.clear();
@@ -345,6 +345,7 @@ int EbpfSource::on_record(const void* data, size_t size) {
     case STRATO_SCHED_EXIT:
       if (want_proc_events_) encode_proc(r);
       procs_.on_exit(r.pid);
+      fds_.forget(r.pid);
       break;
     default:
       break;
@@ -386,6 +387,67 @@ void add_proc_params(scap::Encoder& enc, int64_t res, const std::string& exe, co
 }
 
 }  // namespace
+
+namespace {
+
+std::string ep_text(uint8_t family, const uint8_t* addr, uint16_t port) {
+  scap::Endpoint e;
+  e.family = family == 2 ? scap::kAfInet : scap::kAfInet6;
+  std::memcpy(e.addr, addr, 16);
+  std::string ip = scap::endpoint_ip(e);
+  return (family == 10 ? "[" + ip + "]" : ip) + ":" + std::to_string(port);
+}
+
+}  // namespace
+
+// Updates the fd table from this call and notes the fd's name for events
+// whose own parameters do not name it.
+void EbpfSource::track_fd(const strato_event& r, const SyscallDef& def, std::string& comment) {
+  using namespace scap;
+  const int64_t ret = r.ret, fd0 = static_cast<int32_t>(r.args[0]);
+  const strato_tuple& t = r.tuple;
+  auto tuple_name = [&](bool peer_first) {
+    std::string l = ep_text(t.family, t.saddr, t.sport), p = ep_text(t.family, t.daddr, t.dport);
+    return peer_first ? p + "->" + l : l + "->" + p;
+  };
+  const char* inet_type = t.family == 2 ? "ipv4" : "ipv6";
+  switch (def.scap_type) {
+    case kOpenX:
+    case kCreatX:
+    case kOpenat2X:
+    case kOpenat2SysX:
+      if (ret >= 0) fds_.set(r.pid, ret, std::string(r.path, r.path_len), "file");
+      return;
+    case kSocketX:
+      if (ret >= 0) {
+        uint64_t d = r.args[0];
+        fds_.set(r.pid, ret, "", d == AF_INET ? "ipv4" : d == AF_INET6 ? "ipv6" : d == AF_UNIX ? "unix" : "socket");
+      }
+      return;
+    case kConnectX:
+      if ((ret == 0 || ret == -EINPROGRESS) && (t.family == 2 || t.family == 10))
+        fds_.set(r.pid, fd0, tuple_name(false), inet_type);
+      return;
+    case kAccept5X:
+    case kAccept46X:
+      if (ret >= 0 && (t.family == 2 || t.family == 10)) fds_.set(r.pid, ret, tuple_name(true), inet_type);
+      return;
+    case kExecve19X:
+    case kExecveatX:
+    case kClone20X:
+    case kFork20X:
+    case kVfork20X:
+    case kClone3X:
+      return;
+    default:
+      break;
+  }
+  if (const FdEntry* fe = fds_.find(r.pid, fd0)) {
+    if (!fe->name.empty()) comment += "\nFdName: " + fe->name;
+    if (!fe->type.empty()) comment += "\nFdType: " + fe->type;
+  }
+  if (def.scap_type == kCloseX && ret == 0) fds_.close(r.pid, fd0);
+}
 
 void EbpfSource::encode_syscall(const strato_event& r, const SyscallDef& def) {
   using namespace scap;
@@ -511,7 +573,11 @@ void EbpfSource::encode_syscall(const strato_event& r, const SyscallDef& def) {
       return;
   }
   enc.finish();
-  Pending p{ts, r.latency, scratch_, {}};
+  Pending p{ts, r.latency, {}, scratch_, {}};
+  // scap events carry no latency nor fd names; `Key: value` comment lines
+  // do, and survive being written to pcapng as opt_comment.
+  p.comment = "Latency: " + std::to_string(r.latency);
+  track_fd(r, def, p.comment);
   fill_process(p.proc, r, procs_.find(r.pid));
   if ((def.scap_type == kExecve19X || def.scap_type == kExecveatX) && ret == 0 && r.path_len) p.proc.exe = path;
   pending_.push_back(std::move(p));
@@ -541,7 +607,7 @@ void EbpfSource::encode_proc(const strato_event& r) {
     enc.add_u8((code & 0x80) ? 1 : 0), enc.add_i64(0);
   }
   enc.finish();
-  Pending p{ts, 0, scratch_, {}};
+  Pending p{ts, 0, {}, scratch_, {}};
   fill_process(p.proc, r, pe);
   pending_.push_back(std::move(p));
 }

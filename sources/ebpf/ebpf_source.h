@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "fd_table.h"
 #include "process_table.h"
 #include "strato/source.h"
 #include "syscall_table.h"
@@ -41,6 +42,7 @@ class EbpfSource : public Source {
   void take_pending(Batch& batch, size_t max_events);
   void encode_syscall(const struct strato_event& r, const SyscallDef& def);
   void encode_proc(const struct strato_event& r);
+  void track_fd(const struct strato_event& r, const SyscallDef& def, std::string& comment);
 
   EbpfConfig cfg_;
   std::vector<const SyscallDef*> selected_;
@@ -50,10 +52,12 @@ class EbpfSource : public Source {
   std::vector<bpf_link*> links_;
   std::vector<InterfaceInfo> ifaces_;
   ProcessTable procs_;
+  FdTable fds_;
   int64_t boot_to_epoch_ns_ = 0;
 
   struct Pending {
     uint64_t ts_ns, latency_ns;
+    std::string comment;
     std::vector<uint8_t> bytes;
     ProcessInfo proc;
   };

@@ -192,7 +192,10 @@ TEST(EbpfCapture, CatOpensTheFileAndOtherProcessesAreFilteredOut) {
       EXPECT_GE(std::atoi(r[4].c_str()), 0) << r[4];
       EXPECT_GT(std::atoll(r[6].c_str()), 0) << "latency";
     }
-    if (r[0] == "read" && r[5].find("hello from strato") != std::string::npos) read_back = true;
+    if (r[0] == "read" && r[5].find("hello from strato") != std::string::npos) {
+      read_back = true;
+      EXPECT_EQ(r[3], file) << "fd.name of the read, from the fd table";
+    }
   }
   EXPECT_TRUE(opened) << "no openat of " << file << " by cat pid " << pid;
   EXPECT_TRUE(read_back) << "no read event carrying the file's bytes";

@@ -1,0 +1,33 @@
+#include "fd_table.h"
+
+#include <unistd.h>
+
+#include <climits>
+
+namespace strato::ebpf {
+
+void FdTable::set(uint32_t pid, int64_t fd, std::string name, std::string type) {
+  if (fd < 0) return;
+  procs_[pid][fd] = FdEntry{std::move(name), std::move(type)};
+}
+
+void FdTable::close(uint32_t pid, int64_t fd) {
+  auto it = procs_.find(pid);
+  if (it != procs_.end()) it->second.erase(fd);
+}
+
+const FdEntry* FdTable::find(uint32_t pid, int64_t fd) {
+  if (fd < 0) return nullptr;
+  auto& fds = procs_[pid];
+  auto it = fds.find(fd);
+  if (it != fds.end()) return &it->second;
+  char buf[PATH_MAX];
+  std::string link = root_ + "/" + std::to_string(pid) + "/fd/" + std::to_string(fd);
+  ssize_t n = readlink(link.c_str(), buf, sizeof buf - 1);
+  if (n <= 0) return nullptr;
+  std::string name(buf, n);
+  std::string type = name[0] == '/' ? "file" : name.substr(0, name.find(':'));
+  return &(fds[fd] = FdEntry{std::move(name), std::move(type)});
+}
+
+}  // namespace strato::ebpf

@@ -1,0 +1,30 @@
+#pragma once
+// Names of open file descriptors per process, so read/write/close events
+// say which file or connection they touch (fd.name). Kept current from
+// open/socket/connect/accept/close events; descriptors opened before the
+// capture started are looked up in /proc/PID/fd on first use.
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+namespace strato::ebpf {
+
+struct FdEntry {
+  std::string name, type;  // type: file, ipv4, ipv6, unix, pipe, socket, ...
+};
+
+class FdTable {
+ public:
+  explicit FdTable(std::string proc_root = "/proc") : root_(std::move(proc_root)) {}
+  void set(uint32_t pid, int64_t fd, std::string name, std::string type);
+  void close(uint32_t pid, int64_t fd);
+  void forget(uint32_t pid) { procs_.erase(pid); }
+  // nullptr when unknown and not in /proc either.
+  const FdEntry* find(uint32_t pid, int64_t fd);
+
+ private:
+  std::string root_;
+  std::unordered_map<uint32_t, std::unordered_map<int64_t, FdEntry>> procs_;
+};
+
+}  // namespace strato::ebpf
