@@ -26,27 +26,27 @@ void Fields::register_all(FieldRegistry& r) {
   text = r.add_field(kNoField, "text", "Text item", T::Label);
   request = r.add_field(p, "http.request", "Request", T::Boolean);
   response = r.add_field(p, "http.response", "Response", T::Boolean);
-  method = r.add_field(p, "http.request.method", "Request Method", T::String);
-  uri = r.add_field(p, "http.request.uri", "Request URI", T::String);
-  req_version = r.add_field(p, "http.request.version", "Request Version", T::String);
-  full_uri = r.add_field(p, "http.request.full_uri", "Full request URI", T::String);
-  resp_version = r.add_field(p, "http.response.version", "Response Version", T::String);
+  method = r.add_field(p, "http.request.method", "Request Method", T::String, Base::Ascii);
+  uri = r.add_field(p, "http.request.uri", "Request URI", T::String, Base::Ascii);
+  req_version = r.add_field(p, "http.request.version", "Request Version", T::String, Base::Ascii);
+  full_uri = r.add_field(p, "http.request.full_uri", "Full request URI", T::String, Base::Ascii);
+  resp_version = r.add_field(p, "http.response.version", "Response Version", T::String, Base::Ascii);
   code = r.add_field(p, "http.response.code", "Status Code", T::UInt, Base::Dec, 16);
-  code_desc = r.add_field(p, "http.response.code.desc", "Status Code Description", T::String);
-  phrase = r.add_field(p, "http.response.phrase", "Response Phrase", T::String);
-  request_line = r.add_field(p, "http.request.line", "Request line", T::String);
-  response_line = r.add_field(p, "http.response.line", "Response line", T::String);
-  content_length_header = r.add_field(p, "http.content_length_header", "Content-Length", T::String);
+  code_desc = r.add_field(p, "http.response.code.desc", "Status Code Description", T::String, Base::Ascii);
+  phrase = r.add_field(p, "http.response.phrase", "Response Phrase", T::String, Base::Ascii);
+  request_line = r.add_field(p, "http.request.line", "Request line", T::String, Base::Ascii);
+  response_line = r.add_field(p, "http.response.line", "Response line", T::String, Base::Ascii);
+  content_length_header = r.add_field(p, "http.content_length_header", "Content-Length", T::String, Base::Ascii);
   content_length = r.add_field(p, "http.content_length", "Content length", T::UInt, Base::Dec, 64);
-  unknown_header = r.add_field(p, "http.unknown_header", "Unknown header", T::String);
+  unknown_header = r.add_field(p, "http.unknown_header", "Unknown header", T::String, Base::Ascii);
   request_number = r.add_field(p, "http.request_number", "Request number", T::UInt);
   response_number = r.add_field(p, "http.response_number", "Response number", T::UInt);
   prev_request_in = r.add_field(p, "http.prev_request_in", "Prev request in frame", T::FrameNum);
   prev_response_in = r.add_field(p, "http.prev_response_in", "Prev response in frame", T::FrameNum);
   request_in = r.add_field(p, "http.request_in", "Request in frame", T::FrameNum);
   time = r.add_field(p, "http.time", "Time since request", T::RelTime);
-  response_for_uri = r.add_field(p, "http.response_for.uri", "Request URI", T::String);
-  file_data = r.add_field(p, "http.file_data", "File Data", T::String);
+  response_for_uri = r.add_field(p, "http.response_for.uri", "Request URI", T::String, Base::Ascii);
+  file_data = r.add_field(p, "http.file_data", "File Data", T::String, Base::Ascii);
   chunk_size = r.add_field(p, "http.chunk_size", "Chunk size", T::UInt);
   chunk_data = r.add_field(p, "http.chunk_data", "Chunk data", T::Bytes);
 
@@ -79,7 +79,7 @@ void Fields::register_all(FieldRegistry& r) {
       {"proxy-authorization", "http.proxy_authorization", "Proxy-Authorization"},
   };
   header_count = 0;
-  for (auto& h : kHeaders) headers[header_count++] = {h.lower, r.add_field(p, h.abbrev, h.name, T::String)};
+  for (auto& h : kHeaders) headers[header_count++] = {h.lower, r.add_field(p, h.abbrev, h.name, T::String, Base::Ascii)};
   host = header_field("host");
   content_type = header_field("content-type");
 

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "http_values.h"
+#include "strato/format.h"
 
 namespace strato::http {
 
@@ -279,7 +280,7 @@ std::string dissect_message(DissectContext& ctx, const Fields& F, Tvb msg, const
   ctx.set_protocol_column("HTTP");
   std::string info;
   if (ctx.want_columns()) {
-    info.assign(strip_eol(d.substr(0, fl.len)));
+    append_format_text(strip_eol(d.substr(0, fl.len)), info);
     info += ' ';
   }
 

@@ -6,6 +6,7 @@
 #include "http_fields.h"
 #include "http_message.h"
 #include "strato/dissector.h"
+#include "strato/format.h"
 
 namespace strato::http {
 namespace {
@@ -95,7 +96,10 @@ class HttpDissector : public Dissector {
         FirstLine fl;
         parse_first_line(rest.str(0, rest.len), fl);
         std::string line_info;
-        if (fl.len) line_info = std::string(strip_line(rest.str(0, fl.len))) + " ";
+        if (fl.len) {
+          append_format_text(strip_line(rest.str(0, fl.len)), line_info);
+          line_info += ' ';
+        }
         if (!(continued && off == 0)) {
           std::string keep(reinterpret_cast<const char*>(rest.data), rest.len);
           buf.keep(*seg, reinterpret_cast<const uint8_t*>(keep.data()), rest.len);

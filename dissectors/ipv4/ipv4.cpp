@@ -1,9 +1,13 @@
 // IPv4 (plugin "ip"). Hands the payload to table "ip.proto" (shared with
-// IPv6). Fragments are not reassembled: a fragment is shown as data with
-// tshark's "Fragmented IP protocol" Info, except a first fragment that was
-// cut by the snap length, which tshark (and we) dissect as if unfragmented.
+// IPv6). The engine reassembles fragments before dissection (see
+// framework/src/ip_defrag.h): the fragment that completes a datagram shows
+// tshark's fragment tree and the reassembled payload is dissected there.
+// Other fragments are data with tshark's "Fragmented IP protocol" Info,
+// except a first fragment cut by the snap length, which tshark (and we)
+// dissect as if unfragmented.
 #include <cstdio>
 
+#include "fragment_tree.h"
 #include "ip_names.h"
 #include "netcommon.h"
 
@@ -40,6 +44,7 @@ class Ipv4Dissector : public Dissector {
     opts_ = reg.add_field(proto_, "ip.options", "Options", FieldType::Bytes);
     opts_bad_ = reg.add_field(proto_, "ip.opt.len.invalid", "Invalid length for option", FieldType::Label);
     short_ = net::short_field(reg);
+    frag_fields_.register_all(reg, proto_, "ip", "IPv4");
   }
 
   void register_handoffs(DissectorTables& t) override {
@@ -217,6 +222,13 @@ class Ipv4Dissector : public Dissector {
     Tvb payload = tvb.sub(hlen, total - hlen);
     bool whole = tvb.has(hlen, total - hlen);
     bool fragment = (fo & 0x3fff) != 0;
+    const IpReassembly& ra = ctx.event().reassembled;
+    bool reassembled = fragment && ra.version == 4 && !pi.in_error_packet && tvb.base == ra.ip_offset;
+    if (reassembled) {
+      payload = Tvb{reinterpret_cast<const uint8_t*>(ra.data.data()), uint32_t(ra.data.size()), Tvb::kDetached};
+      if (frag_fields_.add(ctx, ra, payload, top)) ctx.info() = "[Illegal IPv4 fragments]";
+      fragment = false;
+    }
     if (fragment && (whole || frag_units != 0)) {
       if (!pi.in_error_packet) {
         char buf[128];
@@ -231,12 +243,13 @@ class Ipv4Dissector : public Dissector {
     }
     net::IpLayerInfo ipi;
     ipi.payload_base = payload.base;
-    ipi.payload_reported = total - hlen;
+    ipi.payload_reported = reassembled ? payload.len : total - hlen;
     ipi.ttl = ttl;
     ipi.fragmented = fragment;
     const void* saved_l4 = pi.l4;
     pi.l4 = &ipi;
-    if (!ctx.call_table(ipproto_table_, proto, payload, -1)) ctx.call_data(payload, -1);
+    // Inside an ICMP error tshark nests the quoted transport header in the ICMP tree.
+    if (!ctx.call_table(ipproto_table_, proto, payload, pi.in_error_packet ? parent : -1)) ctx.call_data(payload, -1);
     pi.l4 = saved_l4;
     return tvb.len;
   }
@@ -244,6 +257,7 @@ class Ipv4Dissector : public Dissector {
  private:
   FieldId proto_, version_, hdr_len_, dsfield_, dscp_, ecn_, len_, id_, flags_, rb_, df_, mf_, frag_, ttl_, ipproto_,
       checksum_, checksum_status_, src_, dst_, addr_, opts_, opts_bad_, short_;
+  net::FragmentFields frag_fields_;
   const DissectorTables::Table* ipproto_table_ = nullptr;
   Dissector* ipv6_ = nullptr;
 };

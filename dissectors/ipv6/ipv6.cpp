@@ -288,7 +288,8 @@ uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   ipi.ttl = hlim;
   const void* saved_l4 = pi.l4;
   pi.l4 = &ipi;
-  if (!ctx.call_table(ipproto_table_, nxt, payload, -1)) ctx.call_data(payload, -1);
+  // Inside an ICMPv6 error tshark nests the quoted transport header in the ICMPv6 tree.
+  if (!ctx.call_table(ipproto_table_, nxt, payload, pi.in_error_packet ? parent : -1)) ctx.call_data(payload, -1);
   pi.l4 = saved_l4;
   return tvb.len;
 }

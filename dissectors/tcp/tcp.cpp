@@ -201,6 +201,13 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     ctx.info().clear();
     append_ports(ctx.info());
   }
+  if (err && !tvb.has(0, 20)) {
+    // An ICMP error usually quotes only 8 bytes of the header: tshark shows
+    // the raw sequence number and stops without calling it malformed.
+    if (tvb.has(4, 4)) ctx.add_uint(seq_, tvb, 4, 4, tvb.u32(4), top);
+    net::label(ctx, top, label);
+    return tvb.len;
+  }
   if (!tvb.has(0, 13)) {
     net::label(ctx, top, label);
     net::out_of_bytes(ctx, short_, "TCP", top, tvb);
@@ -260,6 +267,14 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       ace = c.acc_ecn_syn && c.acc_ecn_synack;
     }
   } else {
+    if (err && pi.net_src.family != Address::None) {
+      // A header quoted in an ICMP error finds (or starts) its connection's
+      // stream, as tshark does, without sequence analysis; the engine
+      // dissects such errors on the quoted flow's shard.
+      bool fwd;
+      net::FlowKey key = net::make_flow_key(pi, sp, dp, fwd);
+      ctx.add_stream(stream_, tvb, ctx.shard_state<tcp::State>(this).stream_of(ctx, key, fwd), top);
+    }
     r.seq = seq_raw;
     r.ack = ack_raw;
     r.nxtseq = seq_raw + seglen + ((flags & (kSyn | kFin)) ? 1 : 0);
@@ -280,11 +295,12 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     net::label(ctx, ctx.add_uint(completeness_, tvb, 0, 0, r.completeness_before, top, FieldValue::Generated),
                [&] { return "Conversation completeness: " + completeness_text(r.completeness_before) + " (" + u(r.completeness_before) + ")"; });
   }
-  if (!fragmented)
+  // Inside an ICMP error tshark shows the raw sequence number alone.
+  if (!fragmented && !err)
     net::label(ctx, ctx.add_uint(len_, tvb, 0, 0, seglen, top, FieldValue::Generated), [&] { return "TCP Segment Len: " + u(seglen); });
   net::label(ctx, ctx.add_uint(seq_, tvb, 4, 4, r.seq, top), [&] { return "Sequence Number: " + u(r.seq) + (have_state ? "    (relative sequence number)" : ""); });
-  net::label(ctx, ctx.add_uint(seq_raw_, tvb, 4, 4, seq_raw, top), [&] { return "Sequence Number (raw): " + u(seq_raw); });
-  if (!fragmented)
+  if (!err) net::label(ctx, ctx.add_uint(seq_raw_, tvb, 4, 4, seq_raw, top), [&] { return "Sequence Number (raw): " + u(seq_raw); });
+  if (!fragmented && !err)
     net::label(ctx, ctx.add_uint(nxtseq_, tvb, 0, 0, r.nxtseq, top, FieldValue::Generated), [&] { return "Next Sequence Number: " + u(r.nxtseq) + (have_state ? "    (relative sequence number)" : ""); });
   if (flags & kAck)
     net::label(ctx, ctx.add_uint(ack_, tvb, 8, 4, r.ack, top), [&] { return "Acknowledgment Number: " + u(r.ack) + (have_state ? "    (relative ack number)" : ""); });
@@ -423,7 +439,11 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   }
 
   Tvb payload = tvb.sub(hlen);
-  if (payload.len == 0 || err) return tvb.len;
+  if (payload.len == 0) return tvb.len;
+  if (err) {
+    ctx.call_data(payload, -1);  // quoted payload: tshark shows it as data
+    return tvb.len;
+  }
   if (flags & kRst) {
     // tshark reads data on a RST as a text reason, not as payload.
     int rc = ctx.add_bytes(reset_cause_, payload, 0, payload.len, top);

@@ -14,6 +14,18 @@ inline bool le_seq(uint32_t a, uint32_t b) { return int32_t(a - b) <= 0; }
 
 }  // namespace
 
+uint64_t State::stream_of(DissectContext& ctx, const net::FlowKey& key, bool key_fwd) {
+  auto it = conns_.find(key);
+  if (it == conns_.end()) {
+    Connection c;
+    c.stream = ctx.new_stream(DissectContext::TcpStream);
+    c.first_forward = key_fwd;
+    c.first_ns = c.last_ns = ctx.event().ts_ns;
+    it = conns_.emplace(key, c).first;
+  }
+  return it->second.stream;
+}
+
 SegmentResult State::analyze(DissectContext& ctx, const net::FlowKey& key, bool key_fwd, const SegmentInput& in) {
   SegmentResult r;
   uint8_t d = key_fwd ? 0 : 1;

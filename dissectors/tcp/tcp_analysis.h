@@ -94,6 +94,9 @@ class State : public ShardState {
   // Finds or creates the connection and runs the analysis. `key_fwd` is
   // the packet's direction in key terms.
   SegmentResult analyze(DissectContext& ctx, const net::FlowKey& key, bool key_fwd, const SegmentInput& in);
+  // Stream id of the connection, created when unknown (a header quoted in
+  // an ICMP error); no analysis state changes.
+  uint64_t stream_of(DissectContext& ctx, const net::FlowKey& key, bool key_fwd);
 
  private:
   std::unordered_map<net::FlowKey, Connection, net::FlowKeyHash> conns_;

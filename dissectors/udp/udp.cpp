@@ -61,9 +61,14 @@ class UdpDissector : public Dissector {
     net::label(ctx, top, [&] { return "User Datagram Protocol, Src Port: " + std::to_string(sp) + ", Dst Port: " + std::to_string(dp); });
     int li = ctx.add_uint(length_, tvb, 4, 2, ulen, top);
     net::label(ctx, li, [&] { return "Length: " + std::to_string(ulen); });
-    if (!pi.in_error_packet) {
-      ctx.info() = std::to_string(sp) + " \xe2\x86\x92 " + std::to_string(dp) + " Len=" +
-                   std::to_string(ulen >= 8 ? ulen - 8 : 0);
+    if (!pi.in_error_packet && ctx.want_columns()) {
+      std::string& info = ctx.info();
+      info.clear();
+      append_uint(sp, info);
+      info += " \xe2\x86\x92 ";
+      append_uint(dp, info);
+      info += " Len=";
+      append_uint(ulen >= 8 ? ulen - 8 : 0, info);
     }
     if (ulen == 0 && pi.net_src.family == Address::IPv6) {
       // RFC 2675 jumbogram: the length comes from IPv6.
@@ -76,18 +81,21 @@ class UdpDissector : public Dissector {
       return tvb.len;
     }
     {
-      char buf[64];
-      if (ck == 0)
-        std::snprintf(buf, sizeof buf, "Checksum: 0x%04x [zero-value ignored]", ck);
-      else
-        std::snprintf(buf, sizeof buf, "Checksum: 0x%04x [unverified]", ck);
-      net::label(ctx, ctx.add_uint(checksum_, tvb, 6, 2, ck, top), [&] { return buf; });
+      net::label(ctx, ctx.add_uint(checksum_, tvb, 6, 2, ck, top), [&] {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, ck == 0 ? "Checksum: 0x%04x [zero-value ignored]" : "Checksum: 0x%04x [unverified]", ck);
+        return std::string(buf);
+      });
       net::label(ctx, ctx.add_uint(checksum_status_, tvb, 6, 0, ck == 0 ? 3 : 2, top, FieldValue::Generated), [&] { return ck == 0 ? "Checksum Status: Not present" : "Checksum Status: Unverified"; });
     }
     pi.srcport = sp;
     pi.dstport = dp;
     pi.l4 = nullptr;
-    if (!pi.in_error_packet) {
+    // A datagram quoted in an ICMP error finds (or starts) its flow's stream,
+    // as tshark does, but leaves the flow's timing alone. The engine
+    // dissects such errors on the quoted flow's shard.
+    const bool err = pi.in_error_packet;
+    if (!err || pi.net_src.family != Address::None) {
       auto& st = ctx.shard_state<UdpState>(this);
       bool fwd;
       net::FlowKey key = net::make_flow_key(pi, sp, dp, fwd);
@@ -96,14 +104,16 @@ class UdpDissector : public Dissector {
       if (it == st.flows.end())
         it = st.flows.emplace(key, UdpFlow{ctx.new_stream(DissectContext::UdpStream), now, now, fwd}).first;
       UdpFlow& f = it->second;
-      pi.stream = f.stream;
-      pi.to_server = fwd == f.first_forward;
       ctx.add_stream(stream_, tvb, f.stream, top);
-      int t = ctx.add_label(ts_, tvb, 0, 0, "Timestamps", top);
-      if (t >= 0) ctx.dissection().fields[t].flags |= FieldValue::Generated;
-      net::label(ctx, ctx.add_rel_time(time_rel_, int64_t(now - f.first_ns), t), [&] { return "Time since first frame: " + seconds(int64_t(now - f.first_ns)) + " seconds"; });
-      net::label(ctx, ctx.add_rel_time(time_delta_, int64_t(now - f.last_ns), t), [&] { return "Time since previous frame: " + seconds(int64_t(now - f.last_ns)) + " seconds"; });
-      f.last_ns = now;
+      if (!err) {
+        pi.stream = f.stream;
+        pi.to_server = fwd == f.first_forward;
+        int t = ctx.add_label(ts_, tvb, 0, 0, "Timestamps", top);
+        if (t >= 0) ctx.dissection().fields[t].flags |= FieldValue::Generated;
+        net::label(ctx, ctx.add_rel_time(time_rel_, int64_t(now - f.first_ns), t), [&] { return "Time since first frame: " + seconds(int64_t(now - f.first_ns)) + " seconds"; });
+        net::label(ctx, ctx.add_rel_time(time_delta_, int64_t(now - f.last_ns), t), [&] { return "Time since previous frame: " + seconds(int64_t(now - f.last_ns)) + " seconds"; });
+        f.last_ns = now;
+      }
     }
     uint32_t plen = ulen - 8u;
     Tvb payload = tvb.sub(8, plen);

@@ -94,6 +94,20 @@ uint64_t by_version(const uint8_t* p, uint32_t len) {
 
 }  // namespace
 
+uint64_t flow_hash_reassembled(unsigned version, const uint8_t* src, const uint8_t* dst, uint8_t proto,
+                               const uint8_t* p, uint32_t len) {
+  if (version == 4) return endpoints(src, dst, 4, p, len, proto, true);
+  // IPv6: extension headers after the fragment header, as ipv6() walks them.
+  uint32_t off = 0;
+  for (int guard = 0; guard < 8 && (proto == 0 || proto == 43 || proto == 60) && off + 2 <= len; ++guard) {
+    uint8_t next = p[off];
+    off += (p[off + 1] + 1u) * 8u;
+    proto = next;
+  }
+  if (off > len) off = len;
+  return endpoints(src, dst, 16, p + off, len - off, proto, true);
+}
+
 uint64_t flow_hash(uint32_t link_type, const uint8_t* p, uint32_t len) {
   switch (link_type) {
     case 1: {  // Ethernet, with up to two VLAN tags

@@ -1,5 +1,7 @@
 #include "field_text.h"
 
+#include <algorithm>
+
 #include "strato/dissector.h"
 #include "strato/format.h"
 
@@ -47,9 +49,15 @@ void append_occurrence(const Event& ev, const FieldValue& fv, std::string& out) 
       if (fi.abbrev.empty() || fi.abbrev == "text") out.append(field_label(ev, fv));
       else out.push_back('1');
       return;
-    case FieldType::String:
-      append_string(field_bytes(ev, fv), out);
+    case FieldType::String: {
+      // tshark 4.0 keeps string values as C strings: a NUL ends the value
+      // (a binary http.file_data prints up to its first zero byte).
+      std::string_view b = field_bytes(ev, fv);
+      b = b.substr(0, std::min(b.find('\0'), b.size()));
+      if (fi.base == Base::Ascii) append_ascii_value(b, out);
+      else append_string(b, out);
       return;
+    }
     default:
       append_field_value(ev, fv, out);
   }

@@ -56,9 +56,6 @@ const std::set<std::string> kExcluded = {
     "wccp_redirect_gre.pcap",        // GRE
     "ipv6-srh-ipproto-ether.pcap",   // Ethernet inside IPv6
     "icmp6-rfc8335.pcap",            // RFC 8335 extended echo: tshark shows its ICMP extension as "icmp"
-    // The datagram quoted in an ICMP error belongs to a flow dissected on
-    // another shard, so we give it no udp.stream/tcp.stream (tshark does).
-    "icmp-cksum-oobr-1.pcap",
     // Known differences on fuzzed input, not yet matched:
     "arp-oobr.pcap",                // AX.25 hardware type (tshark nests a second arp) and one frame tshark drops
     "ipv6-too-long-jumbo.pcap",     // tshark gives up after a jumbo option longer than the frame; we show data
@@ -161,6 +158,25 @@ TEST_P(L4VsTshark, FieldsMatch) {
         ++bad;
       }
     }
+  }
+}
+
+// Headers quoted in ICMP errors get their flow's tcp.stream/udp.stream (a
+// new one when the flow is unknown, none when only 8 bytes are quoted), with
+// every thread count.
+TEST(L4QuotedFlows, StreamsInsideIcmpErrorsMatchTshark) {
+  if (!strato::test::have_program("tshark")) GTEST_SKIP() << "tshark not installed";
+  const std::string f = strato::test::temp_dir() + "/icmp-quotes.pcap";
+  ASSERT_EQ(run("python3 " + strato::test::source_dir() + "/tests/dissectors_l4/icmp_quotes.py " + f).exit_code, 0);
+  const std::string fields =
+      " -T fields -E occurrence=a -e frame.number -e frame.protocols -e tcp.stream -e tcp.seq -e tcp.seq_raw"
+      " -e tcp.ack -e tcp.len -e tcp.flags -e udp.stream -e icmp.type -e _ws.col.Info";
+  auto ts = run("tshark -n -r '" + f + "'" + fields);
+  ASSERT_EQ(ts.exit_code, 0);
+  for (const char* threads : {" --threads 1", " --threads 4"}) {
+    auto st = run(strato::test::strato_bin() + " read -r '" + f + "'" + fields + threads);
+    ASSERT_EQ(st.exit_code, 0) << st.err;
+    EXPECT_EQ(st.out, ts.out) << threads;
   }
 }
 

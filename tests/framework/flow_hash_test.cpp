@@ -4,6 +4,7 @@
 
 #include <map>
 #include <set>
+#include <vector>
 
 #include "strato/flow_hash.h"
 #include "test_support.h"
@@ -50,4 +51,18 @@ TEST(FlowHash, TruncatedHeadersAreSafe) {
     (void)strato::flow_hash(101, buf, len);
   }
   SUCCEED();
+}
+
+// An ICMP error quoting a UDP datagram hashes like that datagram's flow, so
+// the quoted header is dissected where the flow's state (udp.stream) lives.
+TEST(FlowHash, IcmpErrorHashesLikeTheFlowItQuotes) {
+  const uint8_t udp[] = {0x45, 0, 0, 30, 0, 1, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+                         0x9c, 0x40, 0x00, 0x35, 0, 10, 0, 0, 'h', 'i'};
+  std::vector<uint8_t> icmp = {0x45, 0, 0, 58, 0, 2, 0, 0, 64, 1, 0, 0, 10, 0, 0, 2, 10, 0, 0, 1,
+                               3, 3, 0, 0, 0, 0, 0, 0};
+  icmp.insert(icmp.end(), udp, udp + sizeof udp);
+  uint64_t flow = strato::flow_hash(101, udp, sizeof udp);
+  EXPECT_EQ(strato::flow_hash(101, icmp.data(), uint32_t(icmp.size())), flow);
+  icmp[20] = 8;  // an echo request is its own flow
+  EXPECT_NE(strato::flow_hash(101, icmp.data(), uint32_t(icmp.size())), flow);
 }

@@ -213,6 +213,19 @@ TEST(SinkOracle, DetailTreeDataBlocksMatchTshark) {
   EXPECT_GT(seen, 0u) << "no Data blocks in the captures";
 }
 
+// String values with control bytes, backslashes, non-ASCII bytes and NULs
+// print as tshark prints them (HTTP reads its strings as ENC_ASCII).
+TEST(SinkOracle, OddBytesInStringFieldsMatchTshark) {
+  const std::string f = st::temp_dir() + "/odd-strings.pcap";
+  ASSERT_EQ(st::run("python3 " + st::source_dir() + "/tests/sinks/odd_strings.py " + f).exit_code, 0);
+  const std::string args = " -T fields -E occurrence=a -e frame.protocols -e http.request.uri -e http.host"
+                           " -e http.user_agent -e http.response.phrase -e http.server -e http.content_type"
+                           " -e http.file_data -e http.request.line -e http.response.line -e _ws.col.Info";
+  auto ours = strato_read("-r " + f + args);
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  EXPECT_EQ(ours.out, tshark("-r " + f + args));
+}
+
 TEST(SinkOracle, FieldsMatchTshark) {
   const std::string fields =
       " -e frame.number -e frame.len -e frame.time_epoch -e frame.time_relative -e frame.protocols -e eth.src"

@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""Writes a pcap (argv[1]) of HTTP messages whose strings hold control bytes,
+backslashes, non-ASCII bytes and NULs (URI, header, bodies of several media
+types), to compare -T fields string output with tshark. Plain bytes."""
+import struct
+import sys
+
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xFFFF)
+    s += s >> 16
+    return (~s) & 0xFFFF
+
+
+def packet(sp, dp, seq, ack, payload):
+    src, dst = (b"\x0a\x00\x00\x01", b"\x0a\x00\x00\x02") if dp == 80 else (b"\x0a\x00\x00\x02", b"\x0a\x00\x00\x01")
+    tcp = struct.pack("!HHIIBBHHH", sp, dp, seq, ack, 5 << 4, 0x18, 65535, 0, 0) + payload
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 1, 0x4000, 64, 6, 0, src, dst)
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    return b"\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\x08\x00" + ip + tcp
+
+
+frames = []
+bodies = [(b"application/octet-stream", bytes(range(1, 256)) + b"\x00tail"),
+          (b"application/x-thing", b"a\\b\x01\x02\xc3\xa9\x00z"),
+          (b"text/plain", b"line\\one\t\x1b[0m\r\nsecond \xff line\r\n")]
+for i, (ctype, body) in enumerate(bodies):
+    sp = 40000 + i
+    req = b"GET /a\\b\x12c\x7f\xc3\xa9\xff?q=%d HTTP/1.1\r\nHost: h\\\x01st\r\nUser-Agent: t\x08\x0c\x0b\r\n\r\n" % i
+    resp = (b"HTTP/1.1 200 O\x01K\r\nContent-Type: " + ctype + b"\r\nServer: s\xe2\x80\x94v\r\nContent-Length: %d\r\n\r\n"
+            % len(body) + body)
+    frames += [packet(sp, 80, 1, 1, req), packet(80, sp, 1, 1 + len(req), resp)]
+
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+    for i, fr in enumerate(frames):
+        f.write(struct.pack("<IIII", 1000 + i, 0, len(fr), len(fr)))
+        f.write(fr)
