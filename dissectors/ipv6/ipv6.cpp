@@ -1,10 +1,13 @@
 // IPv6 with the extension headers tshark shows as their own layers
 // (ipv6.hopopts, ipv6.routing, ipv6.fraghdr, ipv6.dstopts), walked up to the
 // upper-layer protocol, which is found through table "ip.proto".
-// Fragments are not reassembled: a non-first fragment (or a first one
-// with more to come) becomes data, as tshark shows unreassembled ones.
+// The engine reassembles fragments before dissection (framework/src/
+// ip_defrag.h): in the fragment that completes a datagram the headers go on
+// in the reassembled payload, after tshark's fragment tree. Any other
+// fragment becomes data, as tshark shows unreassembled ones.
 #include <cstdio>
 
+#include "../ipv4/fragment_tree.h"
 #include "ip_names.h"
 #include "netcommon.h"
 
@@ -57,7 +60,10 @@ class Ipv6Dissector : public Dissector {
     fr_off_ = reg.add_field(frag_, "ipv6.fraghdr.offset", "Offset", FieldType::UInt, Base::Dec, 16, 0xfff8);
     fr_more_ = reg.add_field(frag_, "ipv6.fraghdr.more", "More Fragments", FieldType::Boolean, Base::Dec, 16, 0x0001);
     fr_id_ = reg.add_field(frag_, "ipv6.fraghdr.ident", "Identification", FieldType::UInt, Base::Hex, 32);
+    fr_res_ = reg.add_field(frag_, "ipv6.fraghdr.reserved_octet", "Reserved octet", FieldType::UInt, Base::Hex, 8);
+    fr_res_bits_ = reg.add_field(frag_, "ipv6.fraghdr.reserved_bits", "Reserved bits", FieldType::UInt, Base::Dec, 16, 0x0006);
     short_ = net::short_field(reg);
+    frag_fields_.register_all(reg, proto_, "ipv6", "IPv6");
   }
 
   void register_handoffs(DissectorTables& t) override {
@@ -92,7 +98,8 @@ class Ipv6Dissector : public Dissector {
 
   FieldId proto_, version_, tclass_, dscp_, ecn_, flow_, plen_, nxt_, hlim_, src_, dst_, addr_, hop_, hop_nxt_, hop_len_,
       dst_opts_, dst_nxt_, dst_len_, routing_, rt_nxt_, rt_len_, rt_type_, rt_segleft_, rt_src_res_, rt_src_addr_, hop_len_oct_, dst_len_oct_, rt_len_oct_, frag_, fr_nxt_, fr_off_,
-      fr_more_, fr_id_, short_;
+      fr_more_, fr_id_, fr_res_, fr_res_bits_, short_;
+  net::FragmentFields frag_fields_;
   const DissectorTables::Table* ipproto_table_ = nullptr;
 };
 
@@ -183,7 +190,7 @@ uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   // empty payload, and so us.
   Tvb rest = plen ? tvb.sub(40, plen) : (has_jumbo(tvb) ? tvb.sub(40) : tvb.sub(40, 0));
   uint32_t off = 0;
-  bool fragment = false;
+  bool fragment = false, frag_more = false, reassembled = false;
   uint32_t frag_off = 0, frag_id = 0;
   for (int guard = 0; guard < 16; ++guard) {
     // Hop-by-hop options may only come first; tshark stops at a later one.
@@ -254,15 +261,34 @@ uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       frag_off = fo & 0xfff8;
       bool more = fo & 1;
       net::label(ctx, ctx.add_uint(fr_nxt_, rest, off, 1, n2, e), [&] { return "Next header: " + name_num(n2); });
+      uint8_t res = rest.u8(off + 1);
+      net::label(ctx, ctx.add_uint(fr_res_, rest, off + 1, 1, res, e), [&] {
+        char b[32];
+        std::snprintf(b, sizeof b, "Reserved octet: 0x%02x", res);
+        return std::string(b);
+      });
       net::label(ctx, ctx.add_uint(fr_off_, rest, off + 2, 2, frag_off >> 3, e), [&] { return net::bits_label(fo, 16, 0xfff8, "Offset: " + std::to_string(frag_off >> 3) + " (" +
                                                         std::to_string(frag_off) + " bytes)"); });
+      net::label(ctx, ctx.add_uint(fr_res_bits_, rest, off + 2, 2, (fo >> 1) & 3, e), [&] { return net::bits_label(fo, 16, 0x0006, "Reserved bits: " + std::to_string((fo >> 1) & 3)); });
       net::label(ctx, ctx.add_bool(fr_more_, rest, off + 2, 2, more, e), [&] { return net::bits_label(fo, 16, 0x0001, more ? "More Fragments: Yes" : "More Fragments: No"); });
       char buf[40];
       std::snprintf(buf, sizeof buf, "Identification: 0x%08x", frag_id);
       net::label(ctx, ctx.add_uint(fr_id_, rest, off + 4, 4, frag_id, e), [&] { return buf; });
       fragment = frag_off != 0 || more;
+      frag_more = more;
       off += 8;
       nxt = n2;
+      const IpReassembly& ra = ctx.event().reassembled;
+      if (fragment && !reassembled && ra.version == 6 && !pi.in_error_packet && tvb.base == ra.ip_offset) {
+        // Headers after the fragment header go on in the reassembled payload.
+        rest = Tvb{reinterpret_cast<const uint8_t*>(ra.data.data()), uint32_t(ra.data.size()), Tvb::kDetached};
+        if (frag_fields_.add(ctx, ra, rest, top)) ctx.info() = "[Illegal IPv6 fragments]";
+        reassembled = true;
+        fragment = false;
+        off = 0;
+        plen = rest.len;
+        continue;
+      }
       if (fragment) break;
       continue;
     }
@@ -275,7 +301,7 @@ uint32_t Ipv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       char buf[128];
       const char* pn = net::ip_proto_name(nxt);
       std::snprintf(buf, sizeof buf, "IPv6 fragment (off=%u more=%c ident=0x%08x nxt=%u)", frag_off,
-                    'y', frag_id, nxt);
+                    frag_more ? 'y' : 'n', frag_id, nxt);
       (void)pn;
       ctx.info() = buf;
     }

@@ -13,6 +13,7 @@
 #include "strato/dissector.h"
 #include "strato/error.h"
 #include "strato/flow_hash.h"
+#include "ip_defrag.h"
 
 namespace strato {
 
@@ -40,7 +41,8 @@ struct Engine::Impl {
   size_t iface_count = 0;
   std::shared_ptr<const std::vector<InterfaceInfo>> iface_snapshot;
 
-  // Stream renumbering (dissect node, serial).
+  // IP reassembly and stream renumbering (dissect node, serial).
+  IpDefrag defrag;
   std::vector<std::vector<uint64_t>> stream_map[4];
   uint64_t next_global_stream[4] = {0, 0, 0, 0};
 
@@ -145,13 +147,15 @@ struct Engine::Impl {
     const size_t n = shards.size();
     if (n == 1) {
       for (size_t i = 0; i < b.count; ++i) {
+        defrag.feed(b.events[i]);
         b.events[i].shard = 0;
         dissect_event(b.events[i], *shards[0]);
       }
     } else {
       for (size_t i = 0; i < b.count; ++i) {
         Event& e = b.events[i];
-        e.shard = static_cast<uint32_t>(flow_hash(e.link_type, e.data, e.cap_len) % n);
+        defrag.feed(e);
+        e.shard = static_cast<uint32_t>(IpDefrag::shard_hash(e) % n);
       }
       oneapi::tbb::parallel_for(size_t(0), n, [&](size_t k) {
         Shard& shard = *shards[k];
@@ -336,6 +340,9 @@ EngineStats Engine::run() {
       if (!sink_error) sink_error = std::current_exception();
     }
   }
+  if (m.defrag.dropped_datagrams())
+    warn(std::to_string(m.defrag.dropped_datagrams()) + " incomplete IP datagrams (" +
+         std::to_string(m.defrag.dropped_bytes()) + " bytes of fragments) dropped from reassembly: too old or too many pending");
   if (m.error) std::rethrow_exception(m.error);
   if (sink_error) std::rethrow_exception(sink_error);
 

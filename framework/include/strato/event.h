@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "strato/field.h"
+#include "strato/ip_reassembly.h"
 
 namespace strato {
 
@@ -83,6 +84,7 @@ struct Event {
   bool passed = true;     // display-filter verdict for the sink being served
   uint64_t sink_mask = ~0ull;  // per-sink verdicts (bit i: sink i), engine internal
   Dissection dissection;
+  IpReassembly reassembled;  // set by the engine when this event completes an IP datagram
 
   void reset() {
     comment.clear();
@@ -90,6 +92,7 @@ struct Event {
     epb_flags = 0;
     passed = true;
     dissection.clear();
+    reassembled.clear();
   }
 };
 
