@@ -151,7 +151,7 @@ class SyscallDissector : public Dissector {
         switch (pi.type) {
           case ParamType::String:
             val = std::string(v.str(i));
-            if (std::string_view(pi.name) == "name") path = val;
+            if (std::string_view(pi.name) == "name" || std::string_view(pi.name) == "path") path = val;
             break;
           case ParamType::Bytes:
             val = printable(v.params[i]);

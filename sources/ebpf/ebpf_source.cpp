@@ -432,6 +432,9 @@ void EbpfSource::track_fd(const strato_event& r, const SyscallDef& def, std::str
     case kAccept46X:
       if (ret >= 0 && (t.family == 2 || t.family == 10)) fds_.set(r.pid, ret, tuple_name(true), inet_type);
       return;
+    case kRenameX:
+    case kUnlink2X:
+    case kMkdir2X:
     case kExecve19X:
     case kExecveatX:
     case kClone20X:
@@ -541,6 +544,32 @@ void EbpfSource::encode_syscall(const strato_event& r, const SyscallDef& def) {
     case kRecvmsgX:
       enc.add_i64(ret), enc.add_u32(ret > 0 ? uint32_t(ret) : 0), enc.add_empty();
       add_tuple(enc, r, false, nullptr);
+      break;
+    case kRenameX:
+      enc.add_i64(ret), enc.add_string(path), enc.add_string(std::string(r.path2, r.path2_len));
+      break;
+    case kRenameatX:
+    case kRenameat2X:
+      enc.add_i64(ret), enc.add_i64(fd0), enc.add_string(path), enc.add_i64(int32_t(r.args[2]));
+      enc.add_string(std::string(r.path2, r.path2_len));
+      if (def.scap_type == kRenameat2X) enc.add_u32(uint32_t(r.args[4]));
+      break;
+    case kSendfileX: {
+      // The offset after the call would need a user read; the one passed is kept.
+      enc.add_i64(ret), enc.add_u64(0), enc.add_i64(fd0), enc.add_i64(int32_t(r.args[1])), enc.add_u64(r.args[3]);
+      break;
+    }
+    case kMkdir2X:
+      enc.add_i64(ret), enc.add_string(path), enc.add_u32(uint32_t(r.args[1]));
+      break;
+    case kMkdiratX:
+      enc.add_i64(ret), enc.add_i64(fd0), enc.add_string(path), enc.add_u32(uint32_t(r.args[2]));
+      break;
+    case kUnlink2X:
+      enc.add_i64(ret), enc.add_string(path);
+      break;
+    case kUnlinkat2X:
+      enc.add_i64(ret), enc.add_i64(fd0), enc.add_string(path), enc.add_u32(uint32_t(r.args[2]));
       break;
     case kClone20X:
     case kFork20X:

@@ -54,6 +54,16 @@ const std::vector<SyscallDef>& syscall_defs() {
 #ifdef SYS_openat2
       {SYS_openat2, "openat2", "file", spec(STRATO_D_PATH, 1), kOpenat2SysX},
 #endif
+#ifdef SYS_rename
+      {SYS_rename, "rename", "file", spec(STRATO_D_PATH | STRATO_D_PATH2, 0, 1), kRenameX},
+      {SYS_unlink, "unlink", "file", spec(STRATO_D_PATH, 0), kUnlink2X},
+      {SYS_mkdir, "mkdir", "file", spec(STRATO_D_PATH, 0), kMkdir2X},
+#endif
+      {SYS_renameat, "renameat", "file", spec(STRATO_D_PATH | STRATO_D_PATH2, 1, 3), kRenameatX},
+      {SYS_renameat2, "renameat2", "file", spec(STRATO_D_PATH | STRATO_D_PATH2, 1, 3), kRenameat2X},
+      {SYS_unlinkat, "unlinkat", "file", spec(STRATO_D_PATH, 1), kUnlinkat2X},
+      {SYS_mkdirat, "mkdirat", "file", spec(STRATO_D_PATH, 1), kMkdiratX},
+      {SYS_sendfile, "sendfile", "file", spec(0), kSendfileX},
       {SYS_sendmsg, "sendmsg", "net", spec(STRATO_D_TUPLE_ARG0), kSendmsgX},
       {SYS_recvmsg, "recvmsg", "net", spec(STRATO_D_TUPLE_ARG0), kRecvmsgX},
       {SYS_execve, "execve", "proc", spec(STRATO_D_EXEC, 0), kExecve19X},

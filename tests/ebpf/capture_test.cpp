@@ -242,6 +242,31 @@ TEST(EbpfCapture, ExecveCarriesArgvAndPidFilterKeepsToTheProcess) {
   EXPECT_TRUE(exited) << "no procexit for pid " << pid;
 }
 
+TEST(EbpfCapture, MkdirRenameUnlinkNameTheirPaths) {
+  SKIP_WITHOUT_BPF();
+  ASSERT_TRUE(have_program("python3"));
+  std::string d = fresh_dir();
+  Capture cap("--comm python3 --syscalls mkdir,mkdirat,rename,renameat,renameat2,unlink,unlinkat -T fields "
+              "-e evt.type -e fd.name -e evt.res -e evt.args");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  auto r = run("python3 -c \"import os; d='" + d + "'; os.mkdir(d+'/a'); os.rename(d+'/a', d+'/b'); "
+               "open(d+'/f','w').close(); os.unlink(d+'/f')\" && python3 -c \"import os; os.unlink('" + d +
+               "/missing')\" 2>/dev/null");
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  bool mkdir = false, rename = false, unlink = false, missing = false;
+  for (auto& row : cap.rows()) {
+    ASSERT_EQ(row.size(), 4u);
+    if (row[1] == d + "/a" && (row[0] == "mkdir" || row[0] == "mkdirat")) mkdir = row[2] == "0";
+    if (row[0].rfind("rename", 0) == 0 && row[3].find(d + "/b") != std::string::npos) rename = row[2] == "0";
+    if (row[1] == d + "/f" && row[0].rfind("unlink", 0) == 0) unlink = row[2] == "0";
+    if (row[1] == d + "/missing") missing = row[2] == "ENOENT";
+  }
+  EXPECT_TRUE(mkdir);
+  EXPECT_TRUE(rename);
+  EXPECT_TRUE(unlink);
+  EXPECT_TRUE(missing) << "unlink of a missing file should fail with ENOENT";
+}
+
 TEST(EbpfCapture, CountStopsAfterNEventsAndDurationStopsInTime) {
   SKIP_WITHOUT_BPF();
   std::string file = fresh_dir() + "/f";

@@ -50,6 +50,14 @@ enum EventType : uint16_t {
   kExecveatX = 331,
   kClone3X = 335,
   kAccept46X = 389,
+  kRenameX = 175,
+  kRenameatX = 177,
+  kSendfileX = 189,
+  kMkdir2X = 277,
+  kUnlink2X = 301,
+  kUnlinkat2X = 303,
+  kMkdiratX = 305,
+  kRenameat2X = 319,
 };
 
 // Parameter encodings (falcosecurity PT_*), as far as strato needs them.
