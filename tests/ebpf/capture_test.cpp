@@ -242,6 +242,40 @@ TEST(EbpfCapture, ExecveCarriesArgvAndPidFilterKeepsToTheProcess) {
   EXPECT_TRUE(exited) << "no procexit for pid " << pid;
 }
 
+TEST(EbpfCapture, PidFilterFollowsChildren) {
+  SKIP_WITHOUT_BPF();
+  std::string dir = fresh_dir();
+  std::string fifo = dir + "/go", file = dir + "/child-reads-this";
+  std::ofstream(file) << "x\n";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  // The shell forks cat after the capture started: cat's pid is new.
+  run("sh -c 'echo $$ > " + dir + "/pid; read x < " + fifo + "; cat " + file + "; true' > /dev/null 2>&1 &");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (slurp(dir + "/pid").empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  int pid = std::atoi(slurp(dir + "/pid").c_str());
+  ASSERT_GT(pid, 0);
+  Capture cap("--pid " + std::to_string(pid) + " --syscalls file,proc -T fields -e evt.type -e proc.pid -e proc.ppid "
+              "-e proc.name -e fd.name");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  run("echo go > " + fifo);
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (kill(pid, 0) == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  bool child_open = false;
+  for (auto& r : cap.rows()) {
+    ASSERT_EQ(r.size(), 5u);
+    int p = std::atoi(r[1].c_str()), pp = std::atoi(r[2].c_str());
+    EXPECT_TRUE(p == pid || pp == pid) << "pid " << p << " (parent " << pp << ") is not " << pid << " or its child";
+    if (p != pid && pp == pid && r[0] == "openat" && r[4] == file) {
+      child_open = true;
+      EXPECT_EQ(r[3], "cat");
+    }
+  }
+  EXPECT_TRUE(child_open) << "no openat of " << file << " by a child of " << pid;
+}
+
 TEST(EbpfCapture, MkdirRenameUnlinkNameTheirPaths) {
   SKIP_WITHOUT_BPF();
   ASSERT_TRUE(have_program("python3"));
