@@ -49,16 +49,25 @@ struct PduBuffer {
 
 // tcp.* items tshark shows on the frame that completes a reassembled PDU.
 struct ReassemblyFields {
-  FieldId segment_data = kNoField, segments = kNoField, segment = kNoField, segment_count = kNoField,
-          reassembled_length = kNoField, reassembled_data = kNoField;
+  FieldId tcp = kNoField, segment_data = kNoField, segments = kNoField, segment = kNoField, segment_count = kNoField,
+          reassembled_length = kNoField, reassembled_data = kNoField, pdu_size = kNoField;
   void register_all(FieldRegistry& r) {
-    FieldId tcp = r.add_protocol("tcp", "Transmission Control Protocol");
+    tcp = r.add_protocol("tcp", "Transmission Control Protocol");
     segment_data = r.add_field(tcp, "tcp.segment_data", "TCP segment data", FieldType::Bytes);
     segments = r.add_field(tcp, "tcp.segments", "Reassembled TCP Segments", FieldType::Label);
     segment = r.add_field(tcp, "tcp.segment", "TCP Segment", FieldType::FrameNum);
     segment_count = r.add_field(tcp, "tcp.segment.count", "Segment count", FieldType::UInt);
     reassembled_length = r.add_field(tcp, "tcp.reassembled.length", "Reassembled TCP length", FieldType::UInt);
     reassembled_data = r.add_field(tcp, "tcp.reassembled.data", "Reassembled TCP Data", FieldType::Bytes);
+    pdu_size = r.add_field(tcp, "tcp.pdu.size", "PDU Size", FieldType::UInt);
+  }
+  // The TCP tree of the packet being dissected (tshark files tcp.segment_data
+  // and tcp.pdu.size there), or -1 at the top level when there is none.
+  int tcp_tree(DissectContext& ctx) const {
+    auto& f = ctx.dissection().fields;
+    for (size_t i = f.size(); i-- > 0;)
+      if (f[i].id == tcp) return static_cast<int>(i);
+    return -1;
   }
   // "[2 Reassembled TCP Segments (187 bytes): #87(48), #89(75)]", as a top-level item.
   void add(DissectContext& ctx, const std::vector<std::pair<uint64_t, uint32_t>>& segs, Tvb pdu) const {
@@ -70,10 +79,18 @@ struct ReassemblyFields {
     }
     label += "]";
     int top = ctx.add_label(segments, pdu, 0, pdu.len, label, -1);
-    for (auto& s : segs) ctx.add_uint(segment, Tvb{}, 0, 0, s.first, top);
-    ctx.add_uint(segment_count, Tvb{}, 0, 0, segs.size(), top);
-    ctx.add_uint(reassembled_length, Tvb{}, 0, 0, pdu.len, top);
-    ctx.add_bytes(reassembled_data, pdu, 0, pdu.len, top);
+    uint64_t at = 0;
+    for (auto& s : segs) {
+      int i = ctx.add_uint(segment, Tvb{}, 0, 0, s.first, top, FieldValue::Generated);
+      if (ctx.want_labels() && i >= 0 && ctx.dissection().fields[i].id == segment)
+        ctx.set_label(i, "Frame: " + std::to_string(s.first) + ", payload: " + std::to_string(at) + "-" +
+                             std::to_string(at + s.second - 1) + " (" + std::to_string(s.second) +
+                             (s.second == 1 ? " byte)" : " bytes)"));
+      at += s.second;
+    }
+    ctx.add_uint(segment_count, Tvb{}, 0, 0, segs.size(), top, FieldValue::Generated);
+    ctx.add_uint(reassembled_length, Tvb{}, 0, 0, pdu.len, top, FieldValue::Generated);
+    ctx.add_bytes(reassembled_data, pdu, 0, pdu.len, top, FieldValue::Generated);
   }
 };
 

@@ -7,6 +7,8 @@ namespace strato::dns {
 void Fields::register_all(FieldRegistry& r) {
   using T = FieldType;
   proto = r.add_protocol("dns", "Domain Name System");
+  mdns = r.add_protocol("mdns", "Multicast Domain Name System");
+  llmnr = r.add_protocol("llmnr", "Link-local Multicast Name Resolution");
   FieldId p = proto;
   text = r.add_field(kNoField, "text", "Text item", T::Label);
   length = r.add_field(p, "dns.length", "Length", T::UInt, Base::Dec, 16);
@@ -22,6 +24,8 @@ void Fields::register_all(FieldRegistry& r) {
   f_authenticated = r.add_field(p, "dns.flags.authenticated", "Answer authenticated", T::Boolean, Base::Dec, 16, 0x20);
   f_checkdisable = r.add_field(p, "dns.flags.checkdisable", "Non-authenticated data", T::Boolean, Base::Dec, 16, 0x10);
   f_rcode = r.add_field(p, "dns.flags.rcode", "Reply code", T::UInt, Base::Dec, 16, 0xf, kDnsFlagsRcodeNames);
+  f_conflict = r.add_field(p, "dns.flags.conflict", "Conflict", T::Boolean, Base::Dec, 16, 0x400);
+  f_tentative = r.add_field(p, "dns.flags.tentative", "Tentative", T::Boolean, Base::Dec, 16, 0x100);
   count_queries = r.add_field(p, "dns.count.queries", "Questions", T::UInt, Base::Dec, 16);
   count_answers = r.add_field(p, "dns.count.answers", "Answer RRs", T::UInt, Base::Dec, 16);
   count_auth = r.add_field(p, "dns.count.auth_rr", "Authority RRs", T::UInt, Base::Dec, 16);
@@ -31,9 +35,11 @@ void Fields::register_all(FieldRegistry& r) {
   count_labels = r.add_field(p, "dns.count.labels", "Label Count", T::UInt, Base::Dec, 16);
   qry_type = r.add_field(p, "dns.qry.type", "Type", T::UInt, Base::Dec, 16, 0, kDnsQryTypeNames);
   qry_class = r.add_field(p, "dns.qry.class", "Class", T::UInt, Base::Hex, 16, 0, kDnsQryClassNames);
+  qry_qu = r.add_field(p, "dns.qry.qu", "\"QU\" question", T::Boolean, Base::Dec, 16, 0x8000);
   resp_name = r.add_field(p, "dns.resp.name", "Name", T::String);
   resp_type = r.add_field(p, "dns.resp.type", "Type", T::UInt, Base::Dec, 16, 0, kDnsQryTypeNames);
   resp_class = r.add_field(p, "dns.resp.class", "Class", T::UInt, Base::Hex, 16, 0, kDnsQryClassNames);
+  resp_cache_flush = r.add_field(p, "dns.resp.cache_flush", "Cache flush", T::Boolean, Base::Dec, 16, 0x8000);
   resp_ttl = r.add_field(p, "dns.resp.ttl", "Time to live", T::UInt, Base::Dec, 32);
   resp_len = r.add_field(p, "dns.resp.len", "Data length", T::UInt, Base::Dec, 16);
   a = r.add_field(p, "dns.a", "Address", T::IPv4);
@@ -59,6 +65,7 @@ void Fields::register_all(FieldRegistry& r) {
   soa_retry = r.add_field(p, "dns.soa.retry_interval", "Retry Interval", T::UInt, Base::Dec, 32);
   soa_expire = r.add_field(p, "dns.soa.expire_limit", "Expire limit", T::UInt, Base::Dec, 32);
   soa_minimum = r.add_field(p, "dns.soa.minimum_ttl", "Minimum TTL", T::UInt, Base::Dec, 32);
+  nsec_next = r.add_field(p, "dns.nsec.next_domain_name", "Next Domain Name", T::String);
   data = r.add_field(p, "dns.data", "Data", T::Bytes);
   udp_payload_size = r.add_field(p, "dns.rr.udp_payload_size", "UDP payload size", T::UInt, Base::Dec, 16);
   ext_rcode = r.add_field(p, "dns.resp.ext_rcode", "Higher bits in extended RCODE", T::UInt, Base::Hex, 8);
@@ -78,6 +85,7 @@ void Fields::register_all(FieldRegistry& r) {
   retransmit_response_in =
       r.add_field(p, "dns.retransmit_response_in", "Retransmitted response. Original response in", T::FrameNum);
   unsolicited = r.add_field(p, "dns.unsolicited", "Unsolicited", T::Boolean);
+  reasm.register_all(r);
 }
 
 }  // namespace strato::dns

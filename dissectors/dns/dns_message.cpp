@@ -59,6 +59,51 @@ void add_owner_name(DissectContext& ctx, const Fields& F, Tvb m, uint32_t p, con
   }
 }
 
+// mDNS keeps the class in the low 15 bits; tshark shows it masked.
+void add_mdns_class(DissectContext& ctx, FieldId f, Tvb m, uint32_t off, int parent) {
+  uint16_t raw = m.u16(off);
+  int i = ctx.add_uint(f, m, off, 2, raw & 0x7fff, parent);
+  if (!ctx.want_labels() || i < 0 || ctx.dissection().fields[i].id != f) return;
+  std::string hex;
+  append_hex(raw & 0x7fff, 4, hex);
+  ctx.set_label(i, bits_label(raw, 0x7fff, "Class", std::string(class_name(raw & 0x7fff)) + " (" + hex + ")"));
+}
+
+// AA, TC, RD, RA, Z, AD and CD as tshark shows them (RA and AA only in responses).
+void add_dns_flags(DissectContext& ctx, const Fields& F, Tvb m, uint16_t flags, bool response, int parent) {
+  if (response)
+    add_flag(ctx, F.f_authoritative, m, flags, 0x400, "Authoritative", "Server is an authority for domain",
+             "Server is not an authority for domain", parent);
+  add_flag(ctx, F.f_truncated, m, flags, 0x200, "Truncated", "Message is truncated", "Message is not truncated", parent);
+  add_flag(ctx, F.f_recdesired, m, flags, 0x100, "Recursion desired", "Do query recursively",
+           "Don't do query recursively", parent);
+  if (response)
+    add_flag(ctx, F.f_recavail, m, flags, 0x80, "Recursion available", "Server can do recursive queries",
+             "Server can't do recursive queries", parent);
+  add_flag(ctx, F.f_z, m, flags, 0x40, "Z", "reserved - incorrect!", "reserved (0)", parent);
+  if (response)
+    add_flag(ctx, F.f_authenticated, m, flags, 0x20, "Answer authenticated",
+             "Answer/authority portion was authenticated by the server",
+             "Answer/authority portion was not authenticated by the server", parent);
+  else
+    add_flag(ctx, F.f_authenticated, m, flags, 0x20, "AD bit", "Set", "Not set", parent);
+  add_flag(ctx, F.f_checkdisable, m, flags, 0x10, "Non-authenticated data", "Acceptable", "Unacceptable", parent);
+}
+
+// RFC 4795 section 2.1.1: C (conflict) and T (tentative) replace AA and RD;
+// there are no RA, Z, AD or CD bits.
+void add_llmnr_flags(DissectContext& ctx, const Fields& F, Tvb m, uint16_t flags, bool response, int parent) {
+  if (response)
+    add_flag(ctx, F.f_conflict, m, flags, 0x400, "Conflict", "The name is not considered unique",
+             "The name is considered unique", parent);
+  else
+    add_flag(ctx, F.f_conflict, m, flags, 0x400, "Conflict", "The sender received multiple responses", "None",
+             parent);
+  add_flag(ctx, F.f_truncated, m, flags, 0x200, "Truncated", "Message is truncated", "Message is not truncated",
+           parent);
+  add_flag(ctx, F.f_tentative, m, flags, 0x100, "Tentative", "Tentative", "Not tentative", parent);
+}
+
 uint64_t match_key(uint64_t conv, uint16_t id) { return conv * 0x9e3779b97f4a7c15ull ^ id; }
 
 }  // namespace
@@ -115,28 +160,34 @@ bool looks_like_dns(Tvb m) {
   return p == m.len;
 }
 
-void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint64_t conv, Tvb m, int top) {
+void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint64_t conv, Tvb m, int top,
+                     Flavor flavor) {
   std::string& info = ctx.info();
   std::string scratch;
+  const bool mdns = flavor == Flavor::Mdns, llmnr = flavor == Flavor::Llmnr;
   auto fail = [&] {
     const Event& ev = ctx.event();
     if (ev.cap_len < ev.orig_len && m.base != Tvb::kDetached && m.base + m.len >= ev.cap_len) {
       info.append("[Packet size limited during capture]");
+    } else if (ctx.dissection().malformed) {
+      info.append("[Malformed Packet]");  // another message of the same segment, as tshark marks each
     } else {
-      ctx.mark_malformed("DNS", top);
+      ctx.mark_malformed(mdns ? "mDNS" : llmnr ? "LLMNR" : "DNS", top);
     }
   };
+  const char* title = mdns ? "Multicast Domain Name System" : llmnr ? "Link-local Multicast Name Resolution"
+                                                                    : "Domain Name System";
   // tshark reads ID and flags before anything else, then adds the header
   // fields one by one: a message cut inside the counts still shows its ID.
   if (!m.has(0, 4)) {
-    ctx.set_label(top, "Domain Name System");
+    ctx.set_label(top, title);
     fail();
     return;
   }
   uint16_t id = m.u16(0), flags = m.u16(2);
   bool response = flags & 0x8000;
   unsigned opcode = (flags >> 11) & 0xf, rcode = flags & 0xf;
-  ctx.set_label(top, response ? "Domain Name System (response)" : "Domain Name System (query)");
+  if (ctx.want_labels()) ctx.set_label(top, std::string(title) + (response ? " (response)" : " (query)"));
 
   info.append(opcode_info_name(opcode, scratch));
   if (response) info.append(" response");
@@ -170,23 +221,10 @@ void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint6
     ctx.set_label(i, bits_label(flags, 0x7800, "Opcode", std::string(op ? op : "Unknown") + " (" +
                                                               std::to_string(opcode) + ")"));
   }
-  if (response)
-    add_flag(ctx, F.f_authoritative, m, flags, 0x400, "Authoritative", "Server is an authority for domain",
-             "Server is not an authority for domain", fi);
-  add_flag(ctx, F.f_truncated, m, flags, 0x200, "Truncated", "Message is truncated", "Message is not truncated", fi);
-  add_flag(ctx, F.f_recdesired, m, flags, 0x100, "Recursion desired", "Do query recursively",
-           "Don't do query recursively", fi);
-  if (response)
-    add_flag(ctx, F.f_recavail, m, flags, 0x80, "Recursion available", "Server can do recursive queries",
-             "Server can't do recursive queries", fi);
-  add_flag(ctx, F.f_z, m, flags, 0x40, "Z", "reserved - incorrect!", "reserved (0)", fi);
-  if (response)
-    add_flag(ctx, F.f_authenticated, m, flags, 0x20, "Answer authenticated",
-             "Answer/authority portion was authenticated by the server",
-             "Answer/authority portion was not authenticated by the server", fi);
+  if (llmnr)
+    add_llmnr_flags(ctx, F, m, flags, response, fi);
   else
-    add_flag(ctx, F.f_authenticated, m, flags, 0x20, "AD bit", "Set", "Not set", fi);
-  add_flag(ctx, F.f_checkdisable, m, flags, 0x10, "Non-authenticated data", "Acceptable", "Unacceptable", fi);
+    add_dns_flags(ctx, F, m, flags, response, fi);
   if (response) {
     int i = ctx.add_uint(F.f_rcode, m, 2, 2, rcode, fi);
     ctx.set_label(i, bits_label(flags, 0xf, "Reply code",
@@ -228,12 +266,21 @@ void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint6
       p += n.wire_len;
       unsigned type = m.u16(p), cls = m.u16(p + 2);
       ctx.add_uint(F.qry_type, m, p, 2, type, qi);
-      ctx.add_uint(F.qry_class, m, p + 2, 2, cls, qi);
+      const char* qu = "";
+      if (mdns) {
+        cls &= 0x7fff;
+        bool unicast = m.u16(p + 2) & 0x8000;
+        add_mdns_class(ctx, F.qry_class, m, p + 2, qi);
+        add_flag(ctx, F.qry_qu, m.sub(p + 2 - 2), m.u16(p + 2), 0x8000, "\"QU\" question", "True", "False", qi);
+        qu = unicast ? ", \"QU\" question" : ", \"QM\" question";
+      } else {
+        ctx.add_uint(F.qry_class, m, p + 2, 2, cls, qi);
+      }
       p += 4;
       ctx.set_length(qi, p - start);
       std::string tname = type_short_name(type, scratch);
-      ctx.set_label(qi, n.text + ": type " + tname + ", class " + class_name(cls));
-      info += " " + tname + " " + n.text;
+      ctx.set_label(qi, n.text + ": type " + tname + ", class " + class_name(cls) + qu);
+      info += " " + tname + " " + n.text + qu;
       if (q == 0) {
         first_qname = n.text;
         first_qtype = type;
@@ -296,7 +343,16 @@ void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint6
         p = end;
         ctx.set_label(ri, n.text + ": type " + tname);
       } else {
-        ctx.add_uint(F.resp_class, m, p + 2, 2, cls, ri);
+        const char* flush = "";
+        if (mdns) {
+          add_mdns_class(ctx, F.resp_class, m, p + 2, ri);
+          add_flag(ctx, F.resp_cache_flush, m.sub(p + 2 - 2), cls, 0x8000, "Cache flush", "True", "False", ri);
+          if (cls & 0x8000) flush = ", cache flush";
+          cls &= 0x7fff;
+          info += flush;
+        } else {
+          ctx.add_uint(F.resp_class, m, p + 2, 2, cls, ri);
+        }
         ctx.add_uint(F.resp_ttl, m, p + 4, 4, ttl, ri);
         ctx.add_uint(F.resp_len, m, p + 8, 2, rdlen, ri);
         p += 10;
@@ -306,7 +362,7 @@ void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint6
         }
         p += rdlen;
         info += text.info;
-        ctx.set_label(ri, n.text + ": type " + tname + ", class " + class_name(cls) + text.label);
+        ctx.set_label(ri, n.text + ": type " + tname + ", class " + class_name(cls) + flush + text.label);
       }
       ctx.set_length(ri, p - start);
     }
@@ -341,6 +397,8 @@ void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint6
       }
       ctx.add_uint(F.response_to, m, 0, 0, t.req_frame, top, FieldValue::Generated);
       ctx.add_rel_time(F.time, static_cast<int64_t>(ev.ts_ns - t.req_ts), top);
+    } else if (mdns || llmnr) {  // tshark marks unanswered-looking replies only on the multicast services
+      ctx.add_bool(F.unsolicited, m, 0, 0, true, top, FieldValue::Generated);
     }
   }
   if (!ok) fail();

@@ -27,10 +27,16 @@ struct MatchState : ShardState {
 // response whose question and every record parse inside the datagram.
 bool looks_like_dns(Tvb msg);
 
+// The same message format on three services: DNS, mDNS (RFC 6762: class
+// top bits are the QU and cache-flush flags) and LLMNR (RFC 4795: its own
+// flag bits).
+enum class Flavor : uint8_t { Dns, Mdns, Llmnr };
+
 // Dissects the message; `conv` identifies the conversation for matching,
 // `outer_len_item` is the TCP length prefix (or -1). Returns the item of the
 // protocol tree.
-void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint64_t conv, Tvb msg, int dns_item);
+void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint64_t conv, Tvb msg, int dns_item,
+                     Flavor flavor = Flavor::Dns);
 
 // "Standard query 0x1234", "Unknown operation (15) response 0xc980 ..."
 const char* opcode_info_name(unsigned opcode, std::string& scratch);

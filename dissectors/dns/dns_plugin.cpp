@@ -1,9 +1,8 @@
 // DNS over UDP (port 53 and a heuristic) and TCP (port 53, 2-byte length
-// prefix).
-#include <cstring>
-
+// prefix), mDNS (UDP 5353) and LLMNR (UDP 5355).
 #include "dns_fields.h"
 #include "dns_message.h"
+#include "dns_tcp.h"
 #include "strato/dissector.h"
 
 namespace strato::dns {
@@ -21,60 +20,54 @@ uint64_t conversation(const PacketInfo& pi) {
   return (s < d ? s * 31 + d : d * 31 + s) ^ pi.ip_proto;
 }
 
+// The service a datagram belongs to: the lower of its ports that has one,
+// as UDP tries the lower port first.
+Flavor flavor_of(const PacketInfo& pi) {
+  auto kind = [](uint16_t p) { return p == 53 ? 1 : p == 5353 ? 2 : p == 5355 ? 3 : 0; };
+  uint16_t lo = pi.srcport < pi.dstport ? pi.srcport : pi.dstport;
+  uint16_t hi = pi.srcport < pi.dstport ? pi.dstport : pi.srcport;
+  int k = kind(lo) ? kind(lo) : kind(hi);
+  return k == 2 ? Flavor::Mdns : k == 3 ? Flavor::Llmnr : Flavor::Dns;
+}
+
 class DnsDissector : public Dissector {
  public:
   const char* name() const override { return "dns"; }
   void register_fields(FieldRegistry& reg) override { F.register_all(reg); }
   void register_handoffs(DissectorTables& t) override {
     t.add("udp.port", 53, this);
+    t.add("udp.port", 5353, this);
+    t.add("udp.port", 5355, this);
     t.add("tcp.port", 53, this);
     t.add_heuristic("udp", this);
   }
-  std::unique_ptr<ShardState> new_shard_state() const override { return std::make_unique<MatchState>(); }
+  std::unique_ptr<ShardState> new_shard_state() const override { return std::make_unique<DnsState>(); }
 
   uint32_t dissect(DissectContext& ctx, Tvb tvb, int parent) override {
-    if (ctx.pinfo.ip_proto == 6) return dissect_tcp(ctx, tvb, parent);
-    one_message(ctx, tvb, parent);
+    if (ctx.pinfo.ip_proto == 6) {
+      dissect_tcp_payload(ctx, F, ctx.shard_state<DnsState>(this), conversation(ctx.pinfo), tvb, parent, Flavor::Dns);
+      return tvb.len ? tvb.len : 1;
+    }
+    one_message(ctx, tvb, parent, flavor_of(ctx.pinfo));
     return tvb.len ? tvb.len : 1;
   }
 
   bool heuristic(DissectContext& ctx, Tvb tvb, int parent) override {
     if (ctx.pinfo.ip_proto != 17 || !looks_like_dns(tvb)) return false;
-    one_message(ctx, tvb, parent);
+    one_message(ctx, tvb, parent, Flavor::Dns);
     return true;
   }
 
  private:
-  void start(DissectContext& ctx) {
-    ctx.set_protocol_column("DNS");
+  void one_message(DissectContext& ctx, Tvb tvb, int parent, Flavor flavor) {
+    static const char* const kLayer[] = {"dns", "mdns", "llmnr"};
+    static const char* const kColumn[] = {"DNS", "MDNS", "LLMNR"};
+    const int k = static_cast<int>(flavor);
+    ctx.set_protocol_column(kColumn[k]);
     ctx.info().clear();
-  }
-
-  void one_message(DissectContext& ctx, Tvb tvb, int parent) {
-    start(ctx);
-    int top = ctx.add_protocol(F.proto, tvb, 0, tvb.len, parent, "dns");
-    dissect_message(ctx, F, ctx.shard_state<MatchState>(this), conversation(ctx.pinfo), tvb, top);
-  }
-
-  // Messages that fit in the segment; a partial one is left to TCP's
-  // reassembly when it offers it, else shown as far as it goes.
-  uint32_t dissect_tcp(DissectContext& ctx, Tvb tvb, int parent) {
-    if (tvb.len < 2) return 0;
-    start(ctx);
-    uint32_t off = 0;
-    bool first = true;
-    while (tvb.has(off, 2)) {
-      uint32_t len = tvb.u16(off);
-      Tvb msg = tvb.sub(off + 2, len);
-      int top = ctx.add_protocol(F.proto, tvb, off, 2 + msg.len, parent, first ? "dns" : "");
-      ctx.add_uint(F.length, tvb, off, 2, len, top);
-      if (!first) ctx.info().append(" , ");
-      dissect_message(ctx, F, ctx.shard_state<MatchState>(this), conversation(ctx.pinfo), msg, top);
-      first = false;
-      off += 2 + len;
-      if (off > tvb.len) break;
-    }
-    return tvb.len;
+    FieldId proto = flavor == Flavor::Mdns ? F.mdns : flavor == Flavor::Llmnr ? F.llmnr : F.proto;
+    int top = ctx.add_protocol(proto, tvb, 0, tvb.len, parent, kLayer[k]);
+    dissect_message(ctx, F, ctx.shard_state<DnsState>(this), conversation(ctx.pinfo), tvb, top, flavor);
   }
 
   Fields F{};

@@ -101,6 +101,12 @@ bool dissect_rdata(DissectContext& ctx, const Fields& F, Tvb msg, uint32_t off, 
       t.info += n.text;
       return ok;
     }
+    case 47: {  // NSEC (RFC 4034 4.1): next owner name, then the type bit maps (not shown yet)
+      bool ok = add_name(ctx, F.nsec_next, msg, off, parent, n);
+      t.label = ", next domain name " + n.text;
+      t.info = " " + n.text;
+      return ok;
+    }
     default:
       return true;  // other types: the record's generic fields only
   }
