@@ -4,7 +4,7 @@ DNS over UDP and ICMP/ICMPv6 echo, fragments in order, out of order and
 interleaved, a datagram missing a fragment, duplicates (same and different
 bytes), a fragment cut by the snap length, a fragmented TCP segment, and
 enough unfragmented flows that with --threads 4 the fragments of one
-datagram land on different shards. Usage: make_fragments.py OUT.pcap"""
+datagram land on different shards. Usage: make_fragments.py OUT.pcap [--stale]"""
 import struct
 import sys
 
@@ -146,7 +146,7 @@ def build():
          ipv4_packet(srv, cli, 6, 0x0901, 0, False, tcp(80, 45000, 5000, 1001, 0x12, b"", pseudo4(srv, cli))),
          ipv4_packet(cli, srv, 6, 0x0902, 0, False, tcp(45000, 80, 1001, 5001, 0x10, b"", p))])
     add(frags4(cli, srv, 6, 0x0903, tcp(45000, 80, 1001, 5001, 0x18, b"GET /fragmented HTTP/1.0\r\nX-Pad: " + b"x" * 60 + b"\r\n\r\n", p), 48, order=[1, 0, 2]))
-    add([ipv4_packet(srv, cli, 6, 0x0904, 0, False, tcp(80, 45000, 5001, 1001 + 100, 0x10, b"", pseudo4(srv, cli)))])
+    add([ipv4_packet(srv, cli, 6, 0x0904, 0, False, tcp(80, 45000, 5001, 1001 + 98, 0x10, b"", pseudo4(srv, cli)))])
     # 10: IPv6: DNS query/response and ICMPv6 echo, in and out of order.
     q6 = udp(40010, 53, dns_query(0x6666, "v6-fragmented.long-subdomain.example.net"), pseudo6(c6, s6))
     add(frags6(c6, s6, 17, 0x10001, q6, 24))
@@ -172,8 +172,23 @@ def build():
     return frames
 
 
+def stale():
+    """Two datagrams left unfinished for over a minute, then one's tail:
+    (seconds, frame) pairs for the reassembly time limit."""
+    cli, srv = "10.0.0.1", "10.0.0.53"
+    a = frags4(cli, srv, 17, 0x0a0a, udp(41000, 53, dns_query(1, "stale-one.example.com"), pseudo4(cli, srv)), 16)
+    b = frags4(cli, srv, 17, 0x0b0b, udp(41001, 53, dns_query(2, "stale-two.example.com"), pseudo4(cli, srv)), 16)
+    return [(0, a[0]), (1, b[0]), (70, a[1]), (71, a[2])]
+
+
 def main():
     out = bytearray(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+    if "--stale" in sys.argv:
+        for sec, pkt in stale():
+            out += struct.pack("<IIII", 1700000000 + sec, 0, len(pkt), len(pkt)) + pkt
+        with open(sys.argv[1], "wb") as f:
+            f.write(out)
+        return
     for i, (pkt, caplen) in enumerate(build()):
         data = pkt if caplen is None else pkt[:caplen]
         out += struct.pack("<IIII", 1700000000 + i // 1000, (i % 1000) * 1000, len(data), len(pkt)) + data
