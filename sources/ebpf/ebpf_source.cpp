@@ -195,9 +195,9 @@ void EbpfSource::load_and_attach() {
     std::memcpy(const_cast<char*>(skel_->rodata->filter_comm), cfg_.comm.c_str(), cfg_.comm.size());
     skel_->rodata->snaplen = cfg_.snaplen;
     bpf_program* btf_progs[] = {skel_->progs.btf_sys_enter, skel_->progs.btf_sys_exit, skel_->progs.btf_exec,
-                                skel_->progs.btf_fork, skel_->progs.btf_exit};
+                                skel_->progs.btf_fork, skel_->progs.btf_exit, skel_->progs.btf_reset};
     bpf_program* raw_progs[] = {skel_->progs.raw_sys_enter, skel_->progs.raw_sys_exit, skel_->progs.raw_exec,
-                                skel_->progs.raw_fork, skel_->progs.raw_exit};
+                                skel_->progs.raw_fork, skel_->progs.raw_exit, skel_->progs.raw_reset};
     for (auto* p : btf_progs) bpf_program__set_autoload(p, !raw);
     for (auto* p : raw_progs) bpf_program__set_autoload(p, raw);
     int err = strato_syscalls__load(skel_);

@@ -154,20 +154,22 @@ TEST(EbpfCapture, BlockingConnectRefusedIsEconnrefused) {
   SKIP_WITHOUT_BPF();
   ASSERT_TRUE(have_program("bash"));
   Capture cap("--comm bash -Y 'evt.type == \\\"connect\\\" && evt.failed' -T fields -e proc.pid -e fd.rport -e evt.res "
-              "-e evt.rawres -e fd.type");
+              "-e evt.rawres -e fd.type -e fd.lport");
   ASSERT_TRUE(cap.ready()) << cap.err();
   auto r = run("bash -c 'echo $$; echo > /dev/tcp/127.0.0.1/9' 2>/dev/null");
   int pid = std::atoi(r.out.c_str());
   ASSERT_EQ(cap.stop(), 0) << cap.err();
   bool found = false;
   for (auto& row : cap.rows()) {
-    ASSERT_EQ(row.size(), 5u);
+    ASSERT_EQ(row.size(), 6u);
     if (std::atoi(row[0].c_str()) != pid) continue;
     found = true;
     EXPECT_EQ(row[1], "9");
     EXPECT_EQ(row[2], "ECONNREFUSED");
     EXPECT_EQ(row[3], "-111");
     EXPECT_EQ(row[4], "ipv4");
+    // The kernel has released the port by sys_exit; the RST hook kept it.
+    EXPECT_GT(std::atoi(row[5].c_str()), 0) << "local port of the refused connect";
   }
   EXPECT_TRUE(found) << "no failed connect by bash pid " << pid << "\n" << cap.err();
 }

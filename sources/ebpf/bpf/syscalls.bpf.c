@@ -86,6 +86,16 @@ struct {
   __type(value, struct exec_args);
 } exec_scratch SEC(".maps");
 
+/* Local port of TCP sockets reset by their peer, noted when the RST arrives
+ * (before the kernel releases the port): by the time a refused connect
+ * reaches sys_exit the socket has given its port back. */
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 4096);
+  __type(key, __u64);
+  __type(value, __u16);
+} syn_ports SEC(".maps");
+
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
   __uint(max_entries, 16 << 20);
@@ -141,21 +151,21 @@ static __always_inline void fill_header(struct strato_event* e, __u32 kind, stru
 }
 
 /* The local and remote ends of the socket behind `fd`, if it is one. */
-static __always_inline void fd_tuple(struct task_struct* task, long fd, struct strato_tuple* t) {
+static __always_inline struct sock* fd_tuple(struct task_struct* task, long fd, struct strato_tuple* t) {
   t->family = 0;
-  if (fd < 0) return;
+  if (fd < 0) return NULL;
   struct fdtable* fdt = BPF_CORE_READ(task, files, fdt);
   unsigned int max = BPF_CORE_READ(fdt, max_fds);
-  if ((unsigned long)fd >= max) return;
+  if ((unsigned long)fd >= max) return NULL;
   struct file** fds = BPF_CORE_READ(fdt, fd);
   struct file* f = NULL;
   bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
-  if (!f) return;
+  if (!f) return NULL;
   umode_t mode = BPF_CORE_READ(f, f_inode, i_mode);
-  if ((mode & 00170000) != 0140000) return;
+  if ((mode & 00170000) != 0140000) return NULL;
   struct socket* sock = BPF_CORE_READ(f, private_data);
   struct sock* sk = BPF_CORE_READ(sock, sk);
-  if (!sk) return;
+  if (!sk) return NULL;
   __u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
   if (family == 2) {
     __u32 s = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
@@ -166,12 +176,13 @@ static __always_inline void fd_tuple(struct task_struct* task, long fd, struct s
     BPF_CORE_READ_INTO(&t->saddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
     BPF_CORE_READ_INTO(&t->daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
   } else if (family != 1) {
-    return;
+    return NULL;
   }
   t->family = family;
   t->proto = BPF_CORE_READ(sk, sk_protocol);
   t->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
   t->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+  return sk;
 }
 
 static __always_inline void read_exec_args(__u64 key, const char* filename, const char* const* argv) {
@@ -257,7 +268,14 @@ static __always_inline int on_exit(long ret) {
     len &= STRATO_ADDR_MAX - 1;
     if (ptr && !bpf_probe_read_user(e->addr, len, (const void*)ptr)) e->addr_len = len;
   }
-  if (spec.flags & STRATO_D_TUPLE_ARG0) fd_tuple(task, (long)st.args[0], &e->tuple);
+  if (spec.flags & STRATO_D_TUPLE_ARG0) {
+    struct sock* sk = fd_tuple(task, (long)st.args[0], &e->tuple);
+    __u64 key = (__u64)sk;
+    if (sk && e->tuple.sport == 0) {
+      __u16* port = bpf_map_lookup_elem(&syn_ports, &key);
+      if (port) e->tuple.sport = *port;
+    }
+  }
   if (spec.flags & STRATO_D_TUPLE_RET) fd_tuple(task, ret, &e->tuple);
   if ((spec.flags & STRATO_D_DATA) && ret > 0) {
     __u64 n = ret;
@@ -344,6 +362,14 @@ static __always_inline int on_process_exit(struct task_struct* p) {
   return 0;
 }
 
+static __always_inline int on_reset(const struct sock* sk) {
+  __u64 key = (__u64)sk;
+  __u16 port = BPF_CORE_READ(sk, __sk_common.skc_num);
+  if (!port) return 0;
+  bpf_map_update_elem(&syn_ports, &key, &port, BPF_ANY);
+  return 0;
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(btf_sys_enter, struct pt_regs* regs, long id) { return on_enter(regs, id); }
 SEC("tp_btf/sys_exit")
@@ -355,6 +381,9 @@ int BPF_PROG(btf_fork, struct task_struct* parent, struct task_struct* child) { 
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(btf_exit, struct task_struct* p) { return on_process_exit(p); }
 
+SEC("tp_btf/tcp_receive_reset")
+int BPF_PROG(btf_reset, struct sock* sk) { return on_reset(sk); }
+
 SEC("raw_tp/sys_enter")
 int BPF_PROG(raw_sys_enter, struct pt_regs* regs, long id) { return on_enter(regs, id); }
 SEC("raw_tp/sys_exit")
@@ -365,3 +394,5 @@ SEC("raw_tp/sched_process_fork")
 int BPF_PROG(raw_fork, struct task_struct* parent, struct task_struct* child) { return on_fork(parent, child); }
 SEC("raw_tp/sched_process_exit")
 int BPF_PROG(raw_exit, struct task_struct* p) { return on_process_exit(p); }
+SEC("raw_tp/tcp_receive_reset")
+int BPF_PROG(raw_reset, struct sock* sk) { return on_reset(sk); }
