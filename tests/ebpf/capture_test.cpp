@@ -66,9 +66,9 @@ std::string skip_reason() {
 // One `strato capture` run in the background, stopped with SIGINT.
 class Capture {
  public:
-  explicit Capture(const std::string& args) {
+  explicit Capture(const std::string& args, const std::string& env = "") {
     dir_ = fresh_dir();
-    std::string inner = "'" + strato_bin() + "' capture " + args + " > " + dir_ + "/out 2> " + dir_ + "/err & echo \\$! > " +
+    std::string inner = env + " '" + strato_bin() + "' capture " + args + " > " + dir_ + "/out 2> " + dir_ + "/err & echo \\$! > " +
                         dir_ + "/pid; wait \\$!; echo \\$? > " + dir_ + "/rc";
     run("sh -c \"" + inner + "\" > /dev/null 2>&1 &");
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -276,6 +276,20 @@ TEST(EbpfCapture, PidFilterFollowsChildren) {
     }
   }
   EXPECT_TRUE(child_open) << "no openat of " << file << " by a child of " << pid;
+}
+
+TEST(EbpfCapture, RawTpFallbackCapturesTheSameEvents) {
+  SKIP_WITHOUT_BPF();
+  std::string file = fresh_dir() + "/raw-tp";
+  std::ofstream(file) << "x\n";
+  Capture cap("--comm cat --syscalls openat -T fields -e evt.type -e fd.name", "STRATO_EBPF_RAW_TP=1");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  EXPECT_NE(cap.err().find("raw_tp"), std::string::npos) << cap.err();
+  run("cat " + file + " > /dev/null");
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  bool seen = false;
+  for (auto& r : cap.rows()) seen |= r.size() == 2 && r[0] == "openat" && r[1] == file;
+  EXPECT_TRUE(seen) << "no openat of " << file << " through raw_tp";
 }
 
 TEST(EbpfCapture, MkdirRenameUnlinkNameTheirPaths) {
