@@ -114,6 +114,11 @@ const char* opcode_info_name(unsigned opcode, std::string& scratch) {
   return scratch.c_str();
 }
 
+const char* type_long_name(unsigned type) {
+  const char* n = lookup(kDnsQryTypeNames, type);
+  return n ? n : "Unknown";
+}
+
 const char* type_short_name(unsigned type, std::string& scratch) {
   if (type == 255) return "ANY";
   const char* n = lookup(kDnsQryTypeNames, type);

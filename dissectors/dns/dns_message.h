@@ -41,5 +41,6 @@ void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint6
 // "Standard query 0x1234", "Unknown operation (15) response 0xc980 ..."
 const char* opcode_info_name(unsigned opcode, std::string& scratch);
 const char* type_short_name(unsigned type, std::string& scratch);
+const char* type_long_name(unsigned type);  // "A (Host Address)"
 
 }  // namespace strato::dns

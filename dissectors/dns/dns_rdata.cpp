@@ -1,5 +1,6 @@
 #include "dns_rdata.h"
 
+#include "dns_message.h"
 #include "dns_name.h"
 #include "strato/format.h"
 
@@ -12,6 +13,24 @@ bool add_name(DissectContext& ctx, FieldId f, Tvb msg, uint32_t off, int parent,
   read_name(msg, off, n);
   ctx.add_string(f, msg, off, n.wire_len, n.text, parent);
   return n.ok;
+}
+
+// Type bit maps (RFC 4034 4.1.2): <window, length, bits>; tshark files each
+// type present as dns.resp.type.
+void add_type_bitmaps(DissectContext& ctx, const Fields& F, Tvb msg, uint32_t p, uint32_t end, int parent) {
+  while (p + 2 <= end) {
+    unsigned window = msg.u8(p), len = msg.u8(p + 1);
+    p += 2;
+    if (len > end - p) return;
+    for (unsigned i = 0; i < len * 8; ++i) {
+      if (!(msg.u8(p + i / 8) & (0x80 >> (i % 8)))) continue;
+      unsigned type = window * 256 + i;
+      int it = ctx.add_uint(F.resp_type, msg, p + i / 8, 1, type, parent);
+      if (ctx.want_labels() && it >= 0 && ctx.dissection().fields[it].id == F.resp_type)
+        ctx.set_label(it, std::string("RR type in bit map: ") + type_long_name(type));
+    }
+    p += len;
+  }
 }
 
 }  // namespace
@@ -101,10 +120,11 @@ bool dissect_rdata(DissectContext& ctx, const Fields& F, Tvb msg, uint32_t off, 
       t.info += n.text;
       return ok;
     }
-    case 47: {  // NSEC (RFC 4034 4.1): next owner name, then the type bit maps (not shown yet)
+    case 47: {  // NSEC (RFC 4034 4.1): next owner name, then the type bit maps
       bool ok = add_name(ctx, F.nsec_next, msg, off, parent, n);
       t.label = ", next domain name " + n.text;
       t.info = " " + n.text;
+      if (ok) add_type_bitmaps(ctx, F, msg, off + n.wire_len, off + rdlen, parent);
       return ok;
     }
     default:

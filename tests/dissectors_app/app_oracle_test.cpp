@@ -17,6 +17,16 @@ const std::vector<std::string> kDnsFields = {
     "dns.resp.ttl", "dns.resp.len", "dns.a", "dns.aaaa", "dns.cname", "dns.ns", "dns.ptr.domain_name",
     "dns.mx.mail_exchange", "dns.txt", "dns.srv.port", "dns.srv.target", "dns.rr.udp_payload_size", "dns.time",
     "dns.response_to"};
+// DNS over TCP reassembly and the multicast flavours.
+const std::vector<std::string> kDnsTcpFields = {
+    "frame.number", "frame.protocols", "_ws.col.Protocol", "dns.length", "dns.id", "dns.qry.name", "dns.a",
+    "dns.aaaa", "dns.txt", "dns.mx.mail_exchange", "dns.response_to", "tcp.segment", "tcp.segment.count",
+    "tcp.reassembled.length", "tcp.pdu.size", "tcp.segment_data"};
+const std::vector<std::string> kMdnsFields = {
+    "frame.number", "frame.protocols", "_ws.col.Protocol", "dns.id", "dns.flags", "dns.qry.name", "dns.qry.class",
+    "dns.qry.qu", "dns.resp.name", "dns.resp.class", "dns.resp.cache_flush", "dns.resp.ttl", "dns.a", "dns.aaaa",
+    "dns.ptr.domain_name", "dns.srv.target", "dns.txt", "dns.nsec.next_domain_name", "dns.flags.conflict",
+    "dns.flags.tentative", "dns.unsolicited", "dns.response_to"};
 const std::vector<std::string> kHttpFields = {
     "frame.number", "frame.protocols", "http.request.method", "http.request.uri", "http.request.version",
     "http.request.full_uri", "http.host", "http.user_agent", "http.response.code", "http.response.phrase",
@@ -91,6 +101,16 @@ std::string recorded() {
 
 const char* kMixed = "captures/live/mixed-small.pcapng";
 
+// DNS over TCP cut at every awkward place, mDNS and LLMNR (make_dns_pcap.py).
+std::string generated_dns() {
+  static std::string path = [] {
+    std::string p = st::temp_dir() + "/dns-cases.pcap";
+    auto r = st::run("python3 " + st::source_dir() + "/tests/dissectors_app/make_dns_pcap.py " + p);
+    return r.exit_code == 0 ? p : std::string();
+  }();
+  return path;
+}
+
 }  // namespace
 
 TEST(AppDissectors, DnsOverUdpMatchesTshark) {
@@ -113,6 +133,45 @@ TEST(AppDissectors, DnsMalformedMatchesTshark) {
 TEST(AppDissectors, DnsOverTcpMatchesTshark) {
   expect_same_fields(st::shared_file("captures/tcpdump-tests/dns_tcp.pcap"), kDnsFields);
   expect_same_summary(st::shared_file("captures/tcpdump-tests/dns_tcp.pcap"), "DNS");
+}
+
+TEST(AppDissectors, DnsOverTcpReassemblyMatchesTshark) {
+  std::string f = generated_dns();
+  ASSERT_FALSE(f.empty()) << "make_dns_pcap.py failed";
+  expect_same_fields(f, kDnsTcpFields);
+  expect_same_fields(f, kDnsFields);
+  expect_same_summary(f, "DNS");
+}
+
+// Frames that only carry part of a message keep TCP's column and Info and
+// say so; a segment after lost bytes ends the pending message and shows
+// what follows after that note.
+TEST(AppDissectors, DnsOverTcpSegmentInfoMatchesTshark) {
+  std::string f = generated_dns();
+  ASSERT_FALSE(f.empty()) << "make_dns_pcap.py failed";
+  auto theirs = st::run("tshark -n -r '" + f + "' -Y 'tcp.port==53 && tcp.len>0' -T fields -e frame.number");
+  auto ours = st::run("'" + st::strato_bin() + "' read -r '" + f + "'");
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  auto t_info = st::split_lines(st::run("tshark -n -r '" + f + "' -T fields -e _ws.col.Info").out);
+  auto o = st::split_lines(ours.out);
+  ASSERT_EQ(o.size(), t_info.size());
+  int segments = 0;
+  for (auto& n : st::split_lines(theirs.out)) {
+    size_t i = std::stoul(n) - 1;
+    const std::string& info = t_info[i];
+    if (info.find("[TCP segment of a reassembled PDU]") != std::string::npos) ++segments;
+    EXPECT_TRUE(o[i].size() >= info.size() && o[i].compare(o[i].size() - info.size(), info.size(), info) == 0)
+        << "frame " << i + 1 << "\n  tshark info: " << info << "\n  strato line: " << o[i];
+  }
+  EXPECT_GE(segments, 10);
+}
+
+TEST(AppDissectors, MdnsAndLlmnrMatchTshark) {
+  std::string f = generated_dns();
+  ASSERT_FALSE(f.empty()) << "make_dns_pcap.py failed";
+  expect_same_fields(f, kMdnsFields, ":udp:");
+  expect_same_summary(f, "MDNS");
+  expect_same_summary(f, "LLMNR");
 }
 
 TEST(AppDissectors, HttpMatchesTshark) {
