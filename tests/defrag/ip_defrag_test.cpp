@@ -3,6 +3,8 @@
 // truncated or bogus headers (never a crash, never a datagram).
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -201,6 +203,55 @@ TEST(IpDefrag, TruncatedAndBogusHeadersAreIgnored) {
   // Their tails complete nothing.
   r.feed({v4(12, 8, false, "B")}, 228);
   EXPECT_FALSE(r.ev(0).reassembled.active());
+}
+
+// Random fragments (overlapping, duplicated, several tails, empty): every
+// completed payload holds, at each fragment's place, the bytes of the
+// fragment that provided them, and the table never outgrows its limit.
+TEST(IpDefrag, RandomFragmentsKeepTheirBytes) {
+  std::mt19937 rng(12345);
+  IpDefrag::Limits l;
+  l.max_pending_bytes = 200000;
+  Feeder r(l);
+  std::map<uint64_t, std::string> sent;  // frame -> its payload
+  size_t completed = 0;
+  for (int round = 0; round < 400; ++round) {
+    std::vector<Bytes> pkts;
+    std::vector<std::string> payloads;
+    for (int i = 0; i < 50; ++i) {
+      uint16_t id = uint16_t(rng() % 12);
+      uint32_t offset = (rng() % 40) * 8, len = rng() % 90;
+      bool more = rng() % 3 != 0;
+      std::string pl(len, '\0');
+      for (char& c : pl) c = char('a' + rng() % 3);
+      if (rng() % 2) {
+        if (len == 0) pl = "z";
+        pkts.push_back(v4(id, offset, more, pl));
+      } else {
+        pkts.push_back(v6(id, offset, more, pl));
+      }
+      payloads.push_back(pl);
+    }
+    r.feed(pkts, rng() % 2 ? 228 : 229, 0);  // the wrong link type half the time: no IPv6 (or IPv4) then
+    for (size_t i = 0; i < r.batch.count; ++i) {
+      const Event& e = r.ev(i);
+      sent[e.number] = payloads[i];
+      const IpReassembly& a = e.reassembled;
+      if (!a.active()) continue;
+      ++completed;
+      ASSERT_FALSE(a.fragments.empty());
+      for (size_t k = 1; k < a.fragments.size(); ++k) ASSERT_LE(a.fragments[k - 1].offset, a.fragments[k].offset);
+      for (const auto& f : a.fragments) {
+        const std::string& pl = sent[f.frame];
+        ASSERT_EQ(pl.size(), f.len);
+        if (f.len == 0 || (f.flags & (IpReassembly::Overlap | IpReassembly::TooLong))) continue;
+        ASSERT_LE(f.offset + f.len, a.data.size());
+        EXPECT_EQ(a.data.compare(f.offset, f.len, pl), 0) << "frame " << f.frame;
+      }
+    }
+    ASSERT_LE(r.defrag.pending_bytes(), l.max_pending_bytes);
+  }
+  EXPECT_GT(completed, 100u);
 }
 
 TEST(IpDefrag, CompletingEventHashesLikeItsUnfragmentedDatagram) {
