@@ -46,12 +46,14 @@ std::string field_args(const std::vector<std::string>& fields) {
 }
 
 // Compares both tools' -T fields output line by line (one line per frame),
-// only lines whose tshark text contains `only` when it is given.
+// only lines whose tshark text contains `only` when it is given, only frames
+// matching `display_filter` when it is given.
 void expect_same_fields(const std::string& file, const std::vector<std::string>& fields,
-                        const std::string& only = "") {
+                        const std::string& only = "", const std::string& display_filter = "") {
   SCOPED_TRACE(file);
-  auto theirs = st::run("tshark -n -r '" + file + "'" + field_args(fields));
-  auto ours = st::run("'" + st::strato_bin() + "' read -r '" + file + "'" + field_args(fields));
+  std::string filter = display_filter.empty() ? "" : " -Y '" + display_filter + "'";
+  auto theirs = st::run("tshark -n -r '" + file + "'" + filter + field_args(fields));
+  auto ours = st::run("'" + st::strato_bin() + "' read -r '" + file + "'" + filter + field_args(fields));
   ASSERT_EQ(ours.exit_code, 0) << ours.err;
   auto t = st::split_lines(theirs.out), o = st::split_lines(ours.out);
   ASSERT_EQ(o.size(), t.size());
@@ -189,6 +191,7 @@ TEST(AppDissectors, RecordedTrafficMatchesTshark) {
   std::string f = recorded();
   if (f.empty()) GTEST_SKIP() << "nginx/dnsmasq/openssl/dumpcap not available to record traffic";
   expect_same_fields(f, kDnsFields);
+  expect_same_fields(f, kDnsTcpFields, "", "tcp.port == 53");
   expect_same_fields(f, kHttpFields);
   expect_same_fields(f, kTlsFields);
   expect_same_summary(f, "DNS");

@@ -70,7 +70,15 @@ openssl s_server -quiet -accept "$TLS" -cert "$work/cert.pem" -key "$work/key.pe
 
 wait_port "$HTTP"; wait_port "$TLS"; sleep 0.3
 
-dumpcap -q -i lo -f "port $HTTP or port $TLS or port $DNS" -w "$out" 2>"$work/dumpcap.err" & dc=$!
+# DNS over TCP is only recognised on port 53: a second dnsmasq there, on a
+# loopback address of its own, when we may bind it.
+DNS53=127.83.53.1
+dnsmasq --no-daemon --port=53 --listen-address=$DNS53 --bind-interfaces --no-resolv --no-hosts \
+  --pid-file="$work/dnsmasq53.pid" --address=/api.app.test/10.9.8.7 --host-record=v6.app.test,10.9.8.6,fd00::6 \
+  --mx-host=app.test,mail.app.test,10 --txt-record=app.test,"$(python3 -c 'print("t" * 200)')","second string" \
+  2>"$work/dnsmasq53.err" & pids="$pids $!"
+
+dumpcap -q -i lo -f "port $HTTP or port $TLS or port $DNS or (host $DNS53 and port 53)" -w "$out" 2>"$work/dumpcap.err" & dc=$!
 pids="$pids $dc"
 sleep 1
 
@@ -79,6 +87,39 @@ for q in "api.app.test A" "v6.app.test AAAA" "alias.app.test A" "app.test MX" "a
          "_http._tcp.app.test SRV" "-x 10.9.8.7" "nosuch.app.test A"; do
   dig @127.0.0.1 -p "$DNS" +tries=1 +time=2 $q >/dev/null || true
 done
+
+# DNS over TCP in awkward pieces (TCP_NODELAY): a length prefix alone, a
+# query in three sends, two queries in one send; answers read in full.
+python3 - "$DNS53" <<'PY' || true
+import socket, struct, sys, time
+def query(ident, name, qtype):
+    q = b"".join(bytes([len(l)]) + l.encode() for l in name.split(".")) + b"\0" + struct.pack("!HH", qtype, 1)
+    m = struct.pack("!HHHHHH", ident, 0x0100, 1, 0, 0, 0) + q
+    return struct.pack("!H", len(m)) + m
+def answers(s, n):
+    data = b""
+    for _ in range(n):
+        while len(data) < 2 or len(data) < 2 + struct.unpack("!H", data[:2])[0]:
+            chunk = s.recv(65536)
+            if not chunk: return
+            data += chunk
+        data = data[2 + struct.unpack("!H", data[:2])[0]:]
+try:
+    s = socket.create_connection((sys.argv[1], 53), 2)
+except OSError:
+    sys.exit(0)
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+s.settimeout(2)
+a = query(0x7101, "api.app.test", 1)
+s.sendall(a[:2]); time.sleep(0.05); s.sendall(a[2:]); answers(s, 1)
+b = query(0x7102, "app.test", 16)
+for part in (b[:5], b[5:15], b[15:]):
+    s.sendall(part); time.sleep(0.05)
+answers(s, 1)
+s.sendall(query(0x7103, "v6.app.test", 28) + query(0x7104, "app.test", 15)); answers(s, 2)
+s.close()
+PY
+dig @$DNS53 +tcp +tries=1 +time=2 app.test TXT >/dev/null 2>&1 || true
 
 # HTTP: keep-alive with several requests, a large body, 404, redirect, chunked, POST
 curl -s -o /dev/null -o /dev/null -o /dev/null "http://127.0.0.1:$HTTP/small.txt" "http://127.0.0.1:$HTTP/data.json" \
