@@ -93,8 +93,9 @@ class Frame {
     const int k = static_cast<int>(flavor_);
     std::string& info = ctx_.info();
     info.resize(std::min(info.size(), fence_));  // each message rewrites Info after the fence
+    if (!locked_) ctx_.set_protocol_column(kColumn[k]);
     if (len < 4) {
-      // tshark gives up before the ID and flags: no tree and no column, only the mark.
+      // tshark gives up before the ID and flags: no tree, only the mark.
       if (first) ctx_.add_layer(kLayer[k]);
       if (ctx_.dissection().malformed)
         info.append("[Malformed Packet]");
@@ -102,7 +103,6 @@ class Frame {
         ctx_.mark_malformed(kColumn[k], -1);
       return;
     }
-    if (!locked_) ctx_.set_protocol_column(kColumn[k]);
     FieldId proto = flavor_ == Flavor::Mdns ? F_.mdns : flavor_ == Flavor::Llmnr ? F_.llmnr : F_.proto;
     int top = ctx_.add_protocol(proto, data, o, 2 + len, parent_, first ? kLayer[k] : "");
     ctx_.add_uint(F_.length, data, o, 2, len, top);

@@ -168,6 +168,21 @@ TEST(AppDissectors, DnsOverTcpSegmentInfoMatchesTshark) {
   EXPECT_GE(segments, 10);
 }
 
+// Random bytes behind random length prefixes, cut at random: framing,
+// columns and reassembly as tshark; with bytes lost now and then, no crash.
+TEST(AppDissectors, DnsOverTcpGarbageFramedAsTshark) {
+  const std::vector<std::string> framing = {"frame.number",  "frame.protocols", "_ws.col.Protocol", "dns.length",
+                                            "dns.id",        "tcp.segment",     "tcp.reassembled.length",
+                                            "tcp.pdu.size",  "tcp.segment_data"};
+  std::string f = st::temp_dir() + "/dns-garbage.pcap", g = st::temp_dir() + "/dns-garbage-gaps.pcap";
+  std::string gen = "python3 " + st::source_dir() + "/tests/dissectors_app/make_dns_pcap.py ";
+  ASSERT_EQ(st::run(gen + f + " --garbage").exit_code, 0);
+  ASSERT_EQ(st::run(gen + g + " --garbage-gaps").exit_code, 0);
+  expect_same_fields(f, framing);
+  auto r = st::run("'" + st::strato_bin() + "' read -r '" + g + "' -V >/dev/null");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 TEST(AppDissectors, MdnsAndLlmnrMatchTshark) {
   std::string f = generated_dns();
   ASSERT_FALSE(f.empty()) << "make_dns_pcap.py failed";

@@ -245,14 +245,41 @@ def llmnr(frames):
     frames.append(c.seg(0, flags=0x11))
 
 
+def garbage(frames, seed, gaps):
+    """DNS over TCP streams of random bytes and random cuts (fixed seed),
+    with bytes lost now and then when `gaps`."""
+    import random
+    rnd = random.Random(seed)
+    for n in range(40):
+        c = Tcp("10.2.0.%d" % (n + 1), 41000 + n, "10.2.1.53", 53)
+        frames += c.handshake()
+        stream = b"".join(framed(bytes(rnd.randrange(256) for _ in range(rnd.randrange(0, 60))))
+                          for _ in range(rnd.randrange(1, 6)))
+        if rnd.random() < 0.5:
+            stream = bytes(rnd.randrange(256) for _ in range(rnd.randrange(1, 300)))
+        while stream:
+            cut = rnd.randrange(1, 40)
+            frames.append(c.seg(rnd.randrange(2), stream[:cut], skip=rnd.choice([0, 0, 0, 3]) if gaps else 0))
+            stream = stream[cut:]
+        frames.append(c.seg(0, flags=0x11))
+
+
 def main():
     frames = []
+    if len(sys.argv) > 2 and sys.argv[2].startswith("--garbage"):
+        garbage(frames, 53, sys.argv[2] == "--garbage-gaps")
+        write(sys.argv[1], frames)
+        return
     dns_tcp(frames, "10.1.1.1", "10.1.1.53")
     dns_tcp(frames, "2001:db8::1", "2001:db8::53", cport=40010)
     dns_tcp_bad(frames, "10.1.1.2", "10.1.1.53")
     mdns(frames)
     llmnr(frames)
-    with open(sys.argv[1], "wb") as f:
+    write(sys.argv[1], frames)
+
+
+def write(path, frames):
+    with open(path, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
         for i, fr in enumerate(frames):
             f.write(struct.pack("<IIII", 1700000000 + i // 10, (i % 10) * 100000, len(fr), len(fr)))
