@@ -29,6 +29,7 @@ class FrameDissector : public Dissector {
     protocols_ = reg.add_field(proto_, "frame.protocols", "Protocols in frame", FieldType::String);
     comment_ = reg.add_field(proto_, "frame.comment", "Comment", FieldType::String);
     reg.add_protocol("_ws.malformed", "Malformed Packet");
+    register_expert_fields(reg);
   }
 
   void resolve(DissectorTables& tables) override { link_ = tables.table("link_type"); }

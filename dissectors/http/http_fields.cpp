@@ -49,6 +49,10 @@ void Fields::register_all(FieldRegistry& r) {
   file_data = r.add_field(p, "http.file_data", "File Data", T::String, Base::Ascii);
   chunk_size = r.add_field(p, "http.chunk_size", "Chunk size", T::UInt);
   chunk_data = r.add_field(p, "http.chunk_data", "Chunk data", T::Bytes);
+  chat = r.add_field(p, "http.chat", "Chat", T::Label);
+  uri_path = r.add_field(p, "http.request.uri.path", "Request URI Path", T::String, Base::Ascii);
+  uri_query = r.add_field(p, "http.request.uri.query", "Request URI Query", T::String, Base::Ascii);
+  uri_query_param = r.add_field(p, "http.request.uri.query.parameter", "Request URI Query Parameter", T::String, Base::Ascii);
 
   static const struct {
     const char* lower;
@@ -90,6 +94,7 @@ void Fields::register_all(FieldRegistry& r) {
   json = r.add_protocol("json", "JavaScript Object Notation");
   xml = r.add_protocol("xml", "eXtensible Markup Language");
   media = r.add_protocol("media", "Media Type");
+  media_type = r.add_field(media, "media.type", "Media type", T::Bytes);
   reasm.register_all(r);
 }
 

@@ -11,7 +11,7 @@ struct Fields {
   FieldId proto, text, request, response, method, uri, req_version, full_uri, resp_version, code, code_desc, phrase;
   FieldId request_line, response_line, content_length, content_length_header, unknown_header;
   FieldId request_number, response_number, prev_request_in, prev_response_in, request_in, time, response_for_uri;
-  FieldId file_data, chunk_size, chunk_data;
+  FieldId file_data, chunk_size, chunk_data, chat, media_type, uri_path, uri_query, uri_query_param;
   FieldId data_text_lines, urlencoded_form, form_key, form_value, json, xml, media;
   app::ReassemblyFields reasm;
 

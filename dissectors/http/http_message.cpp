@@ -120,7 +120,8 @@ uint32_t chunked_end(std::string_view d, uint32_t off) {
   return 0;
 }
 
-void add_media(DissectContext& ctx, const Fields& F, Tvb body, std::string_view ctype, std::string& info) {
+// Returns true when the body went to the generic media dissector.
+bool add_media(DissectContext& ctx, const Fields& F, Tvb body, std::string_view ctype, std::string& info) {
   std::string ct = lower(trim(ctype.substr(0, std::min(ctype.find(';'), ctype.size()))));
   bool is_xml = ct == "text/xml" || ct == "application/xml" || (ct.size() > 4 && ct.ends_with("+xml"));
   if (ct == "application/octet-stream") {
@@ -146,7 +147,8 @@ void add_media(DissectContext& ctx, const Fields& F, Tvb body, std::string_view 
     }
     info += " (" + ct + ")";
   } else if (ct == "application/json" || (ct.size() > 5 && ct.ends_with("+json"))) {
-    ctx.add_protocol(F.json, body, 0, body.len, -1, "json");
+    int js = ctx.add_protocol(F.json, body, 0, body.len, -1, "json");
+    ctx.set_label(js, "JavaScript Object Notation: " + ct);
     ctx.set_protocol_column("HTTP/JSON");
     info += ", JavaScript Object Notation (" + ct + ")";
   } else if (is_xml) {
@@ -172,19 +174,17 @@ void add_media(DissectContext& ctx, const Fields& F, Tvb body, std::string_view 
   } else if (!ct.empty()) {
     int top = ctx.add_protocol(F.media, body, 0, body.len, -1, "media");
     ctx.set_label(top, "Media Type");
+    int mt = ctx.add_bytes(F.media_type, body, 0, body.len, top);
+    if (ctx.want_labels()) ctx.set_label(mt, "Media type: " + ct + " (" + std::to_string(body.len) + " bytes)");
     info += " (" + ct + ")";
+    return true;
   }
+  return false;
 }
 
 }  // namespace
 
-void append_line_escaped(std::string_view s, std::string& out) {
-  for (char c : s) {
-    if (c == '\r') out += "\\r";
-    else if (c == '\n') out += "\\n";
-    else out.push_back(c);
-  }
-}
+void append_line_escaped(std::string_view s, std::string& out) { append_format_text(s, out); }
 
 Plausible parse_first_line(std::string_view d, FirstLine& fl) {
   fl = FirstLine{};
@@ -294,10 +294,28 @@ std::string dissect_message(DissectContext& ctx, const Fields& F, Tvb msg, const
     append_line_escaped(d.substr(0, fl.len), t);
     ctx.set_label(line_item, t);
   }
+  if (ctx.want_labels() || !ctx.skipped(F.chat)) {
+    std::string m;
+    append_line_escaped(d.substr(0, fl.len), m);
+    ctx.add_expert(F.chat, msg, 0, fl.len, line_item, ExpertSeverity::Chat, ExpertGroup::Sequence, m);
+  }
   if (fl.request) {
     ctx.add_bool(F.request, msg, 0, 0, true, top, FieldValue::Hidden);
     add_str(F.method, fl.method, line_item);
-    add_str(F.uri, fl.uri, line_item);
+    int ui = add_str(F.uri, fl.uri, line_item);
+    size_t q = fl.uri.find('?');
+    if (q != std::string_view::npos && q + 1 < fl.uri.size()) {
+      // tshark splits a URI with a query into path (even empty), query and
+      // the non-empty parameters.
+      add_str(F.uri_path, fl.uri.substr(0, q), ui);
+      std::string_view query = fl.uri.substr(q + 1);
+      int qi = add_str(F.uri_query, query, ui);
+      for (size_t p = 0; p <= query.size();) {
+        size_t amp = std::min(query.find('&', p), query.size());
+        if (amp > p) add_str(F.uri_query_param, query.substr(p, amp - p), qi);
+        p = amp + 1;
+      }
+    }
     add_str(F.req_version, fl.version, line_item);
   } else {
     ctx.add_bool(F.response, msg, 0, 0, true, top, FieldValue::Hidden);
@@ -322,27 +340,35 @@ std::string dissect_message(DissectContext& ctx, const Fields& F, Tvb msg, const
       ctx.add_label(F.text, msg, off, n, "\\r\\n", top);
       break;
     }
-    int li = add_str(fl.request ? F.request_line : F.response_line, raw, top);
-    if (ctx.want_labels()) {
+    // tshark: every line is a hidden request/response line; a header with a
+    // field of its own shows as that field, others as plain text, each
+    // labelled with the raw line.
+    ctx.add_bytes(fl.request ? F.request_line : F.response_line, msg, off, n, top, FieldValue::Hidden);
+    auto raw_label = [&](int item) {
+      if (!ctx.want_labels()) return;
       std::string t;
       append_line_escaped(raw, t);
-      ctx.set_label(li, t);
-    }
+      ctx.set_label(item, t);
+    };
     size_t colon = line.find(':');
-    if (colon != std::string_view::npos) {
-      std::string_view name = trim(line.substr(0, colon));
-      std::string_view value = trim(line.substr(colon + 1));
-      if (iequals(name, "content-length")) {
-        add_str(F.content_length_header, value, li);
-        uint64_t v = 0;
-        std::from_chars(value.data(), value.data() + value.size(), v);
-        ctx.add_uint(F.content_length, msg, off_of(value), static_cast<uint32_t>(value.size()), v, li,
-                     FieldValue::Generated);
-      } else if (FieldId f = F.header_field(name); f != kNoField) {
-        add_str(f, value, li);
-        if (f == F.host) host = value;
-        if (f == F.content_type) ctype = value;
-      }
+    std::string_view name = colon == std::string_view::npos ? line : trim(line.substr(0, colon));
+    std::string_view value = colon == std::string_view::npos ? std::string_view{} : trim(line.substr(colon + 1));
+    FieldId f = colon == std::string_view::npos ? kNoField : F.header_field(name);
+    if (colon != std::string_view::npos && iequals(name, "content-length")) {
+      int ci = add_str(F.content_length_header, value, top);
+      raw_label(ci);
+      uint64_t v = 0;
+      std::from_chars(value.data(), value.data() + value.size(), v);
+      ctx.add_uint(F.content_length, msg, off_of(value), static_cast<uint32_t>(value.size()), v, ci,
+                   FieldValue::Generated);
+    } else if (f != kNoField) {
+      raw_label(add_str(f, value, top));
+      if (f == F.host) host = value;
+      if (f == F.content_type) ctype = value;
+    } else if (ctx.want_labels()) {
+      std::string t;
+      append_line_escaped(raw, t);
+      ctx.add_label(F.text, msg, off, n, t, top);
     }
     off += n;
   }
@@ -353,7 +379,7 @@ std::string dissect_message(DissectContext& ctx, const Fields& F, Tvb msg, const
     std::string full;
     const bool want_uri = !ctx.skipped(F.full_uri) || !ctx.skipped(F.response_for_uri);
     if (want_uri) {
-      if (fl.uri.starts_with("/") && !host.empty()) full = "http://" + std::string(host) + std::string(fl.uri);
+      if ((fl.uri.starts_with("/") || fl.uri.starts_with("?")) && !host.empty()) full = "http://" + std::string(host) + std::string(fl.uri);
       else full = std::string(fl.uri);
       ctx.add_string(F.full_uri, msg, 0, 0, full, top, FieldValue::Generated);
     }
@@ -364,19 +390,23 @@ std::string dissect_message(DissectContext& ctx, const Fields& F, Tvb msg, const
     ex.req_ts = ev.ts_ns;
     ex.full_uri = std::move(full);
     ex.head = fl.method == "HEAD";
-    ctx.add_uint(F.request_number, msg, 0, 0, ex.number, top, FieldValue::Generated);
+    int rn = ctx.add_uint(F.request_number, msg, 0, 0, ex.number, top, FieldValue::Generated);
+    if (ctx.want_labels())
+      ctx.set_label(rn, "HTTP request " + std::to_string(ex.number) + "/" + std::to_string(pairing.counter));
     if (prev_req) ctx.add_uint(F.prev_request_in, msg, 0, 0, prev_req, top, FieldValue::Generated);
   } else {
     Exchange* ex = pairing.list.empty() ? nullptr : &pairing.list.back();
     if (!ex || ex->res_frame) ex = &pairing.push();
     ex->res_frame = ev.number;
-    ctx.add_uint(F.response_number, msg, 0, 0, ex->number, top, FieldValue::Generated);
+    int rn = ctx.add_uint(F.response_number, msg, 0, 0, ex->number, top, FieldValue::Generated);
+    if (ctx.want_labels())
+      ctx.set_label(rn, "HTTP response " + std::to_string(ex->number) + "/" + std::to_string(pairing.counter));
+    if (ex->req_frame) ctx.add_rel_time(F.time, static_cast<int64_t>(ev.ts_ns - ex->req_ts), top);
     if (Exchange* prev = pairing.prev()) {
       if (prev->req_frame) ctx.add_uint(F.prev_request_in, msg, 0, 0, prev->req_frame, top, FieldValue::Generated);
       if (prev->res_frame) ctx.add_uint(F.prev_response_in, msg, 0, 0, prev->res_frame, top, FieldValue::Generated);
     }
     if (ex->req_frame) {
-      ctx.add_rel_time(F.time, static_cast<int64_t>(ev.ts_ns - ex->req_ts), top);
       ctx.add_uint(F.request_in, msg, 0, 0, ex->req_frame, top, FieldValue::Generated);
       ctx.add_string(F.response_for_uri, msg, 0, 0, ex->full_uri, top, FieldValue::Generated);
     }
@@ -405,7 +435,8 @@ std::string dissect_message(DissectContext& ctx, const Fields& F, Tvb msg, const
                Tvb::kDetached};
   }
   if (body.len) {
-    ctx.add_bytes(F.file_data, body, 0, body.len, top);
+    int fd = ctx.add_bytes(F.file_data, body, 0, body.len, top);
+    if (ctx.want_labels()) ctx.set_label(fd, "File Data: " + std::to_string(body.len) + " bytes");
     add_media(ctx, F, body, ctype, info);
   }
   return info;

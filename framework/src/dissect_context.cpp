@@ -112,6 +112,61 @@ void DissectContext::set_label(int item, std::string_view text) {
   d_.arena.append(text);
 }
 
+namespace {
+
+struct ExpertFields {
+  FieldId proto = kNoField, message = kNoField, severity = kNoField, group = kNoField;
+};
+ExpertFields& expert_fields() {
+  static ExpertFields f;
+  return f;
+}
+
+const ValueName kSeverityNames[] = {{0x00100000, "Comment"}, {0x00200000, "Chat"}, {0x00400000, "Note"},
+                                    {0x00600000, "Warning"}, {0x00800000, "Error"}, {0, nullptr}};
+const ValueName kGroupNames[] = {{0x01000000, "Checksum"},    {0x02000000, "Sequence"},   {0x03000000, "Response"},
+                                 {0x04000000, "Request"},     {0x05000000, "Undecoded"},  {0x06000000, "Reassemble"},
+                                 {0x07000000, "Malformed"},   {0x08000000, "Debug"},      {0x09000000, "Protocol"},
+                                 {0x0a000000, "Security"},    {0x0b000000, "Comment"},    {0x0c000000, "Decryption"},
+                                 {0x0d000000, "Assumption"},  {0x0e000000, "Deprecated"}, {0, nullptr}};
+
+const char* name_of(const ValueName* t, uint32_t v) {
+  for (; t->name; ++t)
+    if (t->value == v) return t->name;
+  return "Unknown";
+}
+
+}  // namespace
+
+void register_expert_fields(FieldRegistry& reg) {
+  ExpertFields& f = expert_fields();
+  f.proto = reg.add_protocol("_ws.expert", "Expert Info");
+  f.message = reg.add_field(f.proto, "_ws.expert.message", "Message", FieldType::String, Base::Text);
+  f.group = reg.add_field(f.proto, "_ws.expert.group", "Group", FieldType::UInt);
+  f.severity = reg.add_field(f.proto, "_ws.expert.severity", "Severity level", FieldType::UInt);
+}
+
+int DissectContext::add_expert(FieldId specific, Tvb tvb, uint32_t off, uint32_t len, int parent,
+                               ExpertSeverity severity, ExpertGroup group, std::string_view message) {
+  const ExpertFields& f = expert_fields();
+  if (f.proto == kNoField) return parent;
+  const char* sev = name_of(kSeverityNames, uint32_t(severity));
+  const char* grp = name_of(kGroupNames, uint32_t(group));
+  int top = push(f.proto, tvb, off, len, parent, FieldValue::Generated);
+  int own = top >= 0 && top != parent && d_.fields[size_t(top)].id == f.proto ? top : parent;
+  if (own == top && want_labels())
+    set_label(top, std::string("Expert Info (") + sev + "/" + grp + "): " + std::string(message));
+  int item = add_label(specific, tvb, off, len, message, own);
+  if (item >= 0 && item != own && d_.fields[size_t(item)].id == specific)
+    d_.fields[size_t(item)].flags |= FieldValue::Generated;
+  add_string(f.message, tvb, off, len, message, own, FieldValue::Hidden | FieldValue::Generated);
+  int s = add_uint(f.severity, tvb, off, len, uint32_t(severity), own, FieldValue::Generated);
+  if (s >= 0 && s != own && d_.fields[size_t(s)].id == f.severity) set_label(s, std::string("Severity level: ") + sev);
+  int g = add_uint(f.group, tvb, off, len, uint32_t(group), own, FieldValue::Generated);
+  if (g >= 0 && g != own && d_.fields[size_t(g)].id == f.group) set_label(g, std::string("Group: ") + grp);
+  return top;
+}
+
 bool DissectContext::call(Dissector* d, Tvb tvb, int parent) {
   if (!d || depth >= kMaxDepth) return false;
   ++depth;

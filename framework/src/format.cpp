@@ -111,7 +111,7 @@ void append_escaped(std::string_view s, std::string& out) {
 // tshark's -T fields text of a string read with ENC_ASCII: only the C
 // escapes below are spelled out, other bytes are kept, non-ASCII bytes
 // become U+FFFD one by one.
-void append_ascii_value(std::string_view s, std::string& out) {
+void append_ascii_value(std::string_view s, std::string& out, bool keep_high) {
   for (unsigned char c : s) {
     switch (c) {
       case '\b': out.append("\\b"); break;
@@ -120,7 +120,7 @@ void append_ascii_value(std::string_view s, std::string& out) {
       case '\f': out.append("\\f"); break;
       case '\r': out.append("\\r"); break;
       default:
-        if (c < 0x80) out.push_back(static_cast<char>(c));
+        if (c < 0x80 || keep_high) out.push_back(static_cast<char>(c));
         else out.append("\xef\xbf\xbd");
     }
   }
@@ -232,7 +232,7 @@ void append_field_value(const Event& ev, const FieldValue& fv, std::string& out)
       // (a binary http.file_data prints up to its first zero byte).
       std::string_view b = field_bytes(ev, fv);
       b = b.substr(0, std::min(b.find('\0'), b.size()));
-      if (fi.base == Base::Ascii) append_ascii_value(b, out);
+      if (fi.base == Base::Ascii || fi.base == Base::Text) append_ascii_value(b, out, fi.base == Base::Text);
       else append_escaped(b, out);
       return;
     }
@@ -292,6 +292,19 @@ void append_field_display(const Event& ev, const FieldValue& fv, std::string& ou
       return;
     }
     case FieldType::String:
+      if (fi.base == Base::Ascii) {
+        // tshark's tree shows an ENC_ASCII string through format_text, with
+        // each byte above 0x7f already turned into U+FFFD.
+        std::string_view b = field_bytes(ev, fv);
+        b = b.substr(0, std::min(b.find('\0'), b.size()));
+        std::string ascii;
+        for (unsigned char c : b) {
+          if (c < 0x80) ascii.push_back(static_cast<char>(c));
+          else ascii.append("\xef\xbf\xbd");
+        }
+        append_format_text(ascii, out);
+        return;
+      }
       append_escaped(field_bytes(ev, fv), out);
       return;
     case FieldType::AbsTime: {

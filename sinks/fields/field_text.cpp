@@ -54,7 +54,7 @@ void append_occurrence(const Event& ev, const FieldValue& fv, std::string& out) 
       // (a binary http.file_data prints up to its first zero byte).
       std::string_view b = field_bytes(ev, fv);
       b = b.substr(0, std::min(b.find('\0'), b.size()));
-      if (fi.base == Base::Ascii) append_ascii_value(b, out);
+      if (fi.base == Base::Ascii || fi.base == Base::Text) append_ascii_value(b, out, fi.base == Base::Text);
       else append_string(b, out);
       return;
     }

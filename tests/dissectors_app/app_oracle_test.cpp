@@ -197,6 +197,46 @@ TEST(AppDissectors, HttpMatchesTshark) {
   expect_same_fields(st::shared_file("captures/tcpdump-tests/ipv4_tcp_http_xml.pcap"), kHttpFields);
 }
 
+// The "Hypertext Transfer Protocol" subtrees of -V output, one per message.
+std::vector<std::string> http_trees(const std::string& detail) {
+  std::vector<std::string> trees;
+  bool in = false;
+  for (const std::string& l : st::split_lines(detail)) {
+    if (l.starts_with("Hypertext Transfer Protocol")) {
+      trees.push_back(l + "\n");
+      in = true;
+    } else if (in && l.starts_with(" ")) {
+      trees.back() += l + "\n";
+    } else {
+      in = false;
+    }
+  }
+  return trees;
+}
+
+void expect_same_http_trees(const std::string& file) {
+  SCOPED_TRACE(file);
+  auto theirs = http_trees(st::run("tshark -n -r '" + file + "' -V").out);
+  auto ours_r = st::run("'" + st::strato_bin() + "' read -r '" + file + "' -V");
+  ASSERT_EQ(ours_r.exit_code, 0) << ours_r.err;
+  auto ours = http_trees(ours_r.out);
+  ASSERT_EQ(ours.size(), theirs.size());
+  ASSERT_GT(theirs.size(), 0u);
+  for (size_t i = 0; i < theirs.size(); ++i) EXPECT_EQ(ours[i], theirs[i]) << "HTTP tree " << i;
+}
+
+// -V: request/response lines with their expert info, header items labelled
+// with the raw line, the pairing items in tshark's order and labels.
+TEST(AppDissectors, HttpDetailTreeMatchesTshark) {
+  expect_same_http_trees(st::shared_file(kMixed));
+  expect_same_http_trees(st::shared_file("captures/tcpdump-tests/ipv4_tcp_http_xml.pcap"));
+  const std::string odd = st::temp_dir() + "/odd-strings-app.pcap";
+  ASSERT_EQ(st::run("python3 " + st::source_dir() + "/tests/sinks/odd_strings.py " + odd).exit_code, 0);
+  expect_same_http_trees(odd);
+  std::string f = recorded();
+  if (!f.empty()) expect_same_http_trees(f);
+}
+
 TEST(AppDissectors, TlsMatchesTshark) {
   expect_same_fields(st::shared_file(kMixed), kTlsFields);
   expect_same_summary(st::shared_file(kMixed), "TLS");

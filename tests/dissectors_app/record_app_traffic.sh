@@ -32,7 +32,7 @@ printf 'ok\n' > "$work/www/small.txt"
 python3 -c 'import sys; sys.stdout.write("".join("line %06d of a long text body\n" % i for i in range(12000)))' > "$work/www/big.txt"
 printf '{"a": 1}\n' > "$work/www/data.json"
 head -c 3000 /dev/urandom > "$work/www/blob.bin"
-printf 'not an image' > "$work/www/pic.png"
+printf 'not a document' > "$work/www/doc.pdf"
 chmod -R a+rX "$work"  # nginx workers run as an unprivileged user
 
 # --- nginx
@@ -44,7 +44,7 @@ error_log $work/nginx.err;
 events { worker_connections 64; }
 http {
   access_log off;
-  types { text/plain txt; application/json json; text/html html; application/octet-stream bin; image/png png; }
+  types { text/plain txt; application/json json; text/html html; application/octet-stream bin; application/pdf pdf; }
   server {
     listen 127.0.0.1:$HTTP;
     root $work/www;
@@ -125,7 +125,7 @@ dig @$DNS53 +tcp +tries=1 +time=2 app.test TXT >/dev/null 2>&1 || true
 curl -s -o /dev/null -o /dev/null -o /dev/null "http://127.0.0.1:$HTTP/small.txt" "http://127.0.0.1:$HTTP/data.json" \
   "http://127.0.0.1:$HTTP/missing"
 curl -s -o /dev/null "http://127.0.0.1:$HTTP/big.txt"
-curl -s -o /dev/null -o /dev/null "http://127.0.0.1:$HTTP/blob.bin" "http://127.0.0.1:$HTTP/pic.png"
+curl -s -o /dev/null -o /dev/null "http://127.0.0.1:$HTTP/blob.bin" "http://127.0.0.1:$HTTP/doc.pdf"
 curl -s -o /dev/null "http://127.0.0.1:$HTTP/redirect"
 curl -s -o /dev/null "http://127.0.0.1:$HTTP/chunked"
 curl -s -o /dev/null -d 'name=value&x=1' "http://127.0.0.1:$HTTP/small.txt"

@@ -34,6 +34,10 @@ for i, (ctype, body) in enumerate(bodies):
             % len(body) + body)
     frames += [packet(sp, 80, 1, 1, req), packet(80, sp, 1, 1 + len(req), resp)]
 
+# URIs with empty, odd and repeated query parts.
+for i, uri in enumerate([b"/x?", b"/x?a&&b", b"/?a=1&", b"?q", b"/p?x=1?y=2"]):
+    frames.append(packet(41000 + i, 80, 1, 1, b"GET " + uri + b" HTTP/1.1\r\nHost: h\r\n\r\n"))
+
 with open(sys.argv[1], "wb") as f:
     f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
     for i, fr in enumerate(frames):

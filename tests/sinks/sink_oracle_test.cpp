@@ -220,7 +220,9 @@ TEST(SinkOracle, OddBytesInStringFieldsMatchTshark) {
   ASSERT_EQ(st::run("python3 " + st::source_dir() + "/tests/sinks/odd_strings.py " + f).exit_code, 0);
   const std::string args = " -T fields -E occurrence=a -e frame.protocols -e http.request.uri -e http.host"
                            " -e http.user_agent -e http.response.phrase -e http.server -e http.content_type"
-                           " -e http.file_data -e http.request.line -e http.response.line -e _ws.col.Info";
+                           " -e http.file_data -e http.request.line -e http.response.line -e _ws.col.Info"
+                           " -e http.request.uri.path -e http.request.uri.query -e http.request.uri.query.parameter"
+                           " -e _ws.expert -e _ws.expert.message -e _ws.expert.severity -e _ws.expert.group";
   auto ours = strato_read("-r " + f + args);
   ASSERT_EQ(ours.exit_code, 0) << ours.err;
   EXPECT_EQ(ours.out, tshark("-r " + f + args));

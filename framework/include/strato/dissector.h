@@ -144,6 +144,17 @@ class Shard {
   uint64_t next_local_[4] = {0, 0, 0, 0};
 };
 
+// Wireshark's expert severities and groups (their _ws.expert.* values).
+enum class ExpertSeverity : uint32_t { Comment = 0x00100000, Chat = 0x00200000, Note = 0x00400000, Warn = 0x00600000, Error = 0x00800000 };
+enum class ExpertGroup : uint32_t {
+  Checksum = 0x01000000, Sequence = 0x02000000, ResponseCode = 0x03000000, RequestCode = 0x04000000,
+  Undecoded = 0x05000000, Reassemble = 0x06000000, Malformed = 0x07000000, Debug = 0x08000000,
+  Protocol = 0x09000000, Security = 0x0a000000, Comments = 0x0b000000, Decryption = 0x0c000000,
+  Assumption = 0x0d000000, Deprecated = 0x0e000000
+};
+// Registers _ws.expert and its fields (done once by the frame dissector).
+void register_expert_fields(FieldRegistry& reg);
+
 class DissectContext {
  public:
   DissectContext(Event& ev, Shard& shard) : ev_(ev), d_(ev.dissection), shard_(shard) {}
@@ -204,6 +215,11 @@ class DissectContext {
   int add_label(FieldId f, Tvb tvb, uint32_t off, uint32_t len, std::string_view text, int parent);
   // Replaces the tree text of an item (e.g. "Internet Protocol Version 4, Src: ..").
   void set_label(int item, std::string_view text);
+  // Expert information as tshark adds it: an "Expert Info (Severity/Group):
+  // message" node under `parent` holding the dissector's own expert field
+  // (`specific`, e.g. http.chat) and the _ws.expert.* fields.
+  int add_expert(FieldId specific, Tvb tvb, uint32_t off, uint32_t len, int parent, ExpertSeverity severity,
+                 ExpertGroup group, std::string_view message);
   void set_length(int item, uint32_t len) { d_.fields[item].length = len; }
 
   // Transport stream numbers (tcp.stream, udp.stream) must count streams in

@@ -38,7 +38,9 @@ enum class FieldType : uint8_t {
 // Calendar: AbsTime shown as a date (frame.time) instead of epoch seconds.
 // Ascii (strings only): bytes a dissector read as tshark's ENC_ASCII; shown
 // raw but for \b \t \n \f \r, bytes above 0x7f as U+FFFD, up to a NUL.
-enum class Base : uint8_t { Dec, Hex, DecHex, HexDec, Oct, Calendar, Ascii };
+// Text (strings only): text a dissector already formatted (expert messages):
+// shown as is but for \b \t \n \f \r, up to a NUL.
+enum class Base : uint8_t { Dec, Hex, DecHex, HexDec, Oct, Calendar, Ascii, Text };
 
 struct ValueName {
   uint64_t value;

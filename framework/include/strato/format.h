@@ -35,7 +35,7 @@ size_t utf8_sequence_length(std::string_view s, size_t i);
 void append_escaped(std::string_view s, std::string& out);
 // A string read as tshark's ENC_ASCII (FieldInfo base Ascii), as -T fields
 // prints it: \b \t \n \f \r spelled out, bytes above 0x7f as U+FFFD.
-void append_ascii_value(std::string_view s, std::string& out);
+void append_ascii_value(std::string_view s, std::string& out, bool keep_high = false);  // Base::Text keeps bytes above 0x7f
 // Wireshark's format_text(): text for Info and tree labels. Control bytes as
 // C escapes or \ooo octal, valid UTF-8 kept, other bytes as U+FFFD.
 void append_format_text(std::string_view s, std::string& out);
