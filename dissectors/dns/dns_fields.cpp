@@ -77,6 +77,40 @@ void Fields::register_all(FieldRegistry& r) {
   opt_code = r.add_field(p, "dns.opt.code", "Option Code", T::UInt, Base::Dec, 16, 0, kDnsOptCodeNames);
   opt_len = r.add_field(p, "dns.opt.len", "Option Length", T::UInt, Base::Dec, 16);
   opt_data = r.add_field(p, "dns.opt.data", "Option Data", T::Bytes);
+  opt_client_family = r.add_field(p, "dns.opt.client.family", "Family", T::UInt, Base::Dec, 16, 0, kDnsOptFamilyNames);
+  opt_client_netmask = r.add_field(p, "dns.opt.client.netmask", "Source Netmask", T::UInt, Base::Dec, 8);
+  opt_client_scope = r.add_field(p, "dns.opt.client.scope", "Scope Netmask", T::UInt, Base::Dec, 8);
+  opt_client_addr = r.add_field(p, "dns.opt.client.addr", "Client Subnet", T::Bytes);
+  opt_client_addr4 = r.add_field(p, "dns.opt.client.addr4", "Client Subnet", T::IPv4);
+  opt_client_addr6 = r.add_field(p, "dns.opt.client.addr6", "Client Subnet", T::IPv6);
+  opt_cookie_client = r.add_field(p, "dns.opt.cookie.client", "Client Cookie", T::Bytes);
+  opt_cookie_server = r.add_field(p, "dns.opt.cookie.server", "Server Cookie", T::Bytes);
+  opt_keepalive_timeout =
+      r.add_field(p, "dns.opt.edns_tcp_keepalive.timeout", "Timeout", T::UInt, Base::Dec, 16);
+  opt_padding = r.add_field(p, "dns.opt.padding", "Padding", T::Bytes);
+  opt_chain_fqdn = r.add_field(p, "dns.opt.chain.fqdn", "Closest Trust Point", T::String);
+  opt_ede_code = r.add_field(p, "dns.opt.ext_error.info_code", "Info Code", T::UInt, Base::Dec, 16, 0,
+                             kDnsEdeInfoCodeNames);
+  opt_ede_text = r.add_field(p, "dns.opt.ext_error.extra_text", "Extra Text", T::String);
+  opt_dau = r.add_field(p, "dns.opt.dau", "DAU", T::UInt, Base::Dec, 8, 0, kDnssecAlgNames);
+  opt_dhu = r.add_field(p, "dns.opt.dhu", "DHU", T::UInt, Base::Dec, 8, 0, kDnsDsDigestNames);
+  opt_n3u = r.add_field(p, "dns.opt.n3u", "N3U", T::UInt, Base::Dec, 8, 0, kDnsNsec3HashNames);
+  rrsig_type_covered =
+      r.add_field(p, "dns.rrsig.type_covered", "Type Covered", T::UInt, Base::Dec, 16, 0, kDnsQryTypeNames);
+  rrsig_algorithm = r.add_field(p, "dns.rrsig.algorithm", "Algorithm", T::UInt, Base::Dec, 8, 0, kDnssecAlgNames);
+  rrsig_labels = r.add_field(p, "dns.rrsig.labels", "Labels", T::UInt, Base::Dec, 8);
+  rrsig_original_ttl = r.add_field(p, "dns.rrsig.original_ttl", "Original TTL", T::UInt, Base::Dec, 32);
+  rrsig_expiration =
+      r.add_field(p, "dns.rrsig.signature_expiration", "Signature Expiration", T::AbsTime, Base::Calendar);
+  rrsig_inception = r.add_field(p, "dns.rrsig.signature_inception", "Signature Inception", T::AbsTime, Base::Calendar);
+  rrsig_key_tag = r.add_field(p, "dns.rrsig.key_tag", "Key Tag", T::UInt, Base::Dec, 16);
+  rrsig_signers_name = r.add_field(p, "dns.rrsig.signers_name", "Signer's name", T::String);
+  rrsig_signature = r.add_field(p, "dns.rrsig.signature", "Signature", T::Bytes);
+  sshfp_algorithm = r.add_field(p, "dns.sshfp.algorithm", "Algorithm", T::UInt, Base::Dec, 8, 0, kDnsSshfpAlgNames);
+  sshfp_fp_type =
+      r.add_field(p, "dns.sshfp.fingerprint.type", "Fingerprint type", T::UInt, Base::Dec, 8, 0, kDnsSshfpFpTypeNames);
+  sshfp_fp = r.add_field(p, "dns.sshfp.fingerprint", "Fingerprint", T::Bytes);
+  undecoded_type = r.add_field(p, "dns.undecoded.type", "Undecoded option", T::Label);
   response_to = r.add_field(p, "dns.response_to", "Request In", T::FrameNum);
   time = r.add_field(p, "dns.time", "Time", T::RelTime);
   retransmission = r.add_field(p, "dns.retransmission", "Retransmission", T::Boolean);

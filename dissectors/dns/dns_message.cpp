@@ -2,7 +2,9 @@
 
 #include <cstdio>
 
+#include "dns_labels.h"
 #include "dns_name.h"
+#include "dns_opt.h"
 #include "dns_rdata.h"
 #include "dns_values.h"
 #include "strato/format.h"
@@ -38,7 +40,7 @@ void add_flag(DissectContext& ctx, FieldId f, Tvb msg, uint16_t flags, uint16_t 
               const char* yes, const char* no, int parent) {
   bool v = flags & mask;
   int i = ctx.add_bool(f, msg, 2, 2, v, parent);
-  ctx.set_label(i, bits_label(flags, mask, name, v ? yes : no));
+  if (labelable(ctx, i, f)) ctx.set_label(i, bits_label(flags, mask, name, v ? yes : no));
 }
 
 // tshark 4.0 files an SRV record's owner name (_service._proto.name, RFC
@@ -85,7 +87,7 @@ void add_dns_flags(DissectContext& ctx, const Fields& F, Tvb m, uint16_t flags, 
     add_flag(ctx, F.f_authenticated, m, flags, 0x20, "Answer authenticated",
              "Answer/authority portion was authenticated by the server",
              "Answer/authority portion was not authenticated by the server", parent);
-  else
+  else if (flags & 0x20)  // tshark 4.0 shows a query's AD bit (RFC 6840 5.7) only when set
     add_flag(ctx, F.f_authenticated, m, flags, 0x20, "AD bit", "Set", "Not set", parent);
   add_flag(ctx, F.f_checkdisable, m, flags, 0x10, "Non-authenticated data", "Acceptable", "Unacceptable", parent);
 }
@@ -207,7 +209,7 @@ void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint6
 
   ctx.add_uint(F.id, m, 0, 2, id, top);
   int fi = ctx.add_uint(F.flags, m, 2, 2, flags, top);
-  {
+  if (labelable(ctx, fi, F.flags)) {
     const char* op = lookup(kDnsFlagsOpcodeNames, opcode);
     std::string l = "Flags: ";
     append_hex(flags, 4, l);
@@ -223,7 +225,8 @@ void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint6
   {
     int i = ctx.add_uint(F.f_opcode, m, 2, 2, opcode, fi);
     const char* op = lookup(kDnsFlagsOpcodeNames, opcode);
-    ctx.set_label(i, bits_label(flags, 0x7800, "Opcode", std::string(op ? op : "Unknown") + " (" +
+    if (labelable(ctx, i, F.f_opcode))
+      ctx.set_label(i, bits_label(flags, 0x7800, "Opcode", std::string(op ? op : "Unknown") + " (" +
                                                               std::to_string(opcode) + ")"));
   }
   if (llmnr)
@@ -232,7 +235,8 @@ void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint6
     add_dns_flags(ctx, F, m, flags, response, fi);
   if (response) {
     int i = ctx.add_uint(F.f_rcode, m, 2, 2, rcode, fi);
-    ctx.set_label(i, bits_label(flags, 0xf, "Reply code",
+    if (labelable(ctx, i, F.f_rcode))
+      ctx.set_label(i, bits_label(flags, 0xf, "Reply code",
                                 std::string(rcode_name ? rcode_name : "Unknown") + " (" + std::to_string(rcode) + ")"));
   }
   unsigned counts[4];
@@ -279,13 +283,14 @@ void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint6
         add_flag(ctx, F.qry_qu, m.sub(p + 2 - 2), m.u16(p + 2), 0x8000, "\"QU\" question", "True", "False", qi);
         qu = unicast ? ", \"QU\" question" : ", \"QM\" question";
       } else {
-        ctx.add_uint(F.qry_class, m, p + 2, 2, cls, qi);
+        int ci = ctx.add_uint(F.qry_class, m, p + 2, 2, cls, qi);
+        if (!lookup(kDnsQryClassNames, cls)) label_unknown(ctx, ci, F.qry_class, "Class", cls, 4);
       }
       p += 4;
       ctx.set_length(qi, p - start);
-      std::string tname = type_short_name(type, scratch);
-      ctx.set_label(qi, n.text + ": type " + tname + ", class " + class_name(cls) + qu);
-      info += " " + tname + " " + n.text + qu;
+      const char* tname = type_short_name(type, scratch);
+      if (ctx.want_labels()) ctx.set_label(qi, n.text + ": type " + tname + ", class " + class_name(cls) + qu);
+      info.append(" ").append(tname).append(" ").append(n.text).append(qu);
       if (q == 0) {
         first_qname = n.text;
         first_qtype = type;
@@ -322,31 +327,25 @@ void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint6
         uint16_t z = ttl & 0xffff;
         int zi = ctx.add_uint(F.resp_z, m, p + 6, 2, z, ri);
         int d = ctx.add_bool(F.z_do, m, p + 6, 2, z & 0x8000, zi);
-        ctx.set_label(d, bits_label(z, 0x8000, "DO bit",
-                                    (z & 0x8000) ? "Accepts DNSSEC security RRs" : "Cannot handle DNSSEC security RRs"));
+        if (labelable(ctx, d, F.z_do))
+          ctx.set_label(d, bits_label(z, 0x8000, "DO bit",
+                                      (z & 0x8000) ? "Accepts DNSSEC security RRs" : "Cannot handle DNSSEC security RRs"));
         int rz = ctx.add_uint(F.z_reserved, m, p + 6, 2, z & 0x7fff, zi);
-        std::string rs;
-        append_hex(z & 0x7fff, 4, rs);
-        ctx.set_label(rz, bits_label(z, 0x7fff, "Reserved", rs));
+        if (labelable(ctx, rz, F.z_reserved)) {
+          std::string rs;
+          append_hex(z & 0x7fff, 4, rs);
+          ctx.set_label(rz, bits_label(z, 0x7fff, "Reserved", rs));
+        }
         ctx.add_uint(F.resp_len, m, p + 8, 2, rdlen, ri);
         p += 10;
         if (!m.has(p, rdlen)) {
           ok = false;
           break;
         }
-        uint32_t o = p, end = p + rdlen;
-        while (o + 4 <= end) {
-          unsigned code = m.u16(o), olen = m.u16(o + 2);
-          const char* cn = lookup(kDnsOptCodeNames, code);
-          int oi = ctx.add_label(F.opt, m, o, 4 + olen, std::string("Option: ") + (cn ? cn : "Unknown"), ri);
-          ctx.add_uint(F.opt_code, m, o, 2, code, oi);
-          ctx.add_uint(F.opt_len, m, o + 2, 2, olen, oi);
-          if (o + 4 + olen > end) break;
-          if (olen) ctx.add_bytes(F.opt_data, m, o + 4, olen, oi);
-          o += 4 + olen;
-        }
+        uint32_t end = p + rdlen;
+        dissect_opt_options(ctx, F, m, p, end, ri);
         p = end;
-        ctx.set_label(ri, n.text + ": type " + tname);
+        if (ctx.want_labels()) ctx.set_label(ri, n.text + ": type " + tname);
       } else {
         const char* flush = "";
         if (mdns) {
@@ -356,9 +355,10 @@ void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint6
           cls &= 0x7fff;
           info += flush;
         } else {
-          ctx.add_uint(F.resp_class, m, p + 2, 2, cls, ri);
+          int ci = ctx.add_uint(F.resp_class, m, p + 2, 2, cls, ri);
+          if (!lookup(kDnsQryClassNames, cls)) label_unknown(ctx, ci, F.resp_class, "Class", cls, 4);
         }
-        ctx.add_uint(F.resp_ttl, m, p + 4, 4, ttl, ri);
+        add_duration(ctx, F.resp_ttl, m, p + 4, "Time to live", ri);
         ctx.add_uint(F.resp_len, m, p + 8, 2, rdlen, ri);
         p += 10;
         if (!dissect_rdata(ctx, F, m, p, rdlen, type, ri, text)) {
@@ -367,7 +367,8 @@ void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint6
         }
         p += rdlen;
         info += text.info;
-        ctx.set_label(ri, n.text + ": type " + tname + ", class " + class_name(cls) + flush + text.label);
+        if (ctx.want_labels())
+          ctx.set_label(ri, n.text + ": type " + tname + ", class " + class_name(cls) + flush + text.label);
       }
       ctx.set_length(ri, p - start);
     }

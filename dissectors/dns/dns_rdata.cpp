@@ -1,5 +1,6 @@
 #include "dns_rdata.h"
 
+#include "dns_labels.h"
 #include "dns_message.h"
 #include "dns_name.h"
 #include "strato/format.h"
@@ -31,6 +32,17 @@ void add_type_bitmaps(DissectContext& ctx, const Fields& F, Tvb msg, uint32_t p,
     }
     p += len;
   }
+}
+
+// tshark's note for a type it cannot decode, then the raw data.
+void undecoded(DissectContext& ctx, const Fields& F, Tvb msg, uint32_t off, uint32_t rdlen, unsigned type,
+               int parent) {
+  if (ctx.want_labels() || !ctx.skipped(F.undecoded_type)) {
+    std::string m = "Dissector for DNS Type (" + std::to_string(type) +
+                    ") code not implemented, Contact Wireshark developers if you want this supported";
+    ctx.add_expert(F.undecoded_type, msg, off, rdlen, parent, ExpertSeverity::Note, ExpertGroup::Undecoded, m);
+  }
+  add_bytes_shown(ctx, F.data, msg, off, rdlen, "Data", parent);
 }
 
 }  // namespace
@@ -79,8 +91,11 @@ bool dissect_rdata(DissectContext& ctx, const Fields& F, Tvb msg, uint32_t off, 
       if (!add_name(ctx, F.soa_rname, msg, p, parent, r)) return false;
       p += r.wire_len;
       if (!msg.has(p, 20)) return false;
-      const FieldId nums[5] = {F.soa_serial, F.soa_refresh, F.soa_retry, F.soa_expire, F.soa_minimum};
-      for (int i = 0; i < 5; ++i) ctx.add_uint(nums[i], msg, p + 4 * i, 4, msg.u32(p + 4 * i), parent);
+      ctx.add_uint(F.soa_serial, msg, p, 4, msg.u32(p), parent);
+      add_duration(ctx, F.soa_refresh, msg, p + 4, "Refresh Interval", parent);
+      add_duration(ctx, F.soa_retry, msg, p + 8, "Retry Interval", parent);
+      add_duration(ctx, F.soa_expire, msg, p + 12, "Expire limit", parent);
+      add_duration(ctx, F.soa_minimum, msg, p + 16, "Minimum TTL", parent);
       return true;
     }
     case 15: {  // MX
@@ -127,6 +142,30 @@ bool dissect_rdata(DissectContext& ctx, const Fields& F, Tvb msg, uint32_t off, 
       if (ok) add_type_bitmaps(ctx, F, msg, off + n.wire_len, off + rdlen, parent);
       return ok;
     }
+    case 44: {  // SSHFP (RFC 4255)
+      if (rdlen < 2) return false;
+      ctx.add_uint(F.sshfp_algorithm, msg, off, 1, msg.u8(off), parent);
+      ctx.add_uint(F.sshfp_fp_type, msg, off + 1, 1, msg.u8(off + 1), parent);
+      if (rdlen > 2) add_bytes_shown(ctx, F.sshfp_fp, msg, off + 2, rdlen - 2, "Fingerprint", parent);
+      return true;
+    }
+    case 46: {  // RRSIG (RFC 4034 3.1)
+      if (rdlen < 18) return false;
+      ctx.add_uint(F.rrsig_type_covered, msg, off, 2, msg.u16(off), parent);
+      ctx.add_uint(F.rrsig_algorithm, msg, off + 2, 1, msg.u8(off + 2), parent);
+      ctx.add_uint(F.rrsig_labels, msg, off + 3, 1, msg.u8(off + 3), parent);
+      add_duration(ctx, F.rrsig_original_ttl, msg, off + 4, "Original TTL", parent);
+      ctx.add_abs_time(F.rrsig_expiration, uint64_t(msg.u32(off + 8)) * 1000000000ull, parent, 0);
+      ctx.add_abs_time(F.rrsig_inception, uint64_t(msg.u32(off + 12)) * 1000000000ull, parent, 0);
+      ctx.add_uint(F.rrsig_key_tag, msg, off + 16, 2, msg.u16(off + 16), parent);
+      if (!add_name(ctx, F.rrsig_signers_name, msg, off + 18, parent, n) || n.wire_len > rdlen - 18) return false;
+      uint32_t sig = off + 18 + n.wire_len;
+      add_bytes_shown(ctx, F.rrsig_signature, msg, sig, off + rdlen - sig, "Signature", parent);
+      return true;
+    }
+    case 256:  // URI (RFC 7553): tshark 4.0 has no decoder for it
+      undecoded(ctx, F, msg, off, rdlen, type, parent);
+      return true;
     default:
       return true;  // other types: the record's generic fields only
   }

@@ -153,3 +153,71 @@ inline constexpr strato::ValueName kDnsOptCodeNames[] = {
     {15, "Extended DNS Error"},
     {0, nullptr}};
 
+
+// DNSSEC algorithm numbers (RRSIG, DAU option), as tshark names them.
+inline constexpr strato::ValueName kDnssecAlgNames[] = {
+    {1, "RSA/MD5"},
+    {2, "Diffie-Hellman"},
+    {3, "DSA"},
+    {4, "Elliptic curve crypto"},
+    {5, "RSA/SHA1"},
+    {6, "DSA + NSEC3/SHA1"},
+    {7, "RSA/SHA1 + NSEC3/SHA1"},
+    {8, "RSA/SHA-256"},
+    {10, "RSA/SHA-512"},
+    {12, "GOST R 34.10-2001"},
+    {13, "ECDSA Curve P-256 with SHA-256"},
+    {14, "ECDSA Curve P-386 with SHA-386"},
+    {15, "Ed25519"},
+    {16, "Ed448"},
+    {157, "HMAC/MD5"},
+    {252, "Indirect key"},
+    {253, "Private, domain name"},
+    {254, "Private, OID"},
+    {0, nullptr}};
+
+inline constexpr strato::ValueName kDnsDsDigestNames[] = {
+    {0, "Reserved digest"}, {1, "SHA-1"}, {2, "SHA-256"}, {3, "GOST R 34.11-94"}, {4, "SHA-384"}, {0, nullptr}};
+
+inline constexpr strato::ValueName kDnsNsec3HashNames[] = {{0, "Reserved"}, {1, "SHA-1"}, {0, nullptr}};
+
+inline constexpr strato::ValueName kDnsSshfpAlgNames[] = {{0, "Reserved"}, {1, "RSA"},     {2, "DSA"}, {3, "ECDSA"},
+                                                          {4, "Ed25519"},  {5, "XMSS"},    {0, nullptr}};
+
+inline constexpr strato::ValueName kDnsSshfpFpTypeNames[] = {{0, "Reserved"}, {1, "SHA1"}, {2, "SHA256"}, {0, nullptr}};
+
+inline constexpr strato::ValueName kDnsOptFamilyNames[] = {{1, "IPv4"}, {2, "IPv6"}, {0, nullptr}};
+
+// Extended DNS Error info codes (RFC 8914); 30-49151 unassigned, above private use.
+inline constexpr strato::ValueName kDnsEdeInfoCodeNames[] = {
+    {0, "Other Error"},
+    {1, "Unsupported DNSKEY Algorithm"},
+    {2, "Unsupported DS Digest Type"},
+    {3, "Stale Answer"},
+    {4, "Forged Answer"},
+    {5, "DNSSEC Indeterminate"},
+    {6, "DNSSEC Bogus"},
+    {7, "Signature Expired"},
+    {8, "Signature Not Yet Valid"},
+    {9, "DNSKEY Missing"},
+    {10, "RRSIGs Missing"},
+    {11, "No Zone Key Bit Set"},
+    {12, "NSEC Missing"},
+    {13, "Cached Error"},
+    {14, "Not Ready"},
+    {15, "Blocked"},
+    {16, "Censored"},
+    {17, "Filtered"},
+    {18, "Prohibited"},
+    {19, "Stale NXDomain Answer"},
+    {20, "Not Authoritative"},
+    {21, "Not Supported"},
+    {22, "No Reachable Authority"},
+    {23, "Network Error"},
+    {24, "Invalid Data"},
+    {25, "Signature Expired before Valid"},
+    {26, "Too Early"},
+    {27, "Unsupported NSEC3 Iterations Value"},
+    {28, "Unable to conform to policy"},
+    {29, "Synthesized"},
+    {0, nullptr}};
