@@ -75,7 +75,8 @@ void option_body(DissectContext& ctx, const Fields& F, Tvb m, unsigned code, uin
       if (!lookup(kDnsEdeInfoCodeNames, ic) && labelable(ctx, i, F.opt_ede_code)) {
         std::string l = ic >= 49152 ? "Info Code: Reserved for Private Use (" : "Info Code: Unassigned (";
         append_uint(ic, l);
-        ctx.set_label(i, l + ")");
+        l += ')';
+        ctx.set_label(i, l);
       }
       if (len > 2) ctx.add_string(F.opt_ede_text, m, d + 2, len - 2, m.str(d + 2, len - 2), oi);
       break;

@@ -197,12 +197,13 @@ TEST(AppDissectors, HttpMatchesTshark) {
   expect_same_fields(st::shared_file("captures/tcpdump-tests/ipv4_tcp_http_xml.pcap"), kHttpFields);
 }
 
-// The "Hypertext Transfer Protocol" subtrees of -V output, one per message.
-std::vector<std::string> http_trees(const std::string& detail) {
+// The subtrees of -V output whose first line starts with `title`, one per
+// protocol item (message, record).
+std::vector<std::string> subtrees(const std::string& detail, const std::string& title) {
   std::vector<std::string> trees;
   bool in = false;
   for (const std::string& l : st::split_lines(detail)) {
-    if (l.starts_with("Hypertext Transfer Protocol")) {
+    if (l.starts_with(title)) {
       trees.push_back(l + "\n");
       in = true;
     } else if (in && l.starts_with(" ")) {
@@ -214,16 +215,18 @@ std::vector<std::string> http_trees(const std::string& detail) {
   return trees;
 }
 
-void expect_same_http_trees(const std::string& file) {
+void expect_same_trees(const std::string& file, const std::string& title) {
   SCOPED_TRACE(file);
-  auto theirs = http_trees(st::run("tshark -n -r '" + file + "' -V").out);
-  auto ours_r = st::run("'" + st::strato_bin() + "' read -r '" + file + "' -V");
+  auto theirs = subtrees(st::run("tshark -n -r '" + file + "' -V").out, title);
+  auto ours_r = st::run("'" + st::strato_bin() + "' read -n -r '" + file + "' -V");
   ASSERT_EQ(ours_r.exit_code, 0) << ours_r.err;
-  auto ours = http_trees(ours_r.out);
+  auto ours = subtrees(ours_r.out, title);
   ASSERT_EQ(ours.size(), theirs.size());
   ASSERT_GT(theirs.size(), 0u);
-  for (size_t i = 0; i < theirs.size(); ++i) EXPECT_EQ(ours[i], theirs[i]) << "HTTP tree " << i;
+  for (size_t i = 0; i < theirs.size(); ++i) EXPECT_EQ(ours[i], theirs[i]) << title << " tree " << i;
 }
+
+void expect_same_http_trees(const std::string& file) { expect_same_trees(file, "Hypertext Transfer Protocol"); }
 
 // -V: request/response lines with their expert info, header items labelled
 // with the raw line, the pairing items in tshark's order and labels.
@@ -235,6 +238,19 @@ TEST(AppDissectors, HttpDetailTreeMatchesTshark) {
   expect_same_http_trees(odd);
   std::string f = recorded();
   if (!f.empty()) expect_same_http_trees(f);
+}
+
+// -V: flags as tshark shows them per message kind (a query's AD bit only
+// when set), durations after TTLs and SOA intervals, EDNS option bodies,
+// RRSIG/SSHFP data, the note on types tshark cannot decode (URI) and long
+// byte strings cut with an ellipsis.
+TEST(AppDissectors, DnsDetailTreeMatchesTshark) {
+  for (const char* f :
+       {"captures/tcpdump-tests/dns_udp.pcap", "captures/tcpdump-tests/dns_udp_2.pcap",
+        "captures/tcpdump-tests/dns_tcp.pcap", "captures/tcpdump-tests/dnssec.pcap",
+        "captures/tcpdump-tests/edns-opts.pcap", "captures/tcpdump-tests/dns-uri.pcap",
+        "captures/tcpdump-tests/dns_udp_8053.pcap", "captures/tcpdump-tests/dns-badlabel.pcap", kMixed})
+    expect_same_trees(st::shared_file(f), "Domain Name System");
 }
 
 TEST(AppDissectors, TlsMatchesTshark) {
