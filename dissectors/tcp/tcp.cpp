@@ -138,6 +138,19 @@ class TcpDissector : public Dissector {
         {tcp::kDuplicateAck, "tcp.analysis.duplicate_ack", "Duplicate ACK"},
     };
     for (const auto& a : kA) a_fields_[__builtin_ctz(a.bit)] = reg.add_field(proto_, a.abbrev, a.name, FieldType::Boolean);
+    acks_frame_ = reg.add_field(proto_, "tcp.analysis.acks_frame", "This is an ACK to the segment in frame", FieldType::FrameNum);
+    ack_rtt_ = reg.add_field(proto_, "tcp.analysis.ack_rtt", "The RTT to ACK the segment was", FieldType::RelTime);
+    irtt_ = reg.add_field(proto_, "tcp.analysis.initial_rtt", "iRTT", FieldType::RelTime);
+    in_flight_ = reg.add_field(proto_, "tcp.analysis.bytes_in_flight", "Bytes in flight", FieldType::UInt);
+    push_bytes_ = reg.add_field(proto_, "tcp.analysis.push_bytes_sent", "Bytes sent since last PSH flag", FieldType::UInt);
+    rto_ = reg.add_field(proto_, "tcp.analysis.rto", "The RTO for this segment was", FieldType::RelTime);
+    rto_frame_ = reg.add_field(proto_, "tcp.analysis.rto_frame", "RTO based on delta from frame", FieldType::FrameNum);
+    c_syn_ = reg.add_field(proto_, "tcp.connection.syn", "Connection establish request (SYN)", FieldType::Label);
+    c_synack_ = reg.add_field(proto_, "tcp.connection.synack", "Connection establish acknowledge (SYN+ACK)", FieldType::Label);
+    c_fin_ = reg.add_field(proto_, "tcp.connection.fin", "Connection finish (FIN)", FieldType::Label);
+    c_rst_ = reg.add_field(proto_, "tcp.connection.rst", "Connection reset (RST)", FieldType::Label);
+    c_fin_active_ = reg.add_field(proto_, "tcp.connection.fin_active", "This frame initiates the connection closing", FieldType::Label);
+    c_fin_passive_ = reg.add_field(proto_, "tcp.connection.fin_passive", "This frame undergoes the connection closing", FieldType::Label);
     dupack_num_ = reg.add_field(proto_, "tcp.analysis.duplicate_ack_num", "Duplicate ACK #", FieldType::UInt);
     dupack_frame_ = reg.add_field(proto_, "tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame", FieldType::FrameNum);
     payload_ = reg.add_field(proto_, "tcp.payload", "TCP payload", FieldType::Bytes);
@@ -151,6 +164,8 @@ class TcpDissector : public Dissector {
     mf_ = FieldRegistry::instance().find("ip.flags.mf");
     ports_ = t.table("tcp.port");
     heur_ = t.heuristics("tcp");
+    auto& fr = FieldRegistry::instance();
+    for (const char* n : {"_ws.expert", "_ws.expert.message", "_ws.expert.severity", "_ws.expert.group"}) expert_ids_.push_back(fr.find(n));
   }
   std::unique_ptr<ShardState> new_shard_state() const override { return std::make_unique<tcp::State>(); }
 
@@ -158,13 +173,33 @@ class TcpDissector : public Dissector {
 
  private:
   void add_analysis(DissectContext& ctx, Tvb tvb, const tcp::SegmentResult& r, int top, std::string& prefix);
+  // Expert info is built only when printed or asked for: its message text
+  // costs more than the rest of a -T fields run needs.
+  bool want_expert(DissectContext& ctx, FieldId specific) const {
+    if (ctx.want_labels() || !ctx.skipped(specific)) return true;
+    for (FieldId f : expert_ids_)
+      if (f != kNoField && !ctx.skipped(f)) return true;
+    return false;
+  }
+  // add_expert with tshark's Sequence group; the specific item of an
+  // analysis flag reads 1 in -T fields, as tshark prints it.
+  int expert(DissectContext& ctx, FieldId specific, Tvb tvb, int parent, ExpertSeverity sev, std::string_view msg) const {
+    size_t from = ctx.dissection().fields.size();
+    int e = ctx.add_expert(specific, tvb, 0, 0, parent, sev, ExpertGroup::Sequence, msg);
+    auto& fs = ctx.dissection().fields;
+    for (size_t i = from; i < fs.size(); ++i)
+      if (fs[i].id == specific) fs[i].v.u = 1;
+    return e;
+  }
 
   FieldId proto_, srcport_, dstport_, port_, stream_, completeness_, len_, seq_, seq_raw_, nxtseq_, ack_, ack_raw_,
       hdr_len_, flags_, f_res_, f_ae_, f_cwr_, f_ece_, f_urg_, f_ack_, f_push_, f_reset_, f_syn_, f_fin_, f_ace_, f_str_,
       win_value_, win_, win_scale_, checksum_, checksum_status_, urgent_, ts_, time_rel_, time_delta_, analysis_,
-      a_flags_, dupack_num_, dupack_frame_, payload_, segment_data_, reset_cause_, short_;
+      a_flags_, acks_frame_, ack_rtt_, irtt_, in_flight_, push_bytes_, rto_, rto_frame_, c_syn_, c_synack_, c_fin_,
+      c_rst_, c_fin_active_, c_fin_passive_, dupack_num_, dupack_frame_, payload_, segment_data_, reset_cause_, short_;
   FieldId a_fields_[16];
   FieldId mf_ = kNoField;
+  std::vector<FieldId> expert_ids_;
   tcp::OptionFields opt_;
   const DissectorTables::Table* ports_ = nullptr;
   const std::vector<Dissector*>* heur_ = nullptr;
@@ -338,7 +373,21 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
         }
         continue;
       }
-      net::label(ctx, ctx.add_bool(b.f, tvb, 12, 2, flags & b.mask, fi), [&] { return net::flag_label(flags, 12, b.mask, b.name); });
+      int bi = ctx.add_bool(b.f, tvb, 12, 2, flags & b.mask, fi);
+      net::label(ctx, bi, [&] { return net::flag_label(flags, 12, b.mask, b.name); });
+      if (!(flags & b.mask) || !(b.mask & (kSyn | kFin | kRst))) continue;
+      // tshark's connection experts hang under the flag bit itself.
+      if (b.mask == kSyn) {
+        FieldId e = (flags & kAck) ? c_synack_ : c_syn_;
+        if (want_expert(ctx, e))
+          expert(ctx, e, tvb.sub(12, 2), bi, ExpertSeverity::Chat,
+                 (flags & kAck) ? "Connection establish acknowledge (SYN+ACK): server port " + u(sp)
+                                : "Connection establish request (SYN): server port " + u(dp));
+      } else if (b.mask == kFin) {
+        if (want_expert(ctx, c_fin_)) expert(ctx, c_fin_, tvb.sub(12, 2), bi, ExpertSeverity::Chat, "Connection finish (FIN)");
+      } else if (want_expert(ctx, c_rst_)) {
+        expert(ctx, c_rst_, tvb.sub(12, 2), bi, ExpertSeverity::Warn, "Connection reset (RST)");
+      }
     }
     // "··········S·": one character per bit, high bit first.
     static const char letters[] = "RRRACEUAPRSF";
@@ -353,6 +402,10 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     }
     int si = ctx.skipped(f_str_) ? fi : ctx.add_string(f_str_, tvb, 12, 2, s, fi, FieldValue::Generated);
     net::label(ctx, si, [&] { return "TCP Flags: " + s; });
+    if (r.fin == 1 && want_expert(ctx, c_fin_active_))
+      expert(ctx, c_fin_active_, tvb.sub(12, 2), si, ExpertSeverity::Note, "This frame initiates the connection closing");
+    else if (r.fin == 2 && want_expert(ctx, c_fin_passive_))
+      expert(ctx, c_fin_passive_, tvb.sub(12, 2), si, ExpertSeverity::Note, "This frame undergoes the connection closing");
   }
   net::label(ctx, ctx.add_uint(win_value_, tvb, 14, 2, win_raw, top), [&] { return "Window: " + u(win_raw); });
   net::label(ctx, ctx.add_uint(win_, tvb, 14, 2, r.window, top, FieldValue::Generated), [&] { return "Calculated window size: " + u(r.window); });
@@ -495,49 +548,82 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
 
 void TcpDissector::add_analysis(DissectContext& ctx, Tvb tvb, const tcp::SegmentResult& r, int top,
                                 std::string& prefix) {
-  if (!r.analysis) return;
+  if (!r.has_analysis) return;
   int an = ctx.add_label(analysis_, tvb, 0, 0, "SEQ/ACK analysis", top);
   if (an >= 0) ctx.dissection().fields[an].flags |= FieldValue::Generated;
+  auto seconds = [](const char* text, int64_t ns) {
+    std::string t = text;
+    append_seconds(ns, t);
+    return t + " seconds";
+  };
+  if (r.acks_frame) {
+    net::label(ctx, ctx.add_uint(acks_frame_, tvb, 0, 0, r.acks_frame, an, FieldValue::Generated),
+               [&] { return "This is an ACK to the segment in frame: " + u(r.acks_frame); });
+    if (r.ack_rtt_ns)
+      net::label(ctx, ctx.add_rel_time(ack_rtt_, r.ack_rtt_ns, an),
+                 [&] { return seconds("The RTT to ACK the segment was: ", r.ack_rtt_ns); });
+  }
+  if (r.irtt_ns) net::label(ctx, ctx.add_rel_time(irtt_, r.irtt_ns, an), [&] { return seconds("iRTT: ", r.irtt_ns); });
+  if (r.bytes_in_flight)
+    net::label(ctx, ctx.add_uint(in_flight_, tvb, 0, 0, r.bytes_in_flight, an, FieldValue::Generated),
+               [&] { return "Bytes in flight: " + u(r.bytes_in_flight); });
+  if (r.push_bytes_sent)
+    net::label(ctx, ctx.add_uint(push_bytes_, tvb, 0, 0, r.push_bytes_sent, an, FieldValue::Generated),
+               [&] { return "Bytes sent since last PSH flag: " + u(r.push_bytes_sent); });
+  const uint32_t a = r.analysis;
+  if (!a) return;
   int fl = ctx.add_bool(a_flags_, tvb, 0, 0, true, an, FieldValue::Generated);
   net::label(ctx, fl, [&] { return "TCP Analysis Flags"; });
-  auto flag = [&](uint32_t bit, const std::string& tree_text, const std::string& info_text) {
-    int i = ctx.add_bool(a_fields_[__builtin_ctz(bit)], tvb, 0, 0, true, fl, FieldValue::Generated);
-    net::label(ctx, i, [&] { return tree_text; });
-    // tshark prepends each note, so later ones end up first.
-    if (!info_text.empty()) prefix.insert(0, "[" + info_text + "] ");
+  // tshark prepends each Info note, so later ones end up first.
+  auto note = [&](const char* info_text) { prefix.insert(0, std::string("[") + info_text + "] "); };
+  auto flag = [&](uint32_t bit, ExpertSeverity sev, const char* message, const char* info_text) {
+    FieldId f = a_fields_[__builtin_ctz(bit)];
+    if (want_expert(ctx, f)) expert(ctx, f, tvb, fl, sev, message);
+    note(info_text);
   };
-  uint32_t a = r.analysis;
-  if (a & tcp::kRetransmission) flag(tcp::kRetransmission, "This frame is a (suspected) retransmission", "TCP Retransmission");
+  using S = ExpertSeverity;
+  if (a & tcp::kRetransmission) {
+    flag(tcp::kRetransmission, S::Note, "This frame is a (suspected) retransmission", "TCP Retransmission");
+    if (r.rto_ns) {
+      net::label(ctx, ctx.add_rel_time(rto_, r.rto_ns, fl), [&] { return seconds("The RTO for this segment was: ", r.rto_ns); });
+      net::label(ctx, ctx.add_uint(rto_frame_, tvb, 0, 0, r.rto_frame, fl, FieldValue::Generated),
+                 [&] { return "RTO based on delta from frame: " + u(r.rto_frame); });
+    }
+  }
   if (a & tcp::kFastRetransmission) {
-    flag(tcp::kFastRetransmission, "This frame is a (suspected) fast retransmission", "TCP Fast Retransmission");
-    flag(tcp::kRetransmission, "This frame is a (suspected) retransmission", "");
+    flag(tcp::kFastRetransmission, S::Note, "This frame is a (suspected) fast retransmission", "TCP Fast Retransmission");
+    int i = ctx.add_bool(a_fields_[__builtin_ctz(tcp::kRetransmission)], tvb, 0, 0, true, fl, FieldValue::Generated);
+    net::label(ctx, i, [&] { return "This frame is a (suspected) retransmission"; });
   }
   if (a & tcp::kSpuriousRetransmission)
-    flag(tcp::kSpuriousRetransmission, "This frame is a (suspected) spurious retransmission",
+    flag(tcp::kSpuriousRetransmission, S::Note, "This frame is a (suspected) spurious retransmission",
          "TCP Spurious Retransmission");
-  if (a & tcp::kOutOfOrder) flag(tcp::kOutOfOrder, "This frame is a (suspected) out-of-order segment", "TCP Out-Of-Order");
+  if (a & tcp::kOutOfOrder) flag(tcp::kOutOfOrder, S::Warn, "This frame is a (suspected) out-of-order segment", "TCP Out-Of-Order");
   if (a & tcp::kLostPacket)
-    flag(tcp::kLostPacket, "Previous segment(s) not captured (common at capture start)", "TCP Previous segment not captured");
+    flag(tcp::kLostPacket, S::Warn, "Previous segment(s) not captured (common at capture start)", "TCP Previous segment not captured");
   if (a & tcp::kAckLostPacket)
-    flag(tcp::kAckLostPacket, "ACKed segment that wasn't captured (common at capture start)", "TCP ACKed unseen segment");
-  if (a & tcp::kWindowUpdate) flag(tcp::kWindowUpdate, "This is a TCP window update", "TCP Window Update");
-  if (a & tcp::kWindowFull) flag(tcp::kWindowFull, "The transmission window is now completely full", "TCP Window Full");
-  if (a & tcp::kKeepAlive) flag(tcp::kKeepAlive, "This is a TCP keep-alive segment", "TCP Keep-Alive");
-  if (a & tcp::kKeepAliveAck) flag(tcp::kKeepAliveAck, "This is an ACK to a TCP keep-alive segment", "TCP Keep-Alive ACK");
-  if (a & tcp::kZeroWindowProbe) flag(tcp::kZeroWindowProbe, "This is a TCP zero-window-probe", "TCP ZeroWindowProbe");
+    flag(tcp::kAckLostPacket, S::Warn, "ACKed segment that wasn't captured (common at capture start)", "TCP ACKed unseen segment");
+  if (a & tcp::kWindowUpdate) flag(tcp::kWindowUpdate, S::Chat, "TCP window update", "TCP Window Update");
+  if (a & tcp::kWindowFull)
+    flag(tcp::kWindowFull, S::Warn, "TCP window specified by the receiver is now completely full", "TCP Window Full");
+  if (a & tcp::kKeepAlive) flag(tcp::kKeepAlive, S::Note, "TCP keep-alive segment", "TCP Keep-Alive");
+  if (a & tcp::kKeepAliveAck) flag(tcp::kKeepAliveAck, S::Note, "ACK to a TCP keep-alive segment", "TCP Keep-Alive ACK");
+  if (a & tcp::kZeroWindowProbe) flag(tcp::kZeroWindowProbe, S::Note, "TCP Zero Window Probe", "TCP ZeroWindowProbe");
   if (a & tcp::kZeroWindowProbeAck)
-    flag(tcp::kZeroWindowProbeAck, "This is an ACK to a TCP zero-window-probe", "TCP ZeroWindowProbeAck");
-  if (a & tcp::kZeroWindow) flag(tcp::kZeroWindow, "This is a ZeroWindow segment", "TCP ZeroWindow");
+    flag(tcp::kZeroWindowProbeAck, S::Note, "ACK to a TCP Zero Window Probe", "TCP ZeroWindowProbeAck");
+  if (a & tcp::kZeroWindow) flag(tcp::kZeroWindow, S::Warn, "TCP Zero Window segment", "TCP ZeroWindow");
   if (a & tcp::kReusedPorts)
-    flag(tcp::kReusedPorts, "A new tcp session is started with the same ports as an earlier session in this trace",
+    flag(tcp::kReusedPorts, S::Note, "A new tcp session is started with the same ports as an earlier session in this trace",
          "TCP Port numbers reused");
   if (a & tcp::kDuplicateAck) {
-    std::string note = "TCP Dup ACK " + u(r.dupack_frame) + "#" + u(r.dupack_num);
-    flag(tcp::kDuplicateAck, "This is a TCP duplicate ack", note);
+    // The flag item is plain; the expert sits under the frame it duplicates.
+    FieldId f = a_fields_[__builtin_ctz(tcp::kDuplicateAck)];
+    net::label(ctx, ctx.add_bool(f, tvb, 0, 0, true, fl, FieldValue::Generated), [&] { return "This is a TCP duplicate ack"; });
+    note(("TCP Dup ACK " + u(r.dupack_frame) + "#" + u(r.dupack_num)).c_str());
     net::label(ctx, ctx.add_uint(dupack_num_, tvb, 0, 0, r.dupack_num, an, FieldValue::Generated), [&] { return "Duplicate ACK #: " + u(r.dupack_num); });
-    net::label(ctx, ctx.add_uint(dupack_frame_, tvb, 0, 0, r.dupack_frame, an, FieldValue::Generated), [&] { return "Duplicate to the ACK in frame: " + u(r.dupack_frame); });
-    // tshark adds a second, hidden duplicate_ack item.
-    ctx.add_bool(a_fields_[__builtin_ctz(tcp::kDuplicateAck)], tvb, 0, 0, true, an, FieldValue::Hidden);
+    int df = ctx.add_uint(dupack_frame_, tvb, 0, 0, r.dupack_frame, an, FieldValue::Generated);
+    net::label(ctx, df, [&] { return "Duplicate to the ACK in frame: " + u(r.dupack_frame); });
+    if (want_expert(ctx, f)) expert(ctx, f, tvb, df, S::Note, "Duplicate ACK (#" + u(r.dupack_num) + ")");
   }
 }
 

@@ -12,6 +12,57 @@ inline bool lt_seq(uint32_t a, uint32_t b) { return int32_t(a - b) < 0; }
 inline bool gt_seq(uint32_t a, uint32_t b) { return int32_t(b - a) < 0; }
 inline bool le_seq(uint32_t a, uint32_t b) { return int32_t(a - b) <= 0; }
 
+// Caps the unacknowledged list of a direction whose ACKs are not captured
+// (tshark stops adding at the same count).
+constexpr size_t kMaxUnacked = 10000;
+
+// tshark's per-segment bookkeeping: the segment joins its direction's
+// unacknowledged list, the ACK retires the other direction's segments it
+// covers (the oldest one it ends exactly gives the RTT), and a data segment
+// reports the span still unacknowledged and the bytes since the last PSH.
+void track_segments(Direction& fwd, Direction& rev, const SegmentInput& in, SegmentResult& r) {
+  const uint32_t seq = in.seq_raw, ack = in.ack_raw;
+  if ((in.seglen || (in.flags & (SYN | FIN))) && fwd.unacked.size() < kMaxUnacked) {
+    uint32_t next = seq + in.seglen + ((in.flags & (SYN | FIN)) ? 1 : 0);
+    fwd.unacked.push_back({seq, next, in.frame, in.ts_ns});
+  }
+  auto& list = rev.unacked;
+  size_t keep = 0;
+  for (size_t i = 0; i < list.size(); ++i) {
+    Unacked& u = list[i];
+    if (ack == u.nextseq) {
+      if (!r.acks_frame) {
+        r.acks_frame = u.frame;
+        r.ack_rtt_ns = int64_t(in.ts_ns - u.ts_ns);
+      }
+      r.has_analysis = true;
+      continue;  // acknowledged: dropped
+    }
+    if (gt_seq(ack, u.seq) && le_seq(ack, u.nextseq)) {
+      u.seq = ack;  // partly acknowledged
+    } else if (!gt_seq(u.nextseq, ack)) {
+      continue;  // older than the ACK: dropped
+    }
+    list[keep++] = u;
+  }
+  list.resize(keep);
+
+  if (in.seglen == 0 || fwd.unacked.empty()) return;
+  uint32_t first = fwd.unacked.front().seq - fwd.base_seq, last = fwd.unacked.front().nextseq - fwd.base_seq;
+  for (const Unacked& u : fwd.unacked) {
+    if (u.nextseq - fwd.base_seq > last) last = u.nextseq - fwd.base_seq;
+    if (u.seq - fwd.base_seq < first) first = u.seq - fwd.base_seq;
+  }
+  uint32_t in_flight = last - first;
+  if (in_flight > 0 && in_flight < 2000000000u) r.bytes_in_flight = in_flight;
+  const bool psh = in.flags & 0x08;
+  // Counts from the segment after the last PSH one, this one included.
+  fwd.push_bytes = fwd.push_set_last ? in.seglen : fwd.push_bytes + in.seglen;
+  fwd.push_set_last = psh;
+  r.push_bytes_sent = fwd.push_bytes;
+  r.has_analysis = true;
+}
+
 }  // namespace
 
 uint64_t State::stream_of(DissectContext& ctx, const net::FlowKey& key, bool key_fwd) {
@@ -88,13 +139,15 @@ SegmentResult State::analyze(DissectContext& ctx, const net::FlowKey& key, bool 
     }
   }
 
-  // Handshake RTT for the out-of-order threshold.
-  if ((in.flags & (SYN | ACK)) == SYN && !c.syn_seen) {
+  // Handshake RTT (iRTT, and the out-of-order threshold): from the latest
+  // SYN to the first ACK without SYN, whatever else that ACK carries (a
+  // RST-ACK refusing the SYN too), as tshark measures it.
+  if ((in.flags & (SYN | ACK)) == SYN) {
     c.syn_seen = true;
     c.syn_ns = in.ts_ns;
   } else if ((in.flags & (SYN | ACK)) == (SYN | ACK)) {
     c.synack_seen = true;
-  } else if ((in.flags & (SYN | ACK)) == ACK && c.syn_seen && c.synack_seen && c.first_rtt_ns < 0) {
+  } else if ((in.flags & (SYN | ACK)) == ACK && c.syn_seen && c.first_rtt_ns < 0) {
     c.first_rtt_ns = int64_t(in.ts_ns - c.syn_ns);
   }
 
@@ -171,6 +224,8 @@ SegmentResult State::analyze(DissectContext& ctx, const net::FlowKey& key, bool 
           a |= kOutOfOrder;
         } else {
           a |= kRetransmission;
+          r.rto_ns = int64_t(in.ts_ns - fwd.nextseq_ns);
+          r.rto_frame = fwd.nextseq_frame;
         }
       }
     }
@@ -204,8 +259,15 @@ SegmentResult State::analyze(DissectContext& ctx, const net::FlowKey& key, bool 
     fwd.window = window;
     fwd.window_set = true;
     fwd.last_flags = a;
+    track_segments(fwd, rev, in, r);
+    if (in.flags & FIN) {
+      r.fin = rev.closing_initiator ? 2 : 1;
+      if (r.fin == 1) fwd.closing_initiator = true;
+    }
   }
   r.analysis = a;
+  if (a) r.has_analysis = true;
+  if (r.has_analysis && c.first_rtt_ns > 0) r.irtt_ns = c.first_rtt_ns;
 
   r.completeness_before = c.completeness;
   if (!ctx.pinfo.in_error_packet) {

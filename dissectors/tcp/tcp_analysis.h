@@ -5,6 +5,7 @@
 // the same shard in capture order.
 #include <cstdint>
 #include <unordered_map>
+#include <vector>
 
 #include "flow_key.h"
 #include "strato/dissector.h"
@@ -30,6 +31,13 @@ enum Analysis : uint32_t {
   kSpuriousRetransmission = 1 << 14,
 };
 
+// A sent segment not yet acknowledged (raw sequence numbers), kept for the
+// ACK's RTT and the bytes in flight.
+struct Unacked {
+  uint32_t seq, nextseq;
+  uint64_t frame, ts_ns;
+};
+
 struct Direction {
   bool base_set = false;
   uint32_t base_seq = 0;  // relative = raw - base_seq
@@ -49,6 +57,10 @@ struct Direction {
   uint32_t dupacknum = 0;
   uint64_t dupack_frame = 0;
   uint32_t last_flags = 0;  // analysis flags of the last segment
+  std::vector<Unacked> unacked;  // oldest first
+  uint32_t push_bytes = 0;       // sent since the last PSH
+  bool push_set_last = false;
+  bool closing_initiator = false;  // sent the first FIN
 };
 
 struct Connection {
@@ -77,6 +89,17 @@ struct SegmentResult {
   uint32_t dupack_num = 0;
   uint64_t dupack_frame = 0;
   int64_t rel_ns = 0, delta_ns = 0;
+  // tshark shows "[SEQ/ACK analysis]" only when it kept per-segment
+  // analysis data: flags, an ACK of a whole segment, or data in flight.
+  bool has_analysis = false;
+  uint64_t acks_frame = 0;  // 0: acknowledges no whole segment
+  int64_t ack_rtt_ns = 0;
+  int64_t irtt_ns = 0;  // 0: handshake RTT not known yet
+  uint32_t bytes_in_flight = 0;
+  uint32_t push_bytes_sent = 0;
+  int64_t rto_ns = 0;  // retransmissions: time since the original segment
+  uint64_t rto_frame = 0;
+  uint8_t fin = 0;  // FIN: 1 initiates the close, 2 answers it
 };
 
 struct SegmentInput {
