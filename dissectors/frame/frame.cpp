@@ -1,5 +1,6 @@
 // The root dissector: frame.* fields, then the link layer through the
 // "link_type" table. It finishes frame.protocols once everything below ran.
+#include <cstdio>
 #include <string>
 
 #include "strato/dissector.h"
@@ -7,6 +8,43 @@
 
 namespace strato {
 namespace {
+
+// tshark shows Wiretap's encapsulation numbers and names, not LINKTYPE
+// values (checked against tshark 4.0 on the tcpdump test captures).
+struct Encap {
+  uint32_t linktype;
+  int wtap;
+  const char* name;
+};
+const Encap kEncaps[] = {
+    {0, 15, "NULL/Loopback"},        {1, 1, "Ethernet"},
+    {8, 3, "SLIP"},                  {9, 4, "PPP"},
+    {50, 4, "PPP"},                  {100, 10, "RFC 1483 ATM"},
+    {101, 7, "Raw IP"},              {12, 7, "Raw IP"},
+    {14, 7, "Raw IP"},               {104, 28, "Cisco HDLC"},
+    {105, 20, "IEEE 802.11 Wireless LAN"}, {106, 11, "Linux ATM CLIP"},
+    {107, 26, "Frame Relay"},        {113, 25, "Linux cooked-mode capture v1"},
+    {123, 13, "ATM PDUs"},           {127, 23, "IEEE 802.11 plus radiotap radio header"},
+    {129, 9, "Linux ARCNET"},        {195, 104, "IEEE 802.15.4 Wireless PAN"},
+    {226, 124, "Solaris IPNET"},     {228, 129, "Raw IPv4"},
+    {229, 130, "Raw IPv6"},          {231, 146, "D-Bus"},
+    {242, 180, "IP over IB"},        {276, 210, "Linux cooked-mode capture v2"},
+};
+
+const Encap* encap_of(uint32_t linktype) {
+  for (const Encap& e : kEncaps)
+    if (e.linktype == linktype) return &e;
+  return nullptr;
+}
+
+// tshark calls an interface without if_name "unknown".
+std::string iface_name(const InterfaceInfo& i) { return i.name.empty() ? "unknown" : i.name; }
+
+std::string seconds(int64_t ns) {
+  std::string s;
+  append_seconds(ns, s);
+  return s + " seconds";
+}
 
 class FrameDissector : public Dissector {
  public:
@@ -28,6 +66,11 @@ class FrameDissector : public Dissector {
     ignored_ = reg.add_field(proto_, "frame.ignored", "Frame is ignored", FieldType::Boolean);
     protocols_ = reg.add_field(proto_, "frame.protocols", "Protocols in frame", FieldType::String);
     comment_ = reg.add_field(proto_, "frame.comment", "Comment", FieldType::String);
+    section_ = reg.add_field(proto_, "frame.section_number", "Section number", FieldType::UInt);
+    iface_descr_ = reg.add_field(proto_, "frame.interface_description", "Interface description", FieldType::String);
+    shift_ = reg.add_field(proto_, "frame.offset_shift", "Time shift for this packet", FieldType::RelTime);
+    delta_displayed_ = reg.add_field(proto_, "frame.time_delta_displayed", "Time delta from previous displayed frame",
+                                     FieldType::RelTime);
     reg.add_protocol("_ws.malformed", "Malformed Packet");
     register_expert_fields(reg);
   }
@@ -38,26 +81,56 @@ class FrameDissector : public Dissector {
     Event& ev = ctx.event();
     Dissection& d = ctx.dissection();
     int top = ctx.add_protocol(proto_, tvb, 0, tvb.len, parent, "");
-    if (ctx.want_labels()) {
+    const InterfaceInfo* ifi = ctx.interface_info();
+    const bool has_id = ifi && ifi->has_id;
+    // tshark 4.0 looks the name and description up with the section's own
+    // interface id in the file-wide list: in a later section they come from
+    // the first sections' interfaces. Matched on purpose.
+    const InterfaceInfo* named = has_id ? ctx.interface_at(ifi->id_in_section) : nullptr;
+    if (!named) named = ifi;
+    const bool L = ctx.want_labels();
+    if (L) {
       std::string label = "Frame " + std::to_string(ev.number) + ": " + std::to_string(ev.orig_len) +
                           " bytes on wire (" + std::to_string(uint64_t(ev.orig_len) * 8) + " bits), " +
                           std::to_string(ev.cap_len) + " bytes captured (" +
-                          std::to_string(uint64_t(ev.cap_len) * 8) + " bits) on interface " + std::to_string(ev.iface);
+                          std::to_string(uint64_t(ev.cap_len) * 8) + " bits)";
+      if (has_id) label += " on interface " + iface_name(*named) + ", id " + std::to_string(ifi->id_in_section);
       ctx.set_label(top, label);
     }
     if (!ev.comment.empty()) ctx.add_string(comment_, Tvb{}, 0, 0, ev.comment, top);
-    ctx.add_uint(iface_, Tvb{}, 0, 0, ev.iface, top);
-    ctx.add_int(encap_, Tvb{}, 0, 0, ev.link_type, top);
+    if (has_id) {
+      ctx.add_uint(section_, Tvb{}, 0, 0, ifi->section, top);
+      int ii = ctx.add_uint(iface_, Tvb{}, 0, 0, ifi->id_in_section, top);
+      if (L) ctx.set_label(ii, "Interface id: " + std::to_string(ifi->id_in_section) + " (" + iface_name(*named) + ")");
+      ctx.add_string(iface_name_, Tvb{}, 0, 0, iface_name(*named), ii);
+      if (!named->description.empty()) ctx.add_string(iface_descr_, Tvb{}, 0, 0, named->description, ii);
+    }
+    const Encap* enc = encap_of(ev.link_type);
+    int ei = ctx.add_int(encap_, Tvb{}, 0, 0, enc ? enc->wtap : int(ev.link_type), top);
+    if (L && enc) ctx.set_label(ei, std::string("Encapsulation type: ") + enc->name + " (" + std::to_string(enc->wtap) + ")");
     ctx.add_abs_time(time_, ev.ts_ns, top, 0);
-    ctx.add_abs_time(epoch_, ev.ts_ns, top, 0);
-    ctx.add_rel_time(delta_, static_cast<int64_t>(ev.delta_ns), top, 0);
-    ctx.add_rel_time(relative_, static_cast<int64_t>(ev.rel_ns), top, 0);
+    ctx.add_rel_time(shift_, 0, top);
+    int ep = ctx.add_abs_time(epoch_, ev.ts_ns, top, 0);
+    if (L) {
+      std::string t = "Epoch Time: ";
+      append_uint(ev.ts_ns / 1000000000ull, t);
+      char frac[32];
+      std::snprintf(frac, sizeof frac, ".%09llu seconds", static_cast<unsigned long long>(ev.ts_ns % 1000000000ull));
+      ctx.set_label(ep, t + frac);
+    }
+    ctx.add_rel_time(delta_, static_cast<int64_t>(ev.delta_ns), top);
+    // Until a sink knows which frames it displays this is the captured delta;
+    // the text sink rewrites it in order (see text_sink.cpp).
+    ctx.add_rel_time(delta_displayed_, static_cast<int64_t>(ev.delta_ns), top);
+    ctx.add_rel_time(relative_, static_cast<int64_t>(ev.rel_ns), top);
     ctx.add_uint(number_, Tvb{}, 0, 0, ev.number, top);
-    ctx.add_uint(len_, Tvb{}, 0, 0, ev.orig_len, top);
-    ctx.add_uint(cap_len_, Tvb{}, 0, 0, ev.cap_len, top);
-    ctx.add_bool(marked_, Tvb{}, 0, 0, false, top);
-    ctx.add_bool(ignored_, Tvb{}, 0, 0, false, top);
-    int protocols_item = ctx.add_string(protocols_, Tvb{}, 0, 0, "", top);
+    int fl = ctx.add_uint(len_, Tvb{}, 0, 0, ev.orig_len, top);
+    if (L) ctx.set_label(fl, "Frame Length: " + std::to_string(ev.orig_len) + " bytes (" + std::to_string(uint64_t(ev.orig_len) * 8) + " bits)");
+    int cl = ctx.add_uint(cap_len_, Tvb{}, 0, 0, ev.cap_len, top);
+    if (L) ctx.set_label(cl, "Capture Length: " + std::to_string(ev.cap_len) + " bytes (" + std::to_string(uint64_t(ev.cap_len) * 8) + " bits)");
+    ctx.add_bool(marked_, Tvb{}, 0, 0, false, top, FieldValue::Generated);
+    ctx.add_bool(ignored_, Tvb{}, 0, 0, false, top, FieldValue::Generated);
+    int protocols_item = ctx.add_string(protocols_, Tvb{}, 0, 0, "", top, FieldValue::Generated);
 
     if (!ctx.call_table(link_, ev.link_type, tvb, -1)) {
       ctx.call_data(tvb, -1);
@@ -75,6 +148,7 @@ class FrameDissector : public Dissector {
   }
 
  private:
+  FieldId section_ = kNoField, iface_descr_ = kNoField, shift_ = kNoField, delta_displayed_ = kNoField;
   FieldId proto_, iface_, iface_name_, encap_, time_, epoch_, delta_, relative_, number_, len_, cap_len_, marked_,
       ignored_, protocols_, comment_;
   const DissectorTables::Table* link_ = nullptr;

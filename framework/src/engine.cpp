@@ -145,6 +145,7 @@ struct Engine::Impl {
 
   void dissect(Batch& b) {
     const size_t n = shards.size();
+    for (auto& sh : shards) sh->interfaces = b.interfaces.get();
     if (n == 1) {
       for (size_t i = 0; i < b.count; ++i) {
         defrag.feed(b.events[i]);

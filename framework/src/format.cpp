@@ -86,9 +86,7 @@ void append_escaped(std::string_view s, std::string& out) {
   static const char* hex = "0123456789abcdef";
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = s[i];
-    if (c == '\\') {
-      out.append("\\\\");
-    } else if (c >= 0x20 && c < 0x7f) {
+    if (c >= 0x20 && c < 0x7f) {  // a backslash too: tshark does not double it
       out.push_back(static_cast<char>(c));
     } else if (c == '\n') {
       out.append("\\n");

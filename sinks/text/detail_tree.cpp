@@ -48,6 +48,7 @@ void append_line(const Event& ev, const FieldValue& fv, unsigned depth, std::str
   for (size_t i = s; i < out.size(); ++i) {
     if (out[i] == '\n') out.replace(i, 1, "\\n"), ++i;
     else if (out[i] == '\r') out.replace(i, 1, "\\r"), ++i;
+    else if (out[i] == kDisplayedDeltaMarker) out.replace(i, 1, "\\001"), i += 3;
   }
   out.push_back('\n');
 }
@@ -59,6 +60,7 @@ void append_detail_tree(const Event& ev, std::string& out, bool hex_for_data) {
   // "Data (N bytes)" line, between blank lines, before its children.
   static const FieldId data_proto = FieldRegistry::instance().find("data");
   static const FieldId data_bytes = FieldRegistry::instance().find("data.data");
+  static const FieldId delta_displayed = FieldRegistry::instance().find("frame.time_delta_displayed");
   static thread_local TreeLinks links;
   static thread_local std::vector<std::pair<int32_t, unsigned>> stack;
   const auto& f = ev.dissection.fields;
@@ -76,6 +78,15 @@ void append_detail_tree(const Event& ev, std::string& out, bool hex_for_data) {
     stack.pop_back();
     const FieldValue& fv = f[size_t(i)];
     if (fv.flags & FieldValue::Hidden) continue;  // and its subtree, as tshark
+    if (fv.id == delta_displayed && delta_displayed != kNoField) {
+      // Which frame was displayed before this one is known only in order:
+      // TextSink::write() puts the value in place of the marker.
+      out.append(size_t(depth) * 4, ' ');
+      out.append("[Time delta from previous displayed frame: ");
+      out.push_back(kDisplayedDeltaMarker);
+      out.append(" seconds]\n");
+      continue;
+    }
     append_line(ev, fv, depth, out);
     if (hex_for_data && fv.id == data_proto && data_proto != kNoField) {
       for (int32_t c = links.first[size_t(i)]; c >= 0; c = links.next[size_t(c)]) {

@@ -15,6 +15,9 @@ unsigned time_digits(const std::vector<InterfaceInfo>* ifaces, uint32_t iface);
 void append_summary_line(const Event& ev, unsigned digits, std::string& out);
 
 // The -V tree: one line per visible item, 4 spaces of indentation per level.
+// Stands for frame.time_delta_displayed's value in a formatted tree until
+// TextSink::write() knows the previous displayed frame.
+constexpr char kDisplayedDeltaMarker = '\x01';
 void append_detail_tree(const Event& ev, std::string& out, bool hex_for_data);
 
 // "0000  45 00 ...   E." lines of -x for one buffer.

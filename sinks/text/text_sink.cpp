@@ -2,6 +2,7 @@
 // and -x (hex dump), in tshark 4.0's layout.
 #include "strato/dissector.h"
 #include "strato/field.h"
+#include "strato/format.h"
 #include "strato/plugin.h"
 #include "strato/sink.h"
 #include "text_format.h"
@@ -52,6 +53,29 @@ class TextSink : public Sink {
     }
   }
 
+  void write(const Batch& batch, const std::string& formatted) override {
+    if (!detail_) return Sink::write(batch, formatted);
+    // Fill in "Time delta from previous displayed frame": one marker per
+    // displayed frame, in order. Tree text never holds a raw \x01 (labels
+    // are escaped), so the markers are ours.
+    std::string& o = rewritten_;
+    o.clear();
+    size_t from = 0;
+    for (size_t i = 0; i < batch.count; ++i) {
+      const Event& ev = batch.events[i];
+      if (!ev.passed) continue;
+      size_t m = formatted.find(text::kDisplayedDeltaMarker, from);
+      if (m == std::string::npos) break;
+      o.append(formatted, from, m - from);
+      append_seconds(have_displayed_ ? int64_t(ev.ts_ns - last_displayed_ns_) : 0, o);
+      have_displayed_ = true;
+      last_displayed_ns_ = ev.ts_ns;
+      from = m + 1;
+    }
+    o.append(formatted, from, std::string::npos);
+    Sink::write(batch, o);
+  }
+
  private:
   void append_line(const Event& ev, std::string& out) const {
     text::append_summary_line(ev, text::time_digits(ctx_.interfaces, ev.iface), out);
@@ -96,6 +120,9 @@ class TextSink : public Sink {
   };
   std::vector<DataSource> sources_;
   bool detail_, hex_, summary_;
+  std::string rewritten_;
+  bool have_displayed_ = false;
+  uint64_t last_displayed_ns_ = 0;
 };
 
 std::unique_ptr<Plugin> create(const Options& o) { return std::make_unique<TextSink>(o); }

@@ -141,6 +141,7 @@ class PcapngReader : public CaptureReader {
     if (major != 1) corrupt("unsupported pcapng version " + std::to_string(major));
     seen_shb_ = true;
     section_.clear();
+    ++sections_;
   }
 
   void interface(const uint8_t* body, uint32_t blen) {
@@ -186,6 +187,9 @@ class PcapngReader : public CaptureReader {
       }
     }
     si.offset_ns = static_cast<uint64_t>(tsoffset) * 1000000000ull;
+    info.has_id = true;
+    info.section = sections_;
+    info.id_in_section = static_cast<uint32_t>(section_.size());
     si.global = static_cast<uint32_t>(ifaces_.size());
     si.local = static_cast<uint32_t>(drops_.size());
     ifaces_.push_back(std::move(info));
@@ -289,6 +293,7 @@ class PcapngReader : public CaptureReader {
 
   std::unique_ptr<InputStream> in_;
   std::vector<InterfaceInfo>& ifaces_;
+  uint32_t sections_ = 0;  // section headers seen (1-based number of the current one)
   std::vector<SectionIface> section_;
   std::vector<uint64_t> drops_;  // by interface, in the order this file defines them
   bool swap_ = false, seen_shb_ = false;

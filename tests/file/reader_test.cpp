@@ -237,6 +237,13 @@ TEST(FileReader, ConcatenatedPcapngSectionsMatchTshark) {
       if (i >= s.first) base = s.second;
     return base;
   });
+  // Dissected, frame.interface_id counts per section as tshark's does.
+  const std::string fields = " -T fields -e frame.number -e frame.section_number -e frame.interface_id"
+                             " -e frame.interface_name -e frame.encap_type";
+  auto theirs = run("tshark -r '" + f + "'" + fields + " 2>/dev/null");
+  auto ours = run(strato::test::strato_bin() + " read -r '" + f + "'" + fields);
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  EXPECT_EQ(ours.out, theirs.out);
 }
 
 TEST(FileReader, SeveralPathsAreReadInOrder) {

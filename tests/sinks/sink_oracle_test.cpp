@@ -228,6 +228,40 @@ TEST(SinkOracle, OddBytesInStringFieldsMatchTshark) {
   EXPECT_EQ(ours.out, tshark("-r " + f + args));
 }
 
+// The "Frame N: ..." subtree of -V: interface and section (pcapng only),
+// encapsulation names, times, lengths; with -Y, the delta from the previous
+// displayed frame.
+std::vector<std::string> frame_trees(const std::string& detail) {
+  std::vector<std::string> trees;
+  bool in = false;
+  for (const std::string& l : st::split_lines(detail)) {
+    if (l.starts_with("Frame ")) {
+      trees.push_back(l + "\n");
+      in = true;
+    } else if (in && l.starts_with(" ")) {
+      trees.back() += l + "\n";
+    } else {
+      in = false;
+    }
+  }
+  return trees;
+}
+
+TEST(SinkOracle, DetailTreeFrameSectionMatchesTshark) {
+  for (const char* rel : {"captures/live/mixed-small.pcapng", "captures/tcpdump-tests/dns_tcp.pcap",
+                          "captures/tcpdump-tests/icmpv6.pcap", "captures/tcpdump-tests/ahcp.pcapng",
+                          "captures/tcpdump-tests/LINKTYPE_IPV6.pcap"}) {
+    std::string file = st::shared_file(rel);
+    for (const char* y : {"", " -Y 'tcp.flags.syn == 1 || dns || icmpv6.type == 135'"}) {
+      auto ours = strato_read("-n -r " + file + " -V" + y);
+      ASSERT_EQ(ours.exit_code, 0) << rel << ": " << ours.err;
+      auto t = frame_trees(tshark("-n -r " + file + " -V" + std::string(y))), o = frame_trees(ours.out);
+      ASSERT_EQ(o.size(), t.size()) << rel << y;
+      for (size_t i = 0; i < t.size(); ++i) EXPECT_EQ(o[i], t[i]) << rel << y << " frame tree " << i;
+    }
+  }
+}
+
 TEST(SinkOracle, FieldsMatchTshark) {
   const std::string fields =
       " -e frame.number -e frame.len -e frame.time_epoch -e frame.time_relative -e frame.protocols -e eth.src"

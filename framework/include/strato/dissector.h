@@ -137,6 +137,8 @@ class Shard {
   // By FieldId: record this field? Null: record all. Skipping fields nobody
   // reads is most of the cost of -T fields with a few -e.
   const std::vector<uint8_t>* wanted = nullptr;
+  // The source's interfaces as of the batch being dissected.
+  const std::vector<InterfaceInfo>* interfaces = nullptr;
 
  private:
   uint32_t index_;
@@ -164,6 +166,15 @@ class DissectContext {
   bool want_labels() const { return shard_.want_labels; }
   bool want_columns() const { return shard_.want_columns; }
   Dissection& dissection() { return d_; }
+  // The event's interface, when the source described it.
+  const InterfaceInfo* interface_info() const {
+    const auto* v = shard_.interfaces;
+    return v && ev_.iface < v->size() ? &(*v)[ev_.iface] : nullptr;
+  }
+  const InterfaceInfo* interface_at(size_t i) const {
+    const auto* v = shard_.interfaces;
+    return v && i < v->size() ? &(*v)[i] : nullptr;
+  }
   PacketInfo pinfo;
   Tvb frame() const { return Tvb{ev_.data, ev_.cap_len, 0}; }
 

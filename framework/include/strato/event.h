@@ -104,6 +104,11 @@ struct InterfaceInfo {
   uint32_t snaplen = 262144;
   uint8_t tsresol = 9;  // pcapng if_tsresol (power of ten when bit 7 is clear)
   std::string filter, os;
+  // pcapng interfaces have an id within their section (frame.interface_id,
+  // 0-based) and a section number (frame.section_number, 1-based); pcap
+  // files and live sources have neither, as in tshark.
+  bool has_id = false;
+  uint32_t section = 0, id_in_section = 0;
 };
 
 struct Batch {
