@@ -255,7 +255,10 @@ void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint6
   std::string first_qname;
   unsigned first_qtype = 0;
   bool ok = true;
-  if (counts[0]) {
+  // tshark opens a section only with bytes left for it (a subtree to the
+  // end of an exhausted buffer throws).
+  if (counts[0] && p >= m.len) ok = false;
+  if (counts[0] && ok) {
     int sect = ctx.add_label(F.text, m, p, 0, "Queries", top);
     for (unsigned q = 0; q < counts[0] && ok; ++q) {
       uint32_t start = p;
@@ -302,6 +305,10 @@ void dissect_message(DissectContext& ctx, const Fields& F, MatchState& st, uint6
   static const char* const kSections[3] = {"Answers", "Authoritative nameservers", "Additional records"};
   for (int s = 0; s < 3 && ok; ++s) {
     if (!counts[s + 1]) continue;
+    if (p >= m.len) {
+      ok = false;
+      break;
+    }
     uint32_t sect_start = p;
     int sect = ctx.add_label(F.text, m, p, 0, kSections[s], top);
     for (unsigned r = 0; r < counts[s + 1]; ++r) {

@@ -77,7 +77,7 @@ bool dissect_rdata(DissectContext& ctx, const Fields& F, Tvb msg, uint32_t off, 
     {
       FieldId f = type == 2 ? F.ns : type == 5 ? F.cname : F.ptr;
       bool ok = add_name(ctx, f, msg, off, parent, n);
-      const char* what = type == 2 ? ", ns " : type == 5 ? ", cname " : ", domain name ";
+      const char* what = type == 2 ? ", ns " : type == 5 ? ", cname " : ", ";  // tshark 4.0: PTR bare
       t.label = what + n.text;
       t.info = " " + n.text;
       return ok;

@@ -251,6 +251,12 @@ TEST(AppDissectors, DnsDetailTreeMatchesTshark) {
         "captures/tcpdump-tests/edns-opts.pcap", "captures/tcpdump-tests/dns-uri.pcap",
         "captures/tcpdump-tests/dns_udp_8053.pcap", "captures/tcpdump-tests/dns-badlabel.pcap", kMixed})
     expect_same_trees(st::shared_file(f), "Domain Name System");
+  // DNS over TCP cut everywhere, mDNS and LLMNR; PTR labels without "domain name".
+  std::string g = generated_dns();
+  ASSERT_FALSE(g.empty()) << "make_dns_pcap.py failed";
+  expect_same_trees(g, "Domain Name System");
+  expect_same_trees(g, "Multicast Domain Name System");
+  expect_same_trees(g, "Link-local Multicast Name Resolution");
 }
 
 TEST(AppDissectors, TlsMatchesTshark) {
