@@ -18,6 +18,11 @@ void append_info(std::string& info, const std::string& s) {
   info += s;
 }
 
+// "Cipher Suites (31 suites)", "Compression Methods (1 method)"
+std::string counted(const char* title, uint32_t n, const char* unit) {
+  return std::string(title) + " (" + std::to_string(n) + " " + unit + (n == 1 ? ")" : "s)");
+}
+
 void hello_extensions(DissectContext& ctx, const Fields& F, Tvb h, uint32_t p, uint32_t end, bool server,
                       Session& s, int parent) {
   if (p + 2 > end) return;
@@ -50,11 +55,12 @@ void hello_extensions(DissectContext& ctx, const Fields& F, Tvb h, uint32_t p, u
     } else if (type == 16 && len >= 2) {  // application_layer_protocol_negotiation
       ctx.add_uint(F.alpn_len, h, d, 2, h.u16(d), e);
       uint32_t q = d + 2;
+      int list = ctx.add_label(F.alpn_list, h, q, dend - q, "ALPN Protocol", e);
       while (q + 1 <= dend) {
         unsigned sl = h.u8(q);
-        ctx.add_uint(F.alpn_str_len, h, q, 1, sl, e);
+        ctx.add_uint(F.alpn_str_len, h, q, 1, sl, list);
         if (q + 1 + sl > dend) break;
-        ctx.add_bytes(F.alpn_str, h, q + 1, sl, e);
+        ctx.add_bytes(F.alpn_str, h, q + 1, sl, list);
         q += 1 + sl;
       }
     } else if (type == 43) {  // supported_versions
@@ -75,7 +81,9 @@ void hello(DissectContext& ctx, const Fields& F, Tvb h, uint32_t p, uint32_t end
   if (p + 2 + 32 + 1 > end) return;
   uint16_t ver = h.u16(p);
   ctx.add_uint(F.hs_version, h, p, 2, ver, parent);
-  ctx.add_bytes(F.random, h, p + 2, 32, parent);
+  int ri = ctx.add_bytes(F.random, h, p + 2, 32, parent);
+  ctx.add_abs_time(F.random_time, uint64_t(h.u32(p + 2)) * 1000000000ull, ri, 0);
+  ctx.add_bytes(F.random_bytes, h, p + 6, 28, ri);
   p += 34;
   unsigned sid = h.u8(p);
   ctx.add_uint(F.session_id_length, h, p, 1, sid, parent);
@@ -94,14 +102,18 @@ void hello(DissectContext& ctx, const Fields& F, Tvb h, uint32_t p, uint32_t end
     ctx.add_uint(F.cipher_suites_length, h, p, 2, cl, parent);
     p += 2;
     if (p + cl > end) return;
-    for (uint32_t q = p; q + 2 <= p + cl; q += 2) ctx.add_uint(F.ciphersuite, h, q, 2, h.u16(q), parent);
+    int cs = ctx.add_label(F.ciphersuites, h, p, cl, "", parent);
+    if (ctx.want_labels()) ctx.set_label(cs, counted("Cipher Suites", cl / 2, "suite"));
+    for (uint32_t q = p; q + 2 <= p + cl; q += 2) ctx.add_uint(F.ciphersuite, h, q, 2, h.u16(q), cs);
     p += cl;
     if (p + 1 > end) return;
     unsigned ml = h.u8(p);
     ctx.add_uint(F.comp_methods_length, h, p, 1, ml, parent);
     p += 1;
     if (p + ml > end) return;
-    for (uint32_t q = p; q < p + ml; ++q) ctx.add_uint(F.comp_method, h, q, 1, h.u8(q), parent);
+    int cm = ctx.add_label(F.comp_methods, h, p, ml, "", parent);
+    if (ctx.want_labels()) ctx.set_label(cm, counted("Compression Methods", ml, "method"));
+    for (uint32_t q = p; q < p + ml; ++q) ctx.add_uint(F.comp_method, h, q, 1, h.u8(q), cm);
     p += ml;
   }
   hello_extensions(ctx, F, h, p, end, server, s, parent);
@@ -121,6 +133,20 @@ void certificates(DissectContext& ctx, const Fields& F, Tvb h, uint32_t p, uint3
     add_x509_layers(ctx, h.sub(p + 3, cl));
     p += 3 + cl;
   }
+}
+
+// tshark shows at most 36 bytes of a byte string in the tree, then "…".
+void add_app_data(DissectContext& ctx, const Fields& F, Tvb body, int r) {
+  int i = ctx.add_bytes(F.app_data, body, 0, body.len, r);
+  if (body.len <= 36 || !ctx.want_labels() || ctx.dissection().fields[i].id != F.app_data) return;
+  static const char* hex = "0123456789abcdef";
+  std::string l = "Encrypted Application Data: ";
+  for (uint32_t k = 0; k < 36; ++k) {
+    l.push_back(hex[body.u8(k) >> 4]);
+    l.push_back(hex[body.u8(k) & 15]);
+  }
+  l += "\xe2\x80\xa6";
+  ctx.set_label(i, l);
 }
 
 }  // namespace
@@ -201,7 +227,7 @@ void dissect_record(DissectContext& ctx, const Fields& F, Tvb rec, Session& s, i
       break;
     }
     case 23:
-      ctx.add_bytes(F.app_data, body, 0, body.len, r);
+      add_app_data(ctx, F, body, r);
       append_info(info, "Application Data");
       ctx.set_label(r, head + "Application Data Protocol: Application Data");
       break;
@@ -231,14 +257,18 @@ void Fields::register_all(FieldRegistry& r) {
   hs_length = r.add_field(p, "tls.handshake.length", "Length", T::UInt, Base::Dec, 24);
   hs_version = r.add_field(p, "tls.handshake.version", "Version", T::UInt, Base::Hex, 16, 0, kTlsRecordVersionNames);
   random = r.add_field(p, "tls.handshake.random", "Random", T::Bytes);
+  random_time = r.add_field(p, "tls.handshake.random_time", "GMT Unix Time", T::AbsTime, Base::Calendar);
+  random_bytes = r.add_field(p, "tls.handshake.random_bytes", "Random Bytes", T::Bytes);
   session_id_length = r.add_field(p, "tls.handshake.session_id_length", "Session ID Length", T::UInt, Base::Dec, 8);
   session_id = r.add_field(p, "tls.handshake.session_id", "Session ID", T::Bytes);
   cipher_suites_length = r.add_field(p, "tls.handshake.cipher_suites_length", "Cipher Suites Length", T::UInt,
                                      Base::Dec, 16);
+  ciphersuites = r.add_field(p, "tls.handshake.ciphersuites", "Cipher Suites", T::Label);
   ciphersuite = r.add_field(p, "tls.handshake.ciphersuite", "Cipher Suite", T::UInt, Base::Hex, 16, 0,
                             kTlsHandshakeCiphersuiteNames);
   comp_methods_length = r.add_field(p, "tls.handshake.comp_methods_length", "Compression Methods Length", T::UInt,
                                     Base::Dec, 8);
+  comp_methods = r.add_field(p, "tls.handshake.comp_methods", "Compression Methods", T::Label);
   comp_method = r.add_field(p, "tls.handshake.comp_method", "Compression Method", T::UInt, Base::Dec, 8, 0,
                             kTlsHandshakeCompMethodNames);
   extensions_length = r.add_field(p, "tls.handshake.extensions_length", "Extensions Length", T::UInt, Base::Dec, 16);
@@ -251,6 +281,7 @@ void Fields::register_all(FieldRegistry& r) {
   sni_len = r.add_field(p, "tls.handshake.extensions_server_name_len", "Server Name length", T::UInt, Base::Dec, 16);
   sni = r.add_field(p, "tls.handshake.extensions_server_name", "Server Name", T::String);
   alpn_len = r.add_field(p, "tls.handshake.extensions_alpn_len", "ALPN Extension Length", T::UInt, Base::Dec, 16);
+  alpn_list = r.add_field(p, "tls.handshake.extensions_alpn_list", "ALPN Protocol", T::Label);
   alpn_str_len = r.add_field(p, "tls.handshake.extensions_alpn_str_len", "ALPN string length", T::UInt, Base::Dec, 8);
   alpn_str = r.add_field(p, "tls.handshake.extensions_alpn_str", "ALPN Next Protocol", T::String);
   supported_version = r.add_field(p, "tls.handshake.extensions.supported_version", "Supported Version", T::UInt,

@@ -11,9 +11,9 @@ namespace strato::tls {
 struct Fields {
   FieldId proto, text, content_type, record_version, record_length, opaque_type, app_data, ccs, alert, alert_level,
       alert_desc;
-  FieldId hs_type, hs_length, hs_version, random, session_id_length, session_id, cipher_suites_length, ciphersuite,
-      comp_methods_length, comp_method, extensions_length, ext_type, ext_len, sni_list_len, sni_type, sni_len, sni,
-      alpn_len, alpn_str_len, alpn_str, supported_version, certificates_length, certificate_length, certificate;
+  FieldId hs_type, hs_length, hs_version, random, random_time, random_bytes, session_id_length, session_id, cipher_suites_length, ciphersuites, ciphersuite,
+      comp_methods_length, comp_methods, comp_method, extensions_length, ext_type, ext_len, sni_list_len, sni_type, sni_len, sni,
+      alpn_len, alpn_list, alpn_str_len, alpn_str, supported_version, certificates_length, certificate_length, certificate;
   app::ReassemblyFields reasm;
   void register_all(FieldRegistry& reg);
 };
