@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "output_options.h"
 #include "pipeline_spec.h"
 #include "strato/error.h"
 #include "strato/plugin_manager.h"
@@ -35,7 +36,7 @@ po::options_description capture_options() {
     ("comm", po::value<std::string>(), "only processes with this name (kernel filter)")
     ("snaplen,s", po::value<unsigned>(), "bytes of read/write data per event (default 80, at most 255)")
     ("display-filter,Y", po::value<std::string>(), "display filter in Wireshark syntax (evt.type == \"connect\" && evt.failed)")
-    ("output-format,T", po::value<std::string>()->default_value("text"), "text|fields|json|ndjson")
+    ("output-format,T", po::value<std::string>()->default_value("text"), "text|fields|json|ndjson|ek")
     ("field,e", po::value<std::vector<std::string>>()->composing(), "field to print with -T fields/json (repeatable)")
     ("field-option,E", po::value<std::vector<std::string>>()->composing(), "as strato read -E")
     ("count,c", po::value<uint64_t>(), "stop after N events")
@@ -60,16 +61,7 @@ unsigned parse_duration(const std::string& a) {
 
 int capture_command(const std::vector<std::string>& args) {
   po::options_description desc = capture_options();
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(desc).style(po::command_line_style::unix_style &
-                                                                 ~po::command_line_style::allow_guessing)
-                  .run(),
-              vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw usage_error(std::string("capture: ") + e.what() + " (see strato capture --help)");
-  }
+  po::variables_map vm = parse_flags("capture", args, desc);
   if (vm.count("help")) {
     std::cout << "Usage: strato capture [options]\n\n" << desc << "\n";
     return 0;
@@ -89,31 +81,7 @@ int capture_command(const std::vector<std::string>& args) {
   if (vm.count("count")) ec.max_events = vm["count"].as<uint64_t>();
   ec.need_tree = vm["detail"].as<bool>();
 
-  ComponentSpec sink;
-  const std::string format = vm["output-format"].as<std::string>();
-  std::vector<std::string> fields;
-  if (vm.count("field")) fields = vm["field"].as<std::vector<std::string>>();
-  if (format == "text") {
-    sink.plugin = "text";
-    if (ec.need_tree) sink.options.emplace("detail", "true");
-  } else if (format == "fields") {
-    if (fields.empty()) throw usage_error("capture: -T fields needs at least one -e FIELD");
-    sink.plugin = "fields";
-    for (auto& f : fields) sink.options.emplace("field", f);
-    if (vm.count("field-option")) {
-      for (auto& e : vm["field-option"].as<std::vector<std::string>>()) {
-        auto eq = e.find('=');
-        if (eq == std::string::npos) throw usage_error("capture: -E " + e + ": expected NAME=VALUE");
-        sink.options.emplace(e.substr(0, eq), e.substr(eq + 1));
-      }
-    }
-  } else if (format == "json" || format == "ndjson") {
-    sink.plugin = "json";
-    sink.options.emplace("format", format);
-    for (auto& f : fields) sink.options.emplace("field", f);
-  } else {
-    throw usage_error("capture: -T " + format + ": unknown output format (text, fields, json, ndjson)");
-  }
+  ComponentSpec sink = output_sink("capture", vm);
 
   auto& pm = PluginManager::instance();
   pm.load_all();

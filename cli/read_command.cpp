@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "output_options.h"
 #include "pipeline_spec.h"
 #include "strato/error.h"
 
@@ -44,16 +45,7 @@ void print_read_help(std::ostream& os) {
 
 int read_command(const std::vector<std::string>& args) {
   po::options_description desc = read_options();
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(desc).style(po::command_line_style::unix_style &
-                                                                 ~po::command_line_style::allow_guessing)
-                  .run(),
-              vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw usage_error(std::string("read: ") + e.what() + " (see strato read --help)");
-  }
+  po::variables_map vm = parse_flags("read", args, desc);
   if (vm.count("help")) {
     print_read_help(std::cout);
     return 0;
@@ -72,44 +64,13 @@ int read_command(const std::vector<std::string>& args) {
   if (vm.count("count")) spec.engine.max_events = vm["count"].as<uint64_t>();
   spec.engine.need_tree = vm["detail"].as<bool>();
 
-  std::vector<std::string> fields;
-  if (vm.count("field")) fields = vm["field"].as<std::vector<std::string>>();
   const std::string format = vm["output-format"].as<std::string>();
   bool writing = vm.count("write") != 0;
   bool print = !vm["quiet"].as<bool>() && (!writing || vm["print"].as<bool>() || vm["write"].as<std::string>() == "-");
   if (writing && vm["write"].as<std::string>() == "-" ) print = false;  // stdout carries the capture
 
-  if (print) {
-    ComponentSpec sink;
-    if (format == "text") {
-      sink.plugin = "text";
-      if (vm["detail"].as<bool>()) sink.options.emplace("detail", "true");
-      if (vm["hex"].as<bool>()) sink.options.emplace("hex", "true");
-      // tshark -P: summary lines also with -V/-x (and alongside -w).
-      if (vm["print"].as<bool>()) sink.options.emplace("summary", "true");
-    } else if (format == "fields") {
-      if (fields.empty()) throw usage_error("read: -T fields needs at least one -e FIELD");
-      sink.plugin = "fields";
-      for (auto& f : fields) sink.options.emplace("field", f);
-      if (vm.count("field-option")) {
-        for (auto& e : vm["field-option"].as<std::vector<std::string>>()) {
-          auto eq = e.find('=');
-          if (eq == std::string::npos) throw usage_error("read: -E " + e + ": expected NAME=VALUE");
-          sink.options.emplace(e.substr(0, eq), e.substr(eq + 1));
-        }
-      }
-    } else if (format == "json" || format == "ndjson" || format == "ek") {
-      sink.plugin = "json";
-      sink.options.emplace("format", format == "json" ? "json" : "ndjson");
-      for (auto& f : fields) sink.options.emplace("field", f);
-    } else {
-      throw usage_error("read: -T " + format + ": unknown output format (text, fields, json, ndjson, ek)");
-    }
-    sink.id = sink.plugin;
-    spec.sinks.push_back(sink);
-  } else if (format != "text" && format != "fields" && format != "json" && format != "ndjson" && format != "ek") {
-    throw usage_error("read: -T " + format + ": unknown output format (text, fields, json, ndjson, ek)");
-  }
+  if (print) spec.sinks.push_back(output_sink("read", vm));
+  else check_output_format("read", format);
   if (writing) {
     ComponentSpec sink{"pcapng", "pcapng", {}, {}, {}};
     sink.options.emplace("file", vm["write"].as<std::string>());

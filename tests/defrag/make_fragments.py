@@ -5,28 +5,12 @@ interleaved, a datagram missing a fragment, duplicates (same and different
 bytes), a fragment cut by the snap length, a fragmented TCP segment, and
 enough unfragmented flows that with --threads 4 the fragments of one
 datagram land on different shards. Usage: make_fragments.py OUT.pcap [--stale]"""
+import os
 import struct
 import sys
 
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
-def ip4(a):
-    return bytes(int(x) for x in a.split("."))
-
-
-def ip6(a):
-    head, _, tail = a.partition("::")
-    h = [int(x, 16) for x in head.split(":") if x]
-    t = [int(x, 16) for x in tail.split(":") if x]
-    return struct.pack("!8H", *(h + [0] * (8 - len(h) - len(t)) + t))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from pcap_bytes import csum, ip4, ip6  # noqa: E402
 
 
 def dns_query(qid, name, response=False):

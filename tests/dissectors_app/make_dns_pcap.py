@@ -5,28 +5,12 @@ message over three segments, several messages and a partial one in a single
 segment, a gap, garbage and a stream cut short), mDNS over IPv4 and IPv6
 (QU questions, cache-flush answers, unicast replies to port 5353) and LLMNR
 over UDP and TCP. Bytes are written directly: no scapy needed."""
+import os
 import struct
 import sys
 
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
-def ip4(a):
-    return bytes(int(x) for x in a.split("."))
-
-
-def ip6(a):
-    head, _, tail = a.partition("::")
-    h = [int(x, 16) for x in head.split(":") if x]
-    t = [int(x, 16) for x in tail.split(":") if x]
-    return struct.pack("!8H", *(h + [0] * (8 - len(h) - len(t)) + t))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from pcap_bytes import csum, ip4, ip6  # noqa: E402
 
 
 def mac_for(dst):

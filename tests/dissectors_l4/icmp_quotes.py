@@ -3,21 +3,12 @@
 8-byte and whole quoted TCP headers, flows seen before and after the error,
 and enough unrelated flows that the quoted flow's shard differs from the
 ICMP packet's own address pair. Plain bytes: no scapy."""
+import os
 import struct
 import sys
 
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    s = (s >> 16) + (s & 0xFFFF)
-    s += s >> 16
-    return (~s) & 0xFFFF
-
-
-def ip4(a):
-    return bytes(int(x) for x in a.split("."))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from pcap_bytes import csum, ip4, write_pcap  # noqa: E402
 
 
 def ipv4(src, dst, proto, payload, ident=1):
@@ -53,9 +44,4 @@ dgram = udp("10.0.0.7", "10.0.0.8", 47001, 47009, b"hello")
 frames += [dgram, icmp_error("10.0.0.8", "10.0.0.7", dgram, 3, 3), icmp_error("10.0.0.8", "10.0.0.7", udp("10.0.0.7", "10.0.0.8", 47003, 47002, b"zz"), 3, 3)]
 frames += [udp("10.0.0.7", "10.0.0.8", 47003, 47002, b"again"), icmp_error("10.0.0.1", "10.0.0.2", tcp("10.0.0.2", "10.0.0.1", 80, 40000, 5000, 1001, 0x12), 11, 0)]
 
-with open(sys.argv[1], "wb") as f:
-    f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-    for i, fr in enumerate(frames):
-        fr = eth + fr
-        f.write(struct.pack("<IIII", 1000 + i, 0, len(fr), len(fr)))
-        f.write(fr)
+write_pcap(sys.argv[1], [eth + fr for fr in frames])

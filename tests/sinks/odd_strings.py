@@ -2,17 +2,12 @@
 """Writes a pcap (argv[1]) of HTTP messages whose strings hold control bytes,
 backslashes, non-ASCII bytes and NULs (URI, header, bodies of several media
 types), to compare -T fields string output with tshark. Plain bytes."""
+import os
 import struct
 import sys
 
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    s = (s >> 16) + (s & 0xFFFF)
-    s += s >> 16
-    return (~s) & 0xFFFF
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from pcap_bytes import csum, write_pcap  # noqa: E402
 
 
 def packet(sp, dp, seq, ack, payload):
@@ -38,8 +33,4 @@ for i, (ctype, body) in enumerate(bodies):
 for i, uri in enumerate([b"/x?", b"/x?a&&b", b"/?a=1&", b"?q", b"/p?x=1?y=2"]):
     frames.append(packet(41000 + i, 80, 1, 1, b"GET " + uri + b" HTTP/1.1\r\nHost: h\r\n\r\n"))
 
-with open(sys.argv[1], "wb") as f:
-    f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-    for i, fr in enumerate(frames):
-        f.write(struct.pack("<IIII", 1000 + i, 0, len(fr), len(fr)))
-        f.write(fr)
+write_pcap(sys.argv[1], frames)
