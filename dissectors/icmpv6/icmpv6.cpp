@@ -3,7 +3,7 @@
 // packet (pinfo.in_error_packet set), and the Neighbor Discovery Info texts.
 #include <cstdio>
 
-#include "netcommon.h"
+#include "icmpv6_fields.h"
 
 namespace strato {
 namespace {
@@ -36,11 +36,21 @@ const ValueName kUnreach[] = {{0, "no route to destination"},
                               {4, "Port unreachable"},
                               {5, "source address failed ingress/egress policy"},
                               {6, "reject route to destination"},
+                              {7, "Error in Source Routing Header"},
+                              {8, "Headers too long"},
                               {0, nullptr}};
 const ValueName kTimeEx[] = {{0, "hop limit exceeded in transit"}, {1, "fragment reassembly time exceeded"}, {0, nullptr}};
 const ValueName kParam[] = {{0, "erroneous header field encountered"},
                             {1, "unrecognized Next Header type encountered"},
                             {2, "unrecognized IPv6 option encountered"},
+                            {3, "IPv6 First Fragment has incomplete IPv6 Header Chain"},
+                            {4, "SR Upper-layer Header Error"},
+                            {5, "Unrecognized Next Header type encountered by intermediate node"},
+                            {6, "Extension header too big"},
+                            {7, "Extension header chain too long"},
+                            {8, "Too many extension headers"},
+                            {9, "Too many options in extension header"},
+                            {10, "Option too big"},
                             {0, nullptr}};
 
 const char* lookup(const ValueName* t, uint64_t v) {
@@ -59,14 +69,12 @@ class Icmpv6Dissector : public Dissector {
     code_ = reg.add_field(proto_, "icmpv6.code", "Code", FieldType::UInt, Base::Dec, 8);
     checksum_ = reg.add_field(proto_, "icmpv6.checksum", "Checksum", FieldType::UInt, Base::Hex, 16);
     checksum_status_ = reg.add_field(proto_, "icmpv6.checksum.status", "Checksum Status", FieldType::UInt, Base::Dec, 8);
-    reserved_ = reg.add_field(proto_, "icmpv6.reserved", "Reserved", FieldType::Bytes);
+    hf_.register_fields(reg, proto_);
+    reserved_ = hf_.reserved;
     mtu_ = reg.add_field(proto_, "icmpv6.mtu", "MTU", FieldType::UInt, Base::Dec, 32);
     pointer_ = reg.add_field(proto_, "icmpv6.pointer", "Pointer", FieldType::UInt, Base::Dec, 32);
     echo_id_ = reg.add_field(proto_, "icmpv6.echo.identifier", "Identifier", FieldType::UInt, Base::HexDec, 16);
     echo_seq_ = reg.add_field(proto_, "icmpv6.echo.sequence_number", "Sequence", FieldType::UInt, Base::Dec, 16);
-    ns_target_ = reg.add_field(proto_, "icmpv6.nd.ns.target_address", "Target Address", FieldType::IPv6);
-    na_target_ = reg.add_field(proto_, "icmpv6.nd.na.target_address", "Target Address", FieldType::IPv6);
-    linkaddr_ = reg.add_field(proto_, "icmpv6.opt.linkaddr", "Link-layer address", FieldType::Ether);
     short_ = net::short_field(reg);
   }
 
@@ -79,23 +87,9 @@ class Icmpv6Dissector : public Dissector {
   uint32_t dissect(DissectContext& ctx, Tvb tvb, int parent) override;
 
  private:
-  // The source/target link-layer address option, if any, in ND options.
-  std::string find_linkaddr(DissectContext& ctx, Tvb opts, uint8_t want, int top) {
-    uint32_t off = 0;
-    while (opts.has(off, 2)) {
-      uint8_t t = opts.u8(off), l = opts.u8(off + 1);
-      if (l == 0 || !opts.has(off, l * 8u)) break;
-      if (t == want && l == 1) {
-        ctx.add_bytes(linkaddr_, opts, off + 2, 6, top);
-        return net::ether_text(opts.data + off + 2);
-      }
-      off += l * 8u;
-    }
-    return {};
-  }
-
   FieldId proto_, type_, code_, checksum_, checksum_status_, reserved_, mtu_, pointer_, echo_id_, echo_seq_,
-      ns_target_, na_target_, linkaddr_, short_;
+      short_;
+  icmpv6::Fields hf_;
   FieldId hlim_ = kNoField;
   Dissector* ipv6_ = nullptr;
 };
@@ -188,45 +182,19 @@ uint32_t Icmpv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       if (tvb.len > 8) ctx.call_data(tvb.sub(8), top);
       break;
     }
+    case 130:
+    case 131:
+    case 132:
+    case 143:
+      cut = !icmpv6::dissect_mld(ctx, hf_, type, tvb, top);
+      break;
     case 133:
-    case 134: {
-      uint32_t body = type == 133 ? 8 : 16;
-      if (!tvb.has(0, body)) {
-        cut = true;
-        break;
-      }
-      std::string mac = find_linkaddr(ctx, tvb.sub(body), 1, top);
-      if (!mac.empty()) info += " from " + mac;
+    case 134:
+    case 135:
+    case 136:
+    case 137:
+      cut = !icmpv6::dissect_nd(ctx, hf_, ipv6_, type, tvb, top, info);
       break;
-    }
-    case 135: {
-      if (!tvb.has(8, 16)) {
-        cut = true;
-        break;
-      }
-      ctx.add_bytes(ns_target_, tvb, 8, 16, top);
-      info += " for " + net::ipv6_text(tvb.data + 8);
-      std::string mac = find_linkaddr(ctx, tvb.sub(24), 1, top);
-      if (!mac.empty()) info += " from " + mac;
-      break;
-    }
-    case 136: {
-      if (!tvb.has(8, 16)) {
-        cut = true;
-        break;
-      }
-      uint8_t f = tvb.u8(4);
-      ctx.add_bytes(na_target_, tvb, 8, 16, top);
-      info += " " + net::ipv6_text(tvb.data + 8);
-      std::string flags;
-      if (f & 0x80) flags += "rtr";
-      if (f & 0x40) flags += flags.empty() ? "sol" : ", sol";
-      if (f & 0x20) flags += flags.empty() ? "ovr" : ", ovr";
-      if (!flags.empty()) info += " (" + flags + ")";
-      std::string mac = find_linkaddr(ctx, tvb.sub(24), 2, top);
-      if (!mac.empty()) info += " is at " + mac;
-      break;
-    }
     default:
       break;
   }
