@@ -1,5 +1,7 @@
 #include "x509_layers.h"
 
+#include <cstring>
+
 namespace strato::tls {
 
 namespace {
@@ -64,7 +66,63 @@ void walk_public_key_info(DissectContext& ctx, Tvb t, uint32_t off, uint32_t end
   if (read_der(t, a + oid.hdr + oid.len, aend, params)) ctx.add_layer("pkcs-1");
 }
 
+const char* attribute_name(Tvb t, uint32_t off, uint32_t len) {
+  static const uint8_t kEmail[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01};
+  if (len == sizeof kEmail && std::memcmp(t.data + off, kEmail, len) == 0) return "pkcs-9-at-emailAddress";
+  if (len != 3 || t.u8(off) != 0x55 || t.u8(off + 1) != 0x04) return nullptr;
+  switch (t.u8(off + 2)) {
+    case 3: return "id-at-commonName";
+    case 4: return "id-at-surname";
+    case 5: return "id-at-serialNumber";
+    case 6: return "id-at-countryName";
+    case 7: return "id-at-localityName";
+    case 8: return "id-at-stateOrProvinceName";
+    case 9: return "id-at-streetAddress";
+    case 10: return "id-at-organizationName";
+    case 11: return "id-at-organizationalUnitName";
+    case 12: return "id-at-title";
+    case 17: return "id-at-postalCode";
+    case 42: return "id-at-givenName";
+    default: return nullptr;
+  }
+}
+
 }  // namespace
+
+std::string x509_subject(Tvb t) {
+  Der cert, tbs, f;
+  if (!read_der(t, 0, t.len, cert) || cert.tag != 0x30) return {};
+  uint32_t p = cert.hdr;
+  if (!read_der(t, p, t.len, tbs) || tbs.tag != 0x30) return {};
+  uint32_t end = p + tbs.hdr + tbs.len;
+  p += tbs.hdr;
+  int index = 0;
+  while (read_der(t, p, end, f)) {
+    if (f.tag != 0xa0 && index++ == 4 && f.tag == 0x30) break;
+    p += f.hdr + f.len;
+  }
+  if (p >= end) return {};
+  std::string out;
+  uint32_t r = p + f.hdr, rend = r + f.len;
+  Der rdn;
+  while (read_der(t, r, rend, rdn)) {
+    std::string one;
+    uint32_t a = r + rdn.hdr, aend = a + rdn.len;
+    Der atv, oid, val;
+    while (read_der(t, a, aend, atv)) {
+      uint32_t o = a + atv.hdr, oend = o + atv.len;
+      if (read_der(t, o, oend, oid) && oid.tag == 0x06 && read_der(t, o + oid.hdr + oid.len, oend, val)) {
+        const char* n = attribute_name(t, o + oid.hdr, oid.len);
+        if (!one.empty()) one += "+";
+        one += std::string(n ? n : "unknown") + "=" + std::string(t.str(o + oid.hdr + oid.len + val.hdr, val.len));
+      }
+      a += atv.hdr + atv.len;
+    }
+    out = out.empty() ? one : one + "," + out;
+    r += rdn.hdr + rdn.len;
+  }
+  return out;
+}
 
 void add_x509_layers(DissectContext& ctx, Tvb t) {
   Der cert, tbs;
