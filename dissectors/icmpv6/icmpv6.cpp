@@ -2,6 +2,8 @@
 // tshark does), echo identifiers, error messages with the quoted IPv6
 // packet (pinfo.in_error_packet set), and the Neighbor Discovery Info texts.
 #include <cstdio>
+#include <cstring>
+#include <unordered_map>
 
 #include "icmpv6_fields.h"
 
@@ -59,6 +61,29 @@ const char* lookup(const ValueName* t, uint64_t v) {
   return nullptr;
 }
 
+// Echo requests seen so far, for the reply's "Response To" (one pass, as
+// tshark without -2: a request never learns of its reply).
+struct EchoKey {
+  uint8_t a[16], b[16];  // requester, responder
+  uint16_t id, seq;
+  bool operator==(const EchoKey& o) const {
+    return id == o.id && seq == o.seq && std::memcmp(a, o.a, 16) == 0 && std::memcmp(b, o.b, 16) == 0;
+  }
+};
+struct EchoKeyHash {
+  size_t operator()(const EchoKey& k) const {
+    uint64_t h = 1469598103934665603ull;
+    for (int i = 0; i < 16; ++i) h = (h ^ k.a[i] ^ (uint64_t(k.b[i]) << 8)) * 1099511628211ull;
+    return size_t(h ^ (uint64_t(k.id) << 16 | k.seq));
+  }
+};
+struct EchoState : ShardState {
+  struct Req {
+    uint64_t frame, ts_ns;
+  };
+  std::unordered_map<EchoKey, Req, EchoKeyHash> requests;
+};
+
 class Icmpv6Dissector : public Dissector {
  public:
   const char* name() const override { return "icmpv6"; }
@@ -70,6 +95,9 @@ class Icmpv6Dissector : public Dissector {
     checksum_ = reg.add_field(proto_, "icmpv6.checksum", "Checksum", FieldType::UInt, Base::Hex, 16);
     checksum_status_ = reg.add_field(proto_, "icmpv6.checksum.status", "Checksum Status", FieldType::UInt, Base::Dec, 8);
     hf_.register_fields(reg, proto_);
+    resp_in_ = reg.add_field(proto_, "icmpv6.resp_in", "Response In", FieldType::FrameNum);
+    resp_to_ = reg.add_field(proto_, "icmpv6.resp_to", "Response To", FieldType::FrameNum);
+    resptime_ = reg.add_field(proto_, "icmpv6.resptime", "Response Time", FieldType::Double);
     reserved_ = hf_.reserved;
     mtu_ = reg.add_field(proto_, "icmpv6.mtu", "MTU", FieldType::UInt, Base::Dec, 32);
     pointer_ = reg.add_field(proto_, "icmpv6.pointer", "Pointer", FieldType::UInt, Base::Dec, 32);
@@ -85,11 +113,40 @@ class Icmpv6Dissector : public Dissector {
   }
 
   uint32_t dissect(DissectContext& ctx, Tvb tvb, int parent) override;
+  std::unique_ptr<ShardState> new_shard_state() const override { return std::make_unique<EchoState>(); }
 
  private:
   FieldId proto_, type_, code_, checksum_, checksum_status_, reserved_, mtu_, pointer_, echo_id_, echo_seq_,
-      short_;
+      short_, resp_in_, resp_to_, resptime_;
   icmpv6::Fields hf_;
+  void match_echo(DissectContext& ctx, uint8_t type, uint16_t id, uint16_t sq, Tvb tvb, int top,
+                  std::string& info) {
+    auto& st = ctx.shard_state<EchoState>(this);
+    const PacketInfo& pi = ctx.pinfo;
+    EchoKey k{};
+    std::memcpy(k.a, (type == 128 ? pi.net_src : pi.net_dst).bytes, 16);
+    std::memcpy(k.b, (type == 128 ? pi.net_dst : pi.net_src).bytes, 16);
+    k.id = id;
+    k.seq = sq;
+    const Event& ev = ctx.event();
+    if (type == 128) {
+      st.requests[k] = {ev.number, ev.ts_ns};
+      return;
+    }
+    auto it = st.requests.find(k);
+    if (it == st.requests.end()) return;
+    uint64_t req = it->second.frame;
+    net::label(ctx, ctx.add_uint(resp_to_, tvb, 0, 0, req, top, FieldValue::Generated),
+               [&] { return "Response To: " + std::to_string(req); });
+    double ms = double(int64_t(ev.ts_ns - it->second.ts_ns)) / 1e6;
+    net::label(ctx, ctx.add_double(resptime_, tvb, 0, 0, ms, top, FieldValue::Generated), [&] {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "Response Time: %.3f ms", ms);
+      return std::string(buf);
+    });
+    info += " (request in " + std::to_string(req) + ")";
+  }
+
   FieldId hlim_ = kNoField;
   Dissector* ipv6_ = nullptr;
 };
@@ -179,6 +236,7 @@ uint32_t Icmpv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       std::snprintf(buf, sizeof buf, " id=0x%04x, seq=%u, hop limit=%u", id, sq,
                     unsigned(net::ip_layer(pi) ? net::ip_layer(pi)->ttl : 0));
       info += buf;
+      if (!err) match_echo(ctx, type, id, sq, tvb, top, info);
       if (tvb.len > 8) ctx.call_data(tvb.sub(8), top);
       break;
     }

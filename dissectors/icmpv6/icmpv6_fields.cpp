@@ -132,6 +132,7 @@ void Fields::register_fields(FieldRegistry& reg, FieldId p) {
   p64_plc = u("icmpv6.opt.pref64.plc", "PLC (Prefix Length Code)", 16, 0x0007, kPlc, Base::Hex);
   p64_prefix = v6("icmpv6.opt.pref64.prefix", "Prefix");
   opt_data = reg.add_field(p, "icmpv6.data", "Data", FieldType::Bytes);
+  invalid_len = none("icmpv6.invalid_option_length", "Invalid Option Length");
 
   mld_delay = u("icmpv6.mld.maximum_response_delay", "Maximum Response Delay [ms]", 16);
   mld_code = u("icmpv6.mld.maximum_response_code", "Maximum Response Code", 16);

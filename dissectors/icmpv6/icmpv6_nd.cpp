@@ -55,6 +55,7 @@ class Options {
         ctx_.mark_malformed("ICMPv6", parent);
         return true;
       }
+      len_item_ = li;
       bool ok = tvb.has(off, len) && one(tvb, off, type, len, item, text);
       if (labels_) ctx_.set_label(item, text + ")");
       if (!ok) return false;
@@ -71,6 +72,7 @@ class Options {
   Dissector* ipv6_;
   std::string& info_;
   bool labels_;
+  int len_item_ = -1;
   uint8_t prefix_buf_[16];
 };
 
@@ -84,7 +86,7 @@ bool Options::one(Tvb tvb, uint32_t off, uint8_t type, uint32_t len, int item, s
       ctx_.add_bytes(type == 1 ? hf_.src_linkaddr : hf_.target_linkaddr, tvb, p, 6, item, FieldValue::Hidden);
       std::string mac = net::ether_text(tvb.data + p);
       if (labels_) text += " : " + mac;
-      info_ += (type == 1 ? " from " : " is at ") + mac;
+      info_.append(type == 1 ? " from " : " is at ").append(mac);
       return true;
     }
     case 3: {
@@ -185,7 +187,13 @@ bool Options::one(Tvb tvb, uint32_t off, uint8_t type, uint32_t len, int item, s
         std::snprintf(buf, sizeof buf, "PLC (Prefix Length Code): %s (0x%x)", n ? n : "Unknown", v & 7);
         ctx_.set_label(pi, net::bits_label(v, 16, 0x0007, buf));
       }
-      add_short_prefix(ctx_, hf_.p64_prefix, tvb, p + 2, 12, item, prefix_buf_);
+      // The prefix length code says how many prefix bytes follow.
+      static const uint8_t kBytes[] = {12, 8, 7, 6, 5, 4};
+      if ((v & 7) < 6)
+        add_short_prefix(ctx_, hf_.p64_prefix, tvb, p + 2, kBytes[v & 7], item, prefix_buf_);
+      else
+        ctx_.add_expert(hf_.invalid_len, tvb, off + 1, 1, len_item_, ExpertSeverity::Error, ExpertGroup::Malformed,
+                        "Invalid Option Length");
       return true;
     }
     default:
