@@ -103,6 +103,9 @@ SegmentResult State::analyze(DissectContext& ctx, const net::FlowKey& key, bool 
   }
   Connection& c = it->second;
   r.conn = &c;
+  // tshark's completeness counts nothing on a connection's first packet
+  // unless it is a SYN (one seen mid-stream stays 0 until a later segment).
+  const bool first_packet = c.packets++ == 0;
   if (in.fragmented) {
     r.seq = in.seq_raw;
     r.ack = in.ack_raw;
@@ -273,10 +276,12 @@ SegmentResult State::analyze(DissectContext& ctx, const net::FlowKey& key, bool 
   if (!ctx.pinfo.in_error_packet) {
     if ((in.flags & (SYN | ACK)) == SYN) c.completeness |= 1;
     if ((in.flags & (SYN | ACK)) == (SYN | ACK)) c.completeness |= 2;
-    if ((in.flags & (SYN | ACK)) == ACK && (c.completeness & 2)) c.completeness |= 4;
-    if (seglen > 0) c.completeness |= 8;
-    if (in.flags & FIN) c.completeness |= 16;
-    if (in.flags & RST) c.completeness |= 32;
+    if (!first_packet || (in.flags & SYN)) {
+      if ((in.flags & (SYN | ACK)) == ACK && seglen == 0) c.completeness |= 4;
+      if (seglen > 0) c.completeness |= 8;
+      if (in.flags & FIN) c.completeness |= 16;
+      if (in.flags & RST) c.completeness |= 32;
+    }
   }
 
   r.seq = seq - fwd.base_seq;

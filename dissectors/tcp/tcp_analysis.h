@@ -67,6 +67,7 @@ struct Connection {
   uint64_t stream = 0;
   bool first_forward = true;  // key direction of the first packet
   uint8_t completeness = 0;
+  uint64_t packets = 0;
   uint64_t first_ns = 0, last_ns = 0;
   uint64_t syn_ns = 0;  // for the handshake RTT (out-of-order threshold)
   bool syn_seen = false, synack_seen = false;
