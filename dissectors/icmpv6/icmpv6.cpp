@@ -189,7 +189,8 @@ uint32_t Icmpv6Dissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
         status = 0;
       }
     } else {
-      std::snprintf(buf, sizeof buf, "Checksum: 0x%04x [unverified]", ck);
+      std::snprintf(buf, sizeof buf, err ? "Checksum: 0x%04x [unverified] [in ICMP error packet]"
+                                          : "Checksum: 0x%04x [unverified]", ck);
     }
     ctx.set_label(ctx.add_uint(checksum_, tvb, 2, 2, ck, top), buf);
     static const char* st[] = {"Checksum Status: Bad", "Checksum Status: Good", "Checksum Status: Unverified"};

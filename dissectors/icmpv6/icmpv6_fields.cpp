@@ -95,7 +95,7 @@ void Fields::register_fields(FieldRegistry& reg, FieldId p) {
   na_rsv = u("icmpv6.nd.na.flag.rsv", "Reserved", 32, 0x1fffffffu);
   na_target = v6("icmpv6.nd.na.target_address", "Target Address");
   rd_target = v6("icmpv6.nd.rd.target_address", "Target Address");
-  rd_dst = v6("icmpv6.nd.rd.destination_address", "Destination Address");
+  rd_dst = v6("icmpv6.rd.na.destination_address", "Destination Address");
 
   opt = none("icmpv6.opt", "ICMPv6 Option");
   opt_type = u("icmpv6.opt.type", "Type", 8, 0, kOptionTypes);
@@ -132,6 +132,7 @@ void Fields::register_fields(FieldRegistry& reg, FieldId p) {
   p64_plc = u("icmpv6.opt.pref64.plc", "PLC (Prefix Length Code)", 16, 0x0007, kPlc, Base::Hex);
   p64_prefix = v6("icmpv6.opt.pref64.prefix", "Prefix");
   opt_data = reg.add_field(p, "icmpv6.data", "Data", FieldType::Bytes);
+  undecoded = none("icmpv6.undecoded.option", "Undecoded option");
   invalid_len = none("icmpv6.invalid_option_length", "Invalid Option Length");
 
   mld_delay = u("icmpv6.mld.maximum_response_delay", "Maximum Response Delay [ms]", 16);

@@ -22,7 +22,7 @@ struct Fields {
   FieldId opt, opt_type, opt_len, opt_reserved, opt_padding, linkaddr, src_linkaddr, target_linkaddr;
   FieldId pfx_len, pfx_flag, pfx_l, pfx_a, pfx_r, pfx_rsv, pfx_valid, pfx_pref, prefix;
   FieldId redirected, mtu, adv_int, ha_pref, ha_life, ri_flag, ri_prf, ri_rsv, ri_life;
-  FieldId rdnss_life, rdnss, dnssl_life, dnssl, p64_life, p64_plc, p64_prefix, opt_data, invalid_len;
+  FieldId rdnss_life, rdnss, dnssl_life, dnssl, p64_life, p64_plc, p64_prefix, opt_data, invalid_len, undecoded;
   // MLD
   FieldId mld_delay, mld_code, mld_mcast, mld_flag, mld_s, mld_qrv, mld_frsv, mld_qqi, mld_nsrc, mld_src;
   FieldId mldr_nrec, mldr_mar, mldr_type, mldr_aux_len, mldr_nsrc, mldr_mcast, mldr_src, mldr_aux;

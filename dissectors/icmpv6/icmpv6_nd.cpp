@@ -51,8 +51,10 @@ class Options {
       int li = ctx_.add_uint(hf_.opt_len, tvb, off + 1, 1, units, item);
       if (labels_) ctx_.set_label(li, "Length: " + std::to_string(units) + " (" + std::to_string(len) + " bytes)");
       if (len == 0) {
-        if (labels_) ctx_.set_label(item, text + ")");
-        ctx_.mark_malformed("ICMPv6", parent);
+        // tshark stops here, before it closes the parenthesis.
+        if (labels_) ctx_.set_label(item, text);
+        ctx_.add_expert(hf_.invalid_len, tvb, off + 1, 1, li, ExpertSeverity::Error, ExpertGroup::Malformed,
+                        "Invalid option length (Zero)");
         return true;
       }
       len_item_ = li;
@@ -66,6 +68,12 @@ class Options {
 
  private:
   bool one(Tvb tvb, uint32_t off, uint8_t type, uint32_t len, int item, std::string& text);
+  // A 32-bit lifetime whose all-ones value means forever.
+  void lifetime(FieldId f, const char* name, Tvb tvb, uint32_t off, int parent) {
+    uint32_t v = tvb.u32(off);
+    int i = ctx_.add_uint(f, tvb, off, 4, v, parent);
+    if (labels_ && v == 0xffffffffu) ctx_.set_label(i, std::string(name) + ": Infinity (4294967295)");
+  }
 
   DissectContext& ctx_;
   const Fields& hf_;
@@ -100,8 +108,8 @@ bool Options::one(Tvb tvb, uint32_t off, uint8_t type, uint32_t len, int item, s
       Bit b[4] = {bits[0], bits[1], bits[2], bits[3]};
       b[0].f = hf_.pfx_l, b[1].f = hf_.pfx_a, b[2].f = hf_.pfx_r, b[3].f = hf_.pfx_rsv;
       add_flags(ctx_, tvb, p + 1, 1, hf_.pfx_flag, "Flag", b, 4, item);
-      ctx_.add_uint(hf_.pfx_valid, tvb, p + 2, 4, tvb.u32(p + 2), item);
-      ctx_.add_uint(hf_.pfx_pref, tvb, p + 6, 4, tvb.u32(p + 6), item);
+      lifetime(hf_.pfx_valid, "Valid Lifetime", tvb, p + 2, item);
+      lifetime(hf_.pfx_pref, "Preferred Lifetime", tvb, p + 6, item);
       ctx_.add_label(hf_.opt_reserved, tvb, p + 10, 4, "Reserved", item);
       ctx_.add_bytes(hf_.prefix, tvb, p + 14, 16, item);
       if (labels_) text += " : " + net::ipv6_text(tvb.data + p + 14) + "/" + std::to_string(plen);
@@ -109,6 +117,7 @@ bool Options::one(Tvb tvb, uint32_t off, uint8_t type, uint32_t len, int item, s
     }
     case 4: {
       ctx_.add_label(hf_.opt_reserved, tvb, p, 6, "Reserved", item);
+      ctx_.add_label(hf_.redirected, tvb, p + 6, len - 8, "Redirected Packet", item);
       Tvb inner = tvb.sub(p + 6, len - 8);
       if (inner.len && ipv6_) {
         PacketInfo saved = ctx_.pinfo;
@@ -140,7 +149,7 @@ bool Options::one(Tvb tvb, uint32_t off, uint8_t type, uint32_t len, int item, s
       ctx_.add_uint(hf_.pfx_len, tvb, p, 1, plen, item);
       Bit b[2] = {{hf_.ri_prf, 0x18, "Route Preference", Bit::Named, kPrf}, {hf_.ri_rsv, 0xe7, "Reserved", Bit::Number}};
       add_flags(ctx_, tvb, p + 1, 1, hf_.ri_flag, "Flag", b, 2, item);
-      ctx_.add_uint(hf_.ri_life, tvb, p + 2, 4, tvb.u32(p + 2), item);
+      lifetime(hf_.ri_life, "Route Lifetime", tvb, p + 2, item);
       if (len > 8) add_short_prefix(ctx_, hf_.prefix, tvb, p + 6, len - 8, item, prefix_buf_);
       if (labels_) {
         uint8_t a[16] = {};
@@ -152,7 +161,7 @@ bool Options::one(Tvb tvb, uint32_t off, uint8_t type, uint32_t len, int item, s
     }
     case 25: {
       ctx_.add_label(hf_.opt_reserved, tvb, p, 2, "Reserved", item);
-      ctx_.add_uint(hf_.rdnss_life, tvb, p + 2, 4, tvb.u32(p + 2), item);
+      lifetime(hf_.rdnss_life, "Lifetime", tvb, p + 2, item);
       for (uint32_t a = p + 6; a + 16 <= end; a += 16) {
         ctx_.add_bytes(hf_.rdnss, tvb, a, 16, item);
         if (labels_) text += " " + net::ipv6_text(tvb.data + a);
@@ -161,7 +170,7 @@ bool Options::one(Tvb tvb, uint32_t off, uint8_t type, uint32_t len, int item, s
     }
     case 31: {
       ctx_.add_label(hf_.opt_reserved, tvb, p, 2, "Reserved", item);
-      ctx_.add_uint(hf_.dnssl_life, tvb, p + 2, 4, tvb.u32(p + 2), item);
+      lifetime(hf_.dnssl_life, "Lifetime", tvb, p + 2, item);
       for (uint32_t a = p + 6; a < end;) {
         if (tvb.u8(a) == 0) {
           ctx_.add_label(hf_.opt_padding, tvb, a, end - a, "Padding", item);
@@ -200,6 +209,10 @@ bool Options::one(Tvb tvb, uint32_t off, uint8_t type, uint32_t len, int item, s
       break;
   }
   // Options not decoded here, or with a length their layout does not fit.
+  if (!name_of(kOptionTypes, type))
+    ctx_.add_expert(hf_.undecoded, tvb, off, len, item, ExpertSeverity::Note, ExpertGroup::Undecoded,
+                    "Dissector for ICMPv6 Option (" + std::to_string(type) +
+                        ") code not implemented, Contact Wireshark developers if you want this supported");
   if (end > p) ctx_.add_bytes(hf_.opt_data, tvb, p, end - p, item);
   return true;
 }
