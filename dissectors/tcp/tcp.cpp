@@ -14,6 +14,29 @@ namespace {
 
 constexpr uint16_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kPsh = 0x08, kAck = 0x10, kUrg = 0x20;
 
+// Bytes covered by the blocks of a well-formed SACK option.
+uint32_t scan_sack(Tvb opt) {
+  uint32_t off = 0;
+  while (off < opt.len) {
+    uint8_t k = opt.u8(off);
+    if (k == 0) break;
+    if (k == 1) {
+      ++off;
+      continue;
+    }
+    if (!opt.has(off, 2)) break;
+    uint8_t l = opt.u8(off + 1);
+    if (l < 2 || !opt.has(off, l)) break;
+    if (k == 5) {
+      uint32_t sum = 0;
+      for (uint32_t b = off + 2; b + 8 <= off + l; b += 8) sum += opt.u32(b + 4) - opt.u32(b);
+      return sum;
+    }
+    off += l;
+  }
+  return 0;
+}
+
 // Shift of a well-formed Window Scale option, or -1.
 int scan_wscale(Tvb opt) {
   uint32_t off = 0;
@@ -287,7 +310,8 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     bool fwd;
     net::FlowKey key = net::make_flow_key(pi, sp, dp, fwd);
     int ws = hdr_complete ? scan_wscale(tvb.sub(20, hlen - 20)) : -1;
-    tcp::SegmentInput in{seq_raw, ack_raw, flags, win_raw, seglen, ws, ev.ts_ns, ev.number, fragmented};
+    uint32_t sack = hdr_complete && hlen > 20 ? scan_sack(tvb.sub(20, hlen - 20)) : 0;
+    tcp::SegmentInput in{seq_raw, ack_raw, flags, win_raw, seglen, ws, ev.ts_ns, ev.number, sack, fragmented};
     r = st.analyze(ctx, key, fwd, in);
     have_state = true;
     tcp::Connection& c = *r.conn;

@@ -47,13 +47,19 @@ void track_segments(Direction& fwd, Direction& rev, const SegmentInput& in, Segm
   }
   list.resize(keep);
 
-  if (in.seglen == 0 || fwd.unacked.empty()) return;
+  if (in.seglen == 0 || fwd.unacked.empty() || !fwd.valid_bif) {
+    fwd.sack_bytes = in.sack_bytes;
+    return;
+  }
   uint32_t first = fwd.unacked.front().seq - fwd.base_seq, last = fwd.unacked.front().nextseq - fwd.base_seq;
   for (const Unacked& u : fwd.unacked) {
     if (u.nextseq - fwd.base_seq > last) last = u.nextseq - fwd.base_seq;
     if (u.seq - fwd.base_seq < first) first = u.seq - fwd.base_seq;
   }
-  uint32_t in_flight = last - first;
+  // SYN and FIN take a sequence number but are no data; bytes the other
+  // side's latest SACK blocks report delivered are not in flight.
+  uint32_t in_flight = last - first - ((in.flags & (SYN | FIN)) ? 1 : 0) - rev.sack_bytes;
+  fwd.sack_bytes = in.sack_bytes;
   if (in_flight > 0 && in_flight < 2000000000u) r.bytes_in_flight = in_flight;
   const bool psh = in.flags & 0x08;
   // Counts from the segment after the last PSH one, this one included.
@@ -208,6 +214,9 @@ SegmentResult State::analyze(DissectContext& ctx, const net::FlowKey& key, bool 
       fwd.dupacknum = 0;
       fwd.dupack_frame = in.frame;
     }
+    // Bytes in flight stop after a gap until the other side ACKs again.
+    if (a & kLostPacket) fwd.valid_bif = false;
+    if (in.flags & ACK) rev.valid_bif = true;
     if (rev.maxseq_set && gt_seq(ack, rev.maxseqtobeacked) && (in.flags & ACK)) {
       a |= kAckLostPacket;
       rev.maxseqtobeacked = rev.nextseq;
@@ -227,8 +236,11 @@ SegmentResult State::analyze(DissectContext& ctx, const net::FlowKey& key, bool 
           a |= kOutOfOrder;
         } else {
           a |= kRetransmission;
-          r.rto_ns = int64_t(in.ts_ns - fwd.nextseq_ns);
-          r.rto_frame = fwd.nextseq_frame;
+          // Timed from the eldest unacknowledged segment, else from the
+          // one that last advanced the sequence (tshark's two guesses).
+          const bool eldest = !fwd.unacked.empty();
+          r.rto_ns = int64_t(in.ts_ns - (eldest ? fwd.unacked.front().ts_ns : fwd.nextseq_ns));
+          r.rto_frame = eldest ? fwd.unacked.front().frame : fwd.nextseq_frame;
         }
       }
     }

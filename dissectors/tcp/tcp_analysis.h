@@ -61,6 +61,8 @@ struct Direction {
   uint32_t push_bytes = 0;       // sent since the last PSH
   bool push_set_last = false;
   bool closing_initiator = false;  // sent the first FIN
+  bool valid_bif = true;           // bytes in flight can be told
+  uint32_t sack_bytes = 0;         // covered by the SACK blocks of the last segment
 };
 
 struct Connection {
@@ -110,6 +112,7 @@ struct SegmentInput {
   uint32_t seglen;
   int ws_option;  // shift from the WS option, -1 when absent
   uint64_t ts_ns, frame;
+  uint32_t sack_bytes = 0;  // sum of the SACK option's blocks
   bool fragmented = false;  // carried in an IP fragment: length unknown, no analysis (as tshark)
 };
 
