@@ -174,6 +174,7 @@ class TcpDissector : public Dissector {
     c_rst_ = reg.add_field(proto_, "tcp.connection.rst", "Connection reset (RST)", FieldType::Label);
     c_fin_active_ = reg.add_field(proto_, "tcp.connection.fin_active", "This frame initiates the connection closing", FieldType::Label);
     c_fin_passive_ = reg.add_field(proto_, "tcp.connection.fin_passive", "This frame undergoes the connection closing", FieldType::Label);
+    mss_absent_ = reg.add_field(proto_, "tcp.options.mss.absent", "The SYN packet does not contain a MSS option", FieldType::Label);
     dupack_num_ = reg.add_field(proto_, "tcp.analysis.duplicate_ack_num", "Duplicate ACK #", FieldType::UInt);
     dupack_frame_ = reg.add_field(proto_, "tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame", FieldType::FrameNum);
     payload_ = reg.add_field(proto_, "tcp.payload", "TCP payload", FieldType::Bytes);
@@ -206,9 +207,10 @@ class TcpDissector : public Dissector {
   }
   // add_expert with tshark's Sequence group; the specific item of an
   // analysis flag reads 1 in -T fields, as tshark prints it.
-  int expert(DissectContext& ctx, FieldId specific, Tvb tvb, int parent, ExpertSeverity sev, std::string_view msg) const {
+  int expert(DissectContext& ctx, FieldId specific, Tvb tvb, int parent, ExpertSeverity sev, std::string_view msg,
+             ExpertGroup group = ExpertGroup::Sequence) const {
     size_t from = ctx.dissection().fields.size();
-    int e = ctx.add_expert(specific, tvb, 0, 0, parent, sev, ExpertGroup::Sequence, msg);
+    int e = ctx.add_expert(specific, tvb, 0, 0, parent, sev, group, msg);
     auto& fs = ctx.dissection().fields;
     for (size_t i = from; i < fs.size(); ++i)
       if (fs[i].id == specific) fs[i].v.u = 1;
@@ -219,7 +221,7 @@ class TcpDissector : public Dissector {
       hdr_len_, flags_, f_res_, f_ae_, f_cwr_, f_ece_, f_urg_, f_ack_, f_push_, f_reset_, f_syn_, f_fin_, f_ace_, f_str_,
       win_value_, win_, win_scale_, checksum_, checksum_status_, urgent_, ts_, time_rel_, time_delta_, analysis_,
       a_flags_, acks_frame_, ack_rtt_, irtt_, in_flight_, push_bytes_, rto_, rto_frame_, c_syn_, c_synack_, c_fin_,
-      c_rst_, c_fin_active_, c_fin_passive_, dupack_num_, dupack_frame_, payload_, segment_data_, reset_cause_, short_;
+      c_rst_, c_fin_active_, c_fin_passive_, mss_absent_, dupack_num_, dupack_frame_, payload_, segment_data_, reset_cause_, short_;
   FieldId a_fields_[16];
   FieldId mf_ = kNoField;
   std::vector<FieldId> expert_ids_;
@@ -491,6 +493,9 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     tcp::OptionResult o = tcp::dissect_options(ctx, opt_, opts, top, base, rel);
     if (cols) info += o.info;
     truncated = !hdr_complete || o.truncated;
+    if ((flags & kSyn) && !truncated && !o.mss && want_expert(ctx, mss_absent_))
+      expert(ctx, mss_absent_, opts, o.item, ExpertSeverity::Note, "The SYN packet does not contain a MSS option",
+             ExpertGroup::Protocol);
   }
 
   std::string prefix;
@@ -507,7 +512,8 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       append_seconds(r.delta_ns, b);
       return "Time since previous frame in this TCP stream: " + b + " seconds";
     });
-    add_analysis(ctx, tvb, r, top, prefix);
+    // Options cut short end tshark's TCP tree before the analysis items.
+    if (!truncated) add_analysis(ctx, tvb, r, top, prefix);
   }
   if (cols && !prefix.empty()) info.insert(0, prefix);
   if (truncated) {

@@ -98,6 +98,7 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
                              bool relative_sack) {
   OptionResult r;
   int top = ctx.add_bytes(F.options, tvb, 0, tvb.len, parent);
+  r.item = top;
   // Tree text is built only for -V and Info pieces only for summary lines:
   // options are on nearly every segment.
   const bool L = ctx.want_labels(), C = ctx.want_columns();
@@ -136,6 +137,7 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
     Tvb o = tvb.sub(off, len);
     switch (kind) {
       case 2:
+        r.mss = true;
         if (len == 4) {
           uint16_t v = o.u16(2);
           int it = ctx.add_bytes(F.mss, o, 0, len, top);

@@ -18,6 +18,8 @@ struct OptionResult {
   int ws_shift = -1;
   std::string info;  // " MSS=1460 SACK_PERM ..." (leading spaces included)
   bool truncated = false;
+  bool mss = false;  // an MSS option was present
+  int item = -1;     // the "Options" tree item
 };
 
 // `tvb` is the options area (header bytes 20..hdr_len).
