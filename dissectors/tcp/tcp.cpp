@@ -314,6 +314,9 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
     int ws = hdr_complete ? scan_wscale(tvb.sub(20, hlen - 20)) : -1;
     uint32_t sack = hdr_complete && hlen > 20 ? scan_sack(tvb.sub(20, hlen - 20)) : 0;
     tcp::SegmentInput in{seq_raw, ack_raw, flags, win_raw, seglen, ws, ev.ts_ns, ev.number, sack, fragmented};
+    in.track = ctx.want_labels();
+    for (FieldId f : {analysis_, acks_frame_, ack_rtt_, in_flight_, push_bytes_, rto_, rto_frame_})
+      if (!in.track && !ctx.skipped(f)) in.track = true;
     r = st.analyze(ctx, key, fwd, in);
     have_state = true;
     tcp::Connection& c = *r.conn;

@@ -274,7 +274,7 @@ SegmentResult State::analyze(DissectContext& ctx, const net::FlowKey& key, bool 
     fwd.window = window;
     fwd.window_set = true;
     fwd.last_flags = a;
-    track_segments(fwd, rev, in, r);
+    if (in.track) track_segments(fwd, rev, in, r);
     if (in.flags & FIN) {
       r.fin = rev.closing_initiator ? 2 : 1;
       if (r.fin == 1) fwd.closing_initiator = true;

@@ -114,6 +114,9 @@ struct SegmentInput {
   uint64_t ts_ns, frame;
   uint32_t sack_bytes = 0;  // sum of the SACK option's blocks
   bool fragmented = false;  // carried in an IP fragment: length unknown, no analysis (as tshark)
+  // Keep the unacknowledged segments (ACK RTT, bytes in flight, RTO): off
+  // for a whole run when nothing prints or reads them.
+  bool track = true;
 };
 
 class State : public ShardState {

@@ -61,6 +61,24 @@ TEST_P(TcpTreeVsTshark, SubtreeMatches) {
   }
 }
 
+// The values are kept even when only a display filter reads them (no tree,
+// no -e of them): the same frames pass as in tshark.
+TEST(TcpAnalysisFilter, FilterOnAnalysisValuesMatchesTshark) {
+  if (!strato::test::have_program("tshark")) GTEST_SKIP() << "tshark not installed";
+  const std::string filter =
+      " -Y 'tcp.analysis.ack_rtt > 0.0001 || tcp.analysis.bytes_in_flight > 200 || tcp.analysis.acks_frame == 14"
+      " || tcp.analysis.rto_frame || tcp.analysis.push_bytes_sent == 23' -T fields -e frame.number";
+  for (const char* c : {"live/mixed-small.pcapng", "tcpdump-tests/pptp.pcap", "tcpdump-tests/bgp-role.pcapng"}) {
+    const std::string f = strato::test::shared_file(std::string("captures/") + c);
+    auto ts = run("tshark -n -r '" + f + "'" + filter);
+    ASSERT_EQ(ts.exit_code, 0) << ts.err;
+    ASSERT_FALSE(ts.out.empty()) << c;
+    auto st = run(strato::test::strato_bin() + " read -r '" + f + "'" + filter);
+    ASSERT_EQ(st.exit_code, 0) << st.err;
+    EXPECT_EQ(st.out, ts.out) << c;
+  }
+}
+
 // Each shows some of: handshakes, data and ACKs, FIN closing on both sides,
 // RST, retransmissions with their RTO, duplicate ACKs, window updates,
 // out-of-order segments, segments and ACKs of data never captured, and
