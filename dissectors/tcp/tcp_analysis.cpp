@@ -210,7 +210,10 @@ SegmentResult State::analyze(DissectContext& ctx, const net::FlowKey& key, bool 
       r.dupack_frame = fwd.dupack_frame;
     }
   finished_fwd:
-    if (!(a & kDuplicateAck)) {
+    // The duplicate count and the frame duplicates point at start again
+    // only with a new ACK number: data segments or a FIN repeating it in
+    // between keep them (tshark 4.0).
+    if (!(a & kDuplicateAck) && (!fwd.lastack_set || fwd.lastack != ack)) {
       fwd.dupacknum = 0;
       fwd.dupack_frame = in.frame;
     }

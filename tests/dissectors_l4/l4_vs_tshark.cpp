@@ -35,6 +35,7 @@ const char* kFields[] = {"frame.protocols", "eth.src",         "eth.dst",       
                          "tcp.analysis.acks_frame", "tcp.analysis.ack_rtt", "tcp.analysis.initial_rtt",
                          "tcp.analysis.bytes_in_flight", "tcp.analysis.push_bytes_sent", "tcp.analysis.rto",
                          "tcp.analysis.rto_frame", "tcp.analysis.window_update", "tcp.analysis.flags",
+                         "tcp.analysis.duplicate_ack_num", "tcp.analysis.duplicate_ack_frame",
                          "tcp.completeness"};
 
 // Fields compared everywhere but in these captures, for a tshark quirk we
