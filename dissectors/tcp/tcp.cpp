@@ -493,7 +493,7 @@ uint32_t TcpDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
       base = rev.base_seq;
       rel = rev.base_set;
     }
-    tcp::OptionResult o = tcp::dissect_options(ctx, opt_, opts, top, base, rel);
+    tcp::OptionResult o = tcp::dissect_options(ctx, opt_, opts, top, base, rel, (flags & (kSyn | kAck)) == kSyn);
     if (cols) info += o.info;
     truncated = !hdr_complete || o.truncated;
     if ((flags & kSyn) && !truncated && !o.mss && want_expert(ctx, mss_absent_))

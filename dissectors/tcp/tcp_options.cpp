@@ -49,13 +49,15 @@ std::string acc_ecn(DissectContext& ctx, const OptionFields& F, Tvb c, bool orde
 }
 
 // Fast Open: an empty cookie asks for one.
-void tfo(DissectContext& ctx, const OptionFields& F, Tvb c, int it, std::string& info) {
+void tfo(DissectContext& ctx, const OptionFields& F, Tvb c, int it, std::string& info, bool pure_syn) {
   if (c.len == 0) {
     ctx.add_label(F.tfo_request, c, 0, 0, "Fast Open Cookie Request", it);
     info += " TFO=R";
   } else {
-    ctx.add_bytes(F.tfo_cookie, c, 0, c.len, it);
+    int ci = ctx.add_bytes(F.tfo_cookie, c, 0, c.len, it);
     info += " TFO=C";
+    if (pure_syn && (ctx.want_labels() || !ctx.skipped(F.tfo_syn)))
+      ctx.add_expert(F.tfo_syn, c, 0, c.len, ci, ExpertSeverity::Note, ExpertGroup::Sequence, "TCP SYN with TFO Cookie");
   }
 }
 
@@ -92,10 +94,11 @@ void OptionFields::register_fields(FieldRegistry& reg, FieldId p) {
   tfo = reg.add_field(p, "tcp.options.tfo", "TCP Option - TCP Fast Open", FieldType::Bytes);
   tfo_request = reg.add_field(p, "tcp.options.tfo.request", "Fast Open Cookie Request", FieldType::Label);
   tfo_cookie = reg.add_field(p, "tcp.options.tfo.cookie", "Fast Open Cookie", FieldType::Bytes);
+  tfo_syn = reg.add_field(p, "tcp.analysis.tfo_syn", "TCP SYN with TFO Cookie", FieldType::Label);
 }
 
 OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb, int parent, uint32_t seq_base,
-                             bool relative_sack) {
+                             bool relative_sack, bool pure_syn) {
   OptionResult r;
   int top = ctx.add_bytes(F.options, tvb, 0, tvb.len, parent);
   r.item = top;
@@ -220,7 +223,7 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
         int it = ctx.add_bytes(F.tfo, o, 0, len, top);
         ctx.add_uint(F.kind, o, 0, 1, kind, it);
         ctx.add_uint(F.len, o, 1, 1, len, it);
-        tfo(ctx, F, o.sub(2), it, r.info);
+        tfo(ctx, F, o.sub(2), it, r.info, pure_syn);
         net::label(ctx, it, [&] { return len == 2 ? "TCP Option - TCP Fast Open: Cookie Request" : "TCP Option - TCP Fast Open: Cookie"; });
         note(", TCP Fast Open");
         break;
@@ -247,7 +250,7 @@ OptionResult dissect_options(DissectContext& ctx, const OptionFields& F, Tvb tvb
           ctx.add_uint(F.exp_exid, o, 2, 2, exid, it);
           Tvb d = o.sub(4);
           if (exid == 0xf989) {
-            tfo(ctx, F, d, it, r.info);
+            tfo(ctx, F, d, it, r.info, pure_syn);
             t += ": Fast Open";
           } else if (exid == 0xacc0 || exid == 0xacc1) {
             bool order1 = exid == 0xacc1;

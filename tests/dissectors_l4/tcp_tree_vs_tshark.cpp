@@ -81,13 +81,14 @@ TEST(TcpAnalysisFilter, FilterOnAnalysisValuesMatchesTshark) {
 
 // Each shows some of: handshakes, data and ACKs, FIN closing on both sides,
 // RST, retransmissions with their RTO, duplicate ACKs, window updates,
-// out-of-order segments, segments and ACKs of data never captured, and
-// connections first seen mid-stream.
+// out-of-order segments, segments and ACKs of data never captured,
+// connections first seen mid-stream, Fast Open SYNs without MSS.
 INSTANTIATE_TEST_SUITE_P(Captures, TcpTreeVsTshark,
                          ::testing::Values("live/mixed-small.pcapng", "tcpdump-tests/pptp.pcap",
                                            "tcpdump-tests/kday3.pcap", "tcpdump-tests/kday7.pcap",
                                            "tcpdump-tests/bgp-role.pcapng", "tcpdump-tests/bgp-cease-hard-reset.pcap",
-                                           "tcpdump-tests/ldp-common-session.pcap"),
+                                           "tcpdump-tests/ldp-common-session.pcap",
+                                           "tcpdump-tests/tfo-5c1fa7f9ae91.pcap"),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            std::string n = info.param.substr(info.param.find('/') + 1);
                            for (char& c : n)
