@@ -14,8 +14,9 @@ namespace {
 
 constexpr uint16_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kPsh = 0x08, kAck = 0x10, kUrg = 0x20;
 
-// Bytes covered by the blocks of a well-formed SACK option.
-uint32_t scan_sack(Tvb opt) {
+// Offset of the first well-formed option of `kind` (and of length `len`
+// when given) in the options area, or -1.
+int find_option(Tvb opt, uint8_t kind, uint8_t len = 0) {
   uint32_t off = 0;
   while (off < opt.len) {
     uint8_t k = opt.u8(off);
@@ -27,33 +28,25 @@ uint32_t scan_sack(Tvb opt) {
     if (!opt.has(off, 2)) break;
     uint8_t l = opt.u8(off + 1);
     if (l < 2 || !opt.has(off, l)) break;
-    if (k == 5) {
-      uint32_t sum = 0;
-      for (uint32_t b = off + 2; b + 8 <= off + l; b += 8) sum += opt.u32(b + 4) - opt.u32(b);
-      return sum;
-    }
+    if (k == kind && (len == 0 || l == len)) return int(off);
     off += l;
   }
-  return 0;
+  return -1;
+}
+
+// Bytes covered by the blocks of a well-formed SACK option.
+uint32_t scan_sack(Tvb opt) {
+  int off = find_option(opt, 5);
+  if (off < 0) return 0;
+  uint32_t o = uint32_t(off), l = opt.u8(o + 1), sum = 0;
+  for (uint32_t b = o + 2; b + 8 <= o + l; b += 8) sum += opt.u32(b + 4) - opt.u32(b);
+  return sum;
 }
 
 // Shift of a well-formed Window Scale option, or -1.
 int scan_wscale(Tvb opt) {
-  uint32_t off = 0;
-  while (off < opt.len) {
-    uint8_t k = opt.u8(off);
-    if (k == 0) break;
-    if (k == 1) {
-      ++off;
-      continue;
-    }
-    if (!opt.has(off, 2)) break;
-    uint8_t l = opt.u8(off + 1);
-    if (l < 2 || !opt.has(off, l)) break;
-    if (k == 3 && l == 3) return opt.u8(off + 2);
-    off += l;
-  }
-  return -1;
+  int off = find_option(opt, 3, 3);
+  return off >= 0 ? opt.u8(uint32_t(off) + 2) : -1;
 }
 
 void flags_text(uint16_t f, std::string& out, bool ace = false) {
