@@ -41,6 +41,8 @@ po::options_description capture_options() {
     ("field-option,E", po::value<std::vector<std::string>>()->composing(), "as strato read -E")
     ("count,c", po::value<uint64_t>(), "stop after N events")
     ("autostop,a", po::value<std::string>(), "duration:SEC: stop after SEC seconds")
+    ("write,w", po::value<std::string>(), "write events to a pcapng FILE ('-' for stdout): packets as EPBs, syscalls as Sysdig event blocks")
+    ("print,P", po::bool_switch(), "print events while writing with -w")
     ("detail,V", po::bool_switch(), "print the event detail tree")
     ("quiet,q", po::bool_switch(), "no per-event output, only the summary");
   return o;
@@ -90,9 +92,15 @@ int capture_command(const std::vector<std::string>& args) {
   std::unique_ptr<Source> src = pm.make_source("ebpf", src_opts);
   Source* raw = src.get();
   engine.add_source(std::move(src));
-  if (!vm["quiet"].as<bool>()) {
+  const bool writing = vm.count("write") != 0;
+  const bool to_stdout = writing && vm["write"].as<std::string>() == "-";
+  if (!vm["quiet"].as<bool>() && !to_stdout && (!writing || vm["print"].as<bool>())) {
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     engine.add_sink(pm.make_sink(sink.plugin, sink.options), stdout);
+  }
+  if (writing) {
+    std::multimap<std::string, std::string> o{{"file", vm["write"].as<std::string>()}};
+    engine.add_sink(pm.make_sink("pcapng", o), stdout);
   }
 
   g_capture_source = raw;

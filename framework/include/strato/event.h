@@ -64,7 +64,9 @@ struct Dissection {
 struct ProcessInfo {
   int64_t pid = -1, tid = -1, ppid = -1;
   int64_t uid = -1;
+  uint64_t cgroup_id = 0;
   std::string comm, exe, args, container_id, container_name, pod_name, pod_namespace;
+  std::string user_name, cgroup_path;
 };
 
 struct Event {
