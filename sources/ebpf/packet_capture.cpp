@@ -1,0 +1,1 @@
+// Packet capture on TC clsact hooks (in progress).

@@ -1,0 +1,1 @@
+// Socket owners (in progress).

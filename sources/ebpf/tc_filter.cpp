@@ -1,0 +1,1 @@
+// Placeholder: the pcap-filter → TC program translator lands here.
