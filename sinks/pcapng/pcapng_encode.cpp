@@ -3,6 +3,9 @@
 #include <cstring>
 #include <string_view>
 
+#include "strato/process_comment.h"
+#include "strato/syscall_event.h"
+
 namespace strato::pcapng {
 
 namespace {
@@ -33,6 +36,67 @@ void close_block(std::string& o, size_t start) {
   uint32_t len = static_cast<uint32_t>(o.size() - start + 4);
   std::memcpy(&o[start + 4], &len, 4);
   put32(o, len);
+}
+
+
+// Writes `text` as options of `code`: one option when it fits, else one per
+// line (readers join repeated comments with '\n', which restores the text).
+bool text_options(std::string& o, uint16_t code, std::string_view text) {
+  if (text.empty()) return false;
+  if (text.size() <= 65532) {
+    option(o, code, text);
+    return true;
+  }
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    option(o, code, text.substr(0, nl));
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+  return true;
+}
+
+// The process lines (as ptcpdump writes them) then the event's own comment
+// lines, leaving out process lines the comment already carries (a file read
+// back and written again would otherwise repeat them).
+bool comment_options(std::string& o, const Event& e, uint16_t code) {
+  bool opts = false;
+  std::string_view c = e.comment;
+  if (e.process) {
+    std::string lines;
+    format_process_comment(*e.process, lines);
+    opts = text_options(o, code, lines);
+    std::string rest;
+    while (!c.empty()) {
+      size_t nl = c.find('\n');
+      std::string_view l = c.substr(0, nl);
+      if (!is_process_comment_line(l)) {
+        if (!rest.empty()) rest.push_back('\n');
+        rest.append(l);
+      }
+      if (nl == std::string_view::npos) break;
+      c.remove_prefix(nl + 1);
+    }
+    return text_options(o, code, rest) || opts;
+  }
+  // Several comments were joined with '\n' by the reader; split them again.
+  while (!c.empty()) {
+    size_t nl = c.find('\n');
+    option(o, code, c.substr(0, nl));
+    opts = true;
+    if (nl == std::string_view::npos) break;
+    c.remove_prefix(nl + 1);
+  }
+  return opts;
+}
+
+// Whether the bytes are a well-formed scap v2 event, so the block written
+// from them is one tshark can dissect.
+bool is_scap_event(const Event& e) {
+  if (e.cap_len < 28) return false;
+  uint32_t len;
+  std::memcpy(&len, e.data + 18, 4);
+  return len >= 26 && size_t{len} + 2 <= e.cap_len;
 }
 
 }  // namespace
@@ -99,16 +163,7 @@ void append_epb(std::string& o, const Event& e, uint8_t tsresol) {
   put32(o, e.orig_len);
   o.append(reinterpret_cast<const char*>(e.data), e.cap_len);
   pad(o, e.cap_len);
-  bool opts = false;
-  // Several comments were joined with '\n' by the reader; split them again.
-  std::string_view c = e.comment;
-  while (!c.empty()) {
-    size_t nl = c.find('\n');
-    option(o, 1, c.substr(0, nl));
-    opts = true;
-    if (nl == std::string_view::npos) break;
-    c.remove_prefix(nl + 1);
-  }
+  bool opts = comment_options(o, e, 1);
   if (e.epb_flags) {
     put16(o, 2);
     put16(o, 4);
@@ -116,6 +171,29 @@ void append_epb(std::string& o, const Event& e, uint8_t tsresol) {
     opts = true;
   }
   if (opts) put32(o, 0);
+  close_block(o, b);
+}
+
+void append_syscall(std::string& o, const Event& e, uint8_t tsresol) {
+  if (!is_scap_event(e)) return append_epb(o, e, tsresol);
+  if (!e.comment.empty() || e.process) {
+    size_t b = open_block(o, kMetaBlock);
+    put32(o, kMetaMagic);
+    bool opts = text_options(o, kMetaComment, e.comment);
+    if (e.process) {
+      std::string lines;
+      format_process_comment(*e.process, lines);
+      opts = text_options(o, kMetaProcess, lines) || opts;
+    }
+    if (opts) put32(o, 0);
+    close_block(o, b);
+  }
+  // The event bytes are already the block body (cpu id, then the scap
+  // event). Their parameter lengths are u16, so the large variant (0x221,
+  // u32 lengths) is never needed.
+  size_t b = open_block(o, kSysdigEventV2);
+  o.append(reinterpret_cast<const char*>(e.data), e.cap_len);
+  pad(o, e.cap_len);
   close_block(o, b);
 }
 

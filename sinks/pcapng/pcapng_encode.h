@@ -8,6 +8,17 @@
 
 namespace strato::pcapng {
 
+inline constexpr uint32_t kSysdigEventV2 = 0x216, kSysdigEventV2Large = 0x221;
+// Per-event metadata of a syscall event (its comment and process), in the
+// block right before the event. Options after the event data inside a 0x216
+// block make tshark 4.0 flag the frame malformed, and Custom Blocks
+// (0xBAD/0x40000BAD) show up as frames; a block type with the top bit set
+// (reserved for local use) is skipped silently.
+inline constexpr uint32_t kMetaBlock = 0x80535452;
+inline constexpr uint32_t kMetaMagic = 0x4154454D;  // "META": guards against other local-use blocks
+inline constexpr uint16_t kMetaComment = 1;          // Event::comment, as opt_comment
+inline constexpr uint16_t kMetaProcess = 0x8001;     // process lines (strato/process_comment.h)
+
 // The timestamp resolution (if_tsresol byte) written for an interface: the
 // source's when a 64-bit count of its units can hold ns timestamps exactly
 // enough, otherwise nanoseconds.
@@ -15,6 +26,11 @@ uint8_t output_tsresol(uint8_t source_tsresol);
 
 void append_shb(std::string& out);
 void append_idb(std::string& out, const InterfaceInfo& info);
+// Packets: process lines and comment as opt_comment, direction as epb_flags.
 void append_epb(std::string& out, const Event& e, uint8_t tsresol);
+// Syscall events (kLinkTypeSyscallEvent): a metadata block when the event
+// has a comment or process, then a Sysdig Event Block v2. Malformed event
+// bytes fall back to an EPB.
+void append_syscall(std::string& out, const Event& e, uint8_t tsresol);
 
 }  // namespace strato::pcapng

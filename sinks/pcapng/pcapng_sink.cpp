@@ -7,6 +7,7 @@
 #include "pcapng_encode.h"
 #include "strato/error.h"
 #include "strato/sink.h"
+#include "strato/syscall_event.h"
 
 namespace strato::pcapng {
 
@@ -42,7 +43,8 @@ class PcapngSink : public Sink {
       const Event& e = batch.events[i];
       if (!e.passed) continue;
       uint8_t res = ifs && e.iface < ifs->size() ? output_tsresol((*ifs)[e.iface].tsresol) : 9;
-      append_epb(out, e, res);
+      if (e.link_type == kLinkTypeSyscallEvent) append_syscall(out, e, res);
+      else append_epb(out, e, res);
     }
   }
 

@@ -20,6 +20,10 @@ struct Packet {
   uint32_t epb_flags = 0;
   bool swapped = false;    // file written in the other byte order (capture filters care)
   std::string comment;     // reused between packets, keeps its capacity
+  // From ptcpdump-style comment lines or strato's syscall metadata block;
+  // the consumer clears has_process once it has taken it.
+  ProcessInfo process;
+  bool has_process = false;
 };
 
 class CaptureReader {

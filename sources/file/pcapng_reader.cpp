@@ -1,17 +1,27 @@
 // pcapng: sections (each with its own byte order and interface list),
 // interfaces with their own link type and timestamp resolution/offset, and
-// the packet blocks EPB, SPB and the obsolete PB. Other blocks are skipped.
+// the packet blocks EPB, SPB and the obsolete PB, and Sysdig Event Blocks v2
+// (syscall events, with strato's metadata block before each). Other blocks
+// are skipped.
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 #include "capture_reader.h"
 #include "strato/error.h"
+#include "strato/process_comment.h"
+#include "strato/syscall_event.h"
 
 namespace strato::file {
 
 namespace {
 
 constexpr uint32_t kSHB = 0x0A0D0D0A, kIDB = 1, kPB = 2, kSPB = 3, kISB = 5, kEPB = 6;
+constexpr uint32_t kSysdigV2 = 0x216, kSysdigV2Large = 0x221;
+// strato's metadata block for the syscall event that follows it (see
+// sinks/pcapng/pcapng_encode.h): magic, then options 1 (the event's comment)
+// and 0x8001 (process lines).
+constexpr uint32_t kMeta = 0x80535452, kMetaMagic = 0x4154454D;
 constexpr uint32_t kBOM = 0x1A2B3C4D;
 // Big enough for the largest packet wiretap accepts plus options.
 constexpr uint32_t kMaxBlock = 128u * 1024 * 1024 + 131072;
@@ -80,6 +90,9 @@ class PcapngReader : public CaptureReader {
       pending_ = len;
       const uint8_t* body = b + 8;
       uint32_t blen = len - 12;
+      // Metadata belongs to the block right after it only.
+      bool had_meta = have_meta_;
+      have_meta_ = false;
       switch (type) {
         case kSHB: section(body, blen); break;
         case kIDB: interface(body, blen); break;
@@ -93,6 +106,11 @@ class PcapngReader : public CaptureReader {
           if (pb(body, blen, p)) return ++packets_, true;
           break;
         case kISB: isb(body, blen); break;
+        case kSysdigV2:
+        case kSysdigV2Large:
+          if (sysdig(type, body, blen, p, had_meta)) return ++packets_, true;
+          break;
+        case kMeta: meta(body, blen); break;
         default: break;  // NRB, DSB, custom, journal and unknown blocks
       }
     }
@@ -141,6 +159,7 @@ class PcapngReader : public CaptureReader {
     if (major != 1) corrupt("unsupported pcapng version " + std::to_string(major));
     seen_shb_ = true;
     section_.clear();
+    sys_iface_ = -1;
     ++sections_;
   }
 
@@ -219,6 +238,7 @@ class PcapngReader : public CaptureReader {
     p.epb_flags = 0;
     p.swapped = swap_;
     p.comment.clear();
+    p.has_process = false;
   }
 
   void packet_options(const uint8_t* o, uint32_t olen, Packet& p) {
@@ -232,6 +252,10 @@ class PcapngReader : public CaptureReader {
       }
     });
     if (!ok) skip("packet options", "option length overruns the block (packet kept)");
+    if (!p.comment.empty()) {
+      p.process = ProcessInfo{};
+      p.has_process = parse_process_comment(p.comment, p.process);
+    }
   }
 
   bool epb(const uint8_t* body, uint32_t blen, Packet& p) {
@@ -281,6 +305,115 @@ class PcapngReader : public CaptureReader {
     return true;
   }
 
+  void meta(const uint8_t* body, uint32_t blen) {
+    if (blen < 4 || rd32(body, swap_) != kMetaMagic) return;  // someone else's local block
+    meta_comment_.clear();
+    meta_process_.clear();
+    bool ok = options(body + 4, blen - 4, [&](uint16_t code, const uint8_t* v, uint16_t n) {
+      std::string* to = code == 1 ? &meta_comment_ : code == 0x8001 ? &meta_process_ : nullptr;
+      if (!to) return;
+      while (n > 0 && v[n - 1] == 0) --n;
+      if (!to->empty()) to->push_back('\n');
+      to->append(reinterpret_cast<const char*>(v), n);
+    });
+    if (!ok) skip("syscall metadata block", "option length overruns the block (metadata kept up to there)");
+    have_meta_ = true;
+  }
+
+  // Syscall events get the section's interface of that link type (strato
+  // writes one), else one interface added for them.
+  uint32_t syscall_iface() {
+    if (sys_iface_ < 0) {
+      for (const auto& si : section_)
+        if (si.link_type == kLinkTypeSyscallEvent) {
+          sys_iface_ = si.global;
+          break;
+        }
+    }
+    if (sys_iface_ < 0) {
+      if (added_sys_iface_ < 0) {
+        InterfaceInfo info;
+        info.name = "syscalls";
+        info.description = "system calls";
+        info.link_type = kLinkTypeSyscallEvent;
+        added_sys_iface_ = static_cast<int64_t>(ifaces_.size());
+        ifaces_.push_back(std::move(info));
+      }
+      sys_iface_ = added_sys_iface_;
+    }
+    return static_cast<uint32_t>(sys_iface_);
+  }
+
+  // Body: u16 cpu id, then the scap event (u64 ts, u64 tid, u32 len, u16
+  // type, u32 nparams, the parameter lengths (u16; u32 in 0x221), params).
+  // Events keep the 0x216 layout in memory, so 0x221 is converted.
+  bool sysdig(uint32_t type, const uint8_t* body, uint32_t blen, Packet& p, bool had_meta) {
+    const char* what = type == kSysdigV2 ? "sysdig event block" : "large sysdig event block";
+    constexpr uint32_t kHead = 28;  // cpu id + the event header up to the parameter lengths
+    if (blen < kHead) return skip(what, "too short (" + std::to_string(blen) + " bytes)");
+    if (swap_) return skip(what, "big-endian syscall events are not supported");
+    uint32_t len = rd32(body + 18, false), nparams = rd32(body + 24, false);
+    if (len < kHead - 2 || len > blen - 2)
+      return skip(what, "event length " + std::to_string(len) + " does not fit the block (" +
+                            std::to_string(blen - 2) + " bytes)");
+    const uint8_t* data = body;
+    uint32_t size = len + 2;
+    if (type == kSysdigV2Large && !convert_large(body, size, nparams, data, size)) return false;
+    if (type == kSysdigV2) {
+      if (nparams > (size - kHead) / 2) return skip(what, std::to_string(nparams) + " parameters do not fit the event");
+      uint64_t sum = 0;
+      for (uint32_t i = 0; i < nparams; ++i) sum += rd16(body + kHead + 2 * i, false);
+      if (kHead + 2ull * nparams + sum > size)
+        return skip(what, "parameter lengths (" + std::to_string(sum) + " bytes) run past the event's end");
+    }
+    p.data = data;
+    p.cap_len = p.orig_len = size;
+    p.ts_ns = rd64(data + 2, false);
+    p.iface = syscall_iface();
+    p.link_type = kLinkTypeSyscallEvent;
+    p.epb_flags = 0;
+    p.swapped = false;
+    p.comment.clear();
+    p.has_process = false;
+    if (had_meta) {
+      p.comment = meta_comment_;
+      if (!meta_process_.empty()) {
+        p.process = ProcessInfo{};
+        p.has_process = parse_process_comment(meta_process_, p.process);
+      }
+    }
+    return true;
+  }
+
+  // 0x221 to the 0x216 layout: u16 parameter lengths; a parameter longer
+  // than 65535 bytes is cut there (with a warning).
+  bool convert_large(const uint8_t* body, uint32_t size, uint32_t nparams, const uint8_t*& data, uint32_t& out_size) {
+    constexpr uint32_t kHead = 28;
+    if (nparams > (size - kHead) / 4)
+      return skip("large sysdig event block", std::to_string(nparams) + " parameters do not fit the event");
+    uint64_t off = kHead + 4ull * nparams;
+    large_.assign(body, body + kHead);
+    large_.resize(kHead + 2ull * nparams);
+    bool cut = false;
+    for (uint32_t i = 0; i < nparams; ++i) {
+      uint32_t n = rd32(body + kHead + 4 * i, false);
+      if (off + n > size)
+        return skip("large sysdig event block",
+                    "parameter " + std::to_string(i + 1) + " runs past the event's end");
+      uint32_t keep = n > 0xffff ? (cut = true, 0xffff) : n;
+      uint16_t n16 = static_cast<uint16_t>(keep);
+      std::memcpy(large_.data() + kHead + 2 * i, &n16, 2);
+      large_.insert(large_.end(), body + off, body + off + keep);
+      off += n;
+    }
+    if (cut) skip("large sysdig event block", "a parameter longer than 65535 bytes was cut (event kept)");
+    uint32_t len = static_cast<uint32_t>(large_.size() - 2);
+    std::memcpy(large_.data() + 18, &len, 4);
+    data = large_.data();
+    out_size = static_cast<uint32_t>(large_.size());
+    return true;
+  }
+
   void isb(const uint8_t* body, uint32_t blen) {
     if (blen < 12) return;
     uint32_t id = rd32(body, swap_);
@@ -299,6 +432,11 @@ class PcapngReader : public CaptureReader {
   bool swap_ = false, seen_shb_ = false;
   size_t pending_ = 0;
   int warnings_ = 0;
+  int64_t sys_iface_ = -1;        // global interface of this section's syscall events, once known
+  int64_t added_sys_iface_ = -1;  // the one added when a file has none
+  bool have_meta_ = false;        // a metadata block came right before the current block
+  std::string meta_comment_, meta_process_;
+  std::vector<uint8_t> large_;    // a 0x221 event converted to the 0x216 layout
 };
 
 }  // namespace
