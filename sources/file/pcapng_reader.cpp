@@ -1,8 +1,8 @@
 // pcapng: sections (each with its own byte order and interface list),
 // interfaces with their own link type and timestamp resolution/offset, and
-// the packet blocks EPB, SPB and the obsolete PB, and Sysdig Event Blocks v2
-// (syscall events, with strato's metadata block before each). Other blocks
-// are skipped.
+// the packet blocks EPB, SPB and the obsolete PB, and Sysdig Event Blocks
+// (0x216, 0x221 and the older 0x204: syscall events, with strato's metadata
+// block before each). Other blocks are skipped.
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -17,7 +17,7 @@ namespace strato::file {
 namespace {
 
 constexpr uint32_t kSHB = 0x0A0D0D0A, kIDB = 1, kPB = 2, kSPB = 3, kISB = 5, kEPB = 6;
-constexpr uint32_t kSysdigV2 = 0x216, kSysdigV2Large = 0x221;
+constexpr uint32_t kSysdigV1 = 0x204, kSysdigV2 = 0x216, kSysdigV2Large = 0x221;
 // strato's metadata block for the syscall event that follows it (see
 // sinks/pcapng/pcapng_encode.h): magic, then options 1 (the event's comment)
 // and 0x8001 (process lines).
@@ -106,6 +106,7 @@ class PcapngReader : public CaptureReader {
           if (pb(body, blen, p)) return ++packets_, true;
           break;
         case kISB: isb(body, blen); break;
+        case kSysdigV1:
         case kSysdigV2:
         case kSysdigV2Large:
           if (sysdig(type, body, blen, p, had_meta)) return ++packets_, true;
@@ -348,8 +349,16 @@ class PcapngReader : public CaptureReader {
   // type, u32 nparams, the parameter lengths (u16; u32 in 0x221), params).
   // Events keep the 0x216 layout in memory, so 0x221 is converted.
   bool sysdig(uint32_t type, const uint8_t* body, uint32_t blen, Packet& p, bool had_meta) {
-    const char* what = type == kSysdigV2 ? "sysdig event block" : "large sysdig event block";
+    const char* what = type == kSysdigV2   ? "sysdig event block"
+                       : type == kSysdigV1 ? "sysdig event block (v1)"
+                                           : "large sysdig event block";
     constexpr uint32_t kHead = 28;  // cpu id + the event header up to the parameter lengths
+    if (type == kSysdigV1) {
+      if (!convert_v1(body, blen)) return false;
+      body = v1_.data();
+      blen = static_cast<uint32_t>(v1_.size());
+      type = kSysdigV2;
+    }
     if (blen < kHead) return skip(what, "too short (" + std::to_string(blen) + " bytes)");
     if (swap_) return skip(what, "big-endian syscall events are not supported");
     uint32_t len = rd32(body + 18, false), nparams = rd32(body + 24, false);
@@ -382,6 +391,30 @@ class PcapngReader : public CaptureReader {
         p.has_process = parse_process_comment(meta_process_, p.process);
       }
     }
+    return true;
+  }
+
+  // Version 1 (0x204) has no parameter count: it comes from the event's
+  // schema, and events of types strato does not know are skipped.
+  bool convert_v1(const uint8_t* body, uint32_t blen) {
+    const char* what = "sysdig event block (v1)";
+    constexpr uint32_t kHead = 24;  // cpu id, ts, tid, len, type
+    if (blen < kHead) return skip(what, "too short (" + std::to_string(blen) + " bytes)");
+    if (swap_) return skip(what, "big-endian syscall events are not supported");
+    uint32_t len = rd32(body + 18, false);
+    uint16_t etype = rd16(body + 22, false);
+    if (len < kHead - 2 || len > blen - 2)
+      return skip(what, "event length " + std::to_string(len) + " does not fit the block (" +
+                            std::to_string(blen - 2) + " bytes)");
+    const scap::EventInfo* info = scap::event_info(etype);
+    if (!info) return skip(what, "event type " + std::to_string(etype) + " is unknown, so is its parameter count");
+    uint32_t nparams = static_cast<uint32_t>(info->params.size());
+    v1_.assign(body, body + kHead);
+    v1_.resize(kHead + 4);
+    std::memcpy(v1_.data() + kHead, &nparams, 4);
+    v1_.insert(v1_.end(), body + kHead, body + 2 + len);
+    uint32_t len2 = len + 4;
+    std::memcpy(v1_.data() + 18, &len2, 4);
     return true;
   }
 
@@ -437,6 +470,7 @@ class PcapngReader : public CaptureReader {
   bool have_meta_ = false;        // a metadata block came right before the current block
   std::string meta_comment_, meta_process_;
   std::vector<uint8_t> large_;    // a 0x221 event converted to the 0x216 layout
+  std::vector<uint8_t> v1_;       // a 0x204 event converted to the 0x216 layout
 };
 
 }  // namespace

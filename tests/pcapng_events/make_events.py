@@ -2,6 +2,8 @@
   make_events.py OUT mixed    Sysdig Event Blocks v2 (0x216, 0x221) with and
                               without strato's metadata block, and an EPB whose
                               opt_comment carries ptcpdump-style process lines;
+  make_events.py OUT v1       the connect as an older 0x204 block, then one of
+                              an unknown event type;
   make_events.py OUT BAD      one broken block of kind BAD (short, badlen,
                               params, large) after a good event."""
 import struct
@@ -85,6 +87,15 @@ def mixed():
     return out
 
 
+def v1():
+    """A connect as a version 1 block (0x204: no parameter count, so the
+    parameters are those of strato's schema: res, tuple, fd, addr)."""
+    c = event(23, [i64(-111), tuple4(43110, 9), i64(5), bytes([2, 127, 0, 0, 1]) + struct.pack("<H", 9)], TS)
+    e = bytearray(c[:24] + c[28:])
+    struct.pack_into("<I", e, 18, len(e) - 2)
+    return shb() + blk(0x204, bytes(e)) + blk(0x204, bytes(e[:22]) + struct.pack("<H", 9999) + bytes(e[24:]))
+
+
 def bad(kind):
     out = shb() + blk(0x216, CONNECT)
     if kind == "short":
@@ -107,4 +118,4 @@ def bad(kind):
 if __name__ == "__main__":
     path, kind = sys.argv[1], sys.argv[2]
     with open(path, "wb") as f:
-        f.write(mixed() if kind == "mixed" else bad(kind))
+        f.write(mixed() if kind == "mixed" else v1() if kind == "v1" else bad(kind))

@@ -197,6 +197,18 @@ TEST(PcapngEvents, BrokenSysdigBlocksAreReportedAndSkipped) {
   }
 }
 
+TEST(PcapngEvents, OlderVersion1BlocksAreReadWithTheSchemaParameterCount) {
+  auto f = make("v1");
+  auto r = run("'" + strato_bin() + "' read -r '" + f + "' -T fields -e evt.type -e fd.name -e evt.res -e evt.cpu");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(lines(r.out), std::vector<std::string>{"connect\t127.0.0.1:43110->127.0.0.1:9\tECONNREFUSED\t1"});
+  auto el = lines(r.err);
+  ASSERT_EQ(el.size(), 1u) << r.err;
+  EXPECT_NE(el[0].find(f + ": skipping corrupt sysdig event block (v1) at byte offset 108: event type 9999 is unknown"),
+            std::string::npos)
+      << el[0];
+}
+
 // ---- live capture (root) ----
 
 std::string skip_reason() {
