@@ -1,5 +1,8 @@
 // The "pcapng" sink: writes events that passed the display filter to a
 // pcapng file, reproducing the source's interfaces (IDBs) as they appear.
+// Packets become EPBs, syscall events Sysdig Event Blocks (pcapng_encode.h);
+// the syscall interface keeps its IDB so packet interface ids stay the
+// source's (tshark ignores an IDB no packet refers to).
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
