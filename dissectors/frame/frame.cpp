@@ -1,5 +1,7 @@
 // The root dissector: frame.* fields, then the link layer through the
 // "link_type" table. It finishes frame.protocols once everything below ran.
+// An event that carries process metadata gets the process dissector's tree
+// right after the frame's, whatever its link type.
 #include <cstdio>
 #include <string>
 
@@ -75,7 +77,10 @@ class FrameDissector : public Dissector {
     register_expert_fields(reg);
   }
 
-  void resolve(DissectorTables& tables) override { link_ = tables.table("link_type"); }
+  void resolve(DissectorTables& tables) override {
+    link_ = tables.table("link_type");
+    process_ = tables.find("process");
+  }
 
   uint32_t dissect(DissectContext& ctx, Tvb tvb, int parent) override {
     Event& ev = ctx.event();
@@ -132,6 +137,8 @@ class FrameDissector : public Dissector {
     ctx.add_bool(ignored_, Tvb{}, 0, 0, false, top, FieldValue::Generated);
     int protocols_item = ctx.add_string(protocols_, Tvb{}, 0, 0, "", top, FieldValue::Generated);
 
+    if (ev.process) ctx.call(process_, tvb, -1);
+
     if (!ctx.call_table(link_, ev.link_type, tvb, -1)) {
       ctx.call_data(tvb, -1);
       if (d.col_protocol.empty()) {
@@ -152,6 +159,7 @@ class FrameDissector : public Dissector {
   FieldId proto_, iface_, iface_name_, encap_, time_, epoch_, delta_, relative_, number_, len_, cap_len_, marked_,
       ignored_, protocols_, comment_;
   const DissectorTables::Table* link_ = nullptr;
+  Dissector* process_ = nullptr;
 };
 
 std::unique_ptr<Plugin> create(const Options&) { return std::make_unique<FrameDissector>(); }

@@ -1,6 +1,6 @@
-// Syscall events (strato/syscall_event.h) as sysdig shows them: evt.*,
-// proc.*, thread.*, user.*, fd.* and container.* fields, Protocol
-// "syscall", Info `curl(4242) connect fd=5 127.0.0.1:43110->127.0.0.1:9 =
+// Syscall events (strato/syscall_event.h) as sysdig shows them: evt.* and
+// fd.* fields (proc.*, user.*, container.* come from the process dissector,
+// which runs for every event with process metadata), Protocol "syscall", Info `curl(4242) connect fd=5 127.0.0.1:43110->127.0.0.1:9 =
 // -111 ECONNREFUSED 0.05ms`.
 #include <cinttypes>
 #include <cstdio>
@@ -65,6 +65,38 @@ bool comment_value(const std::string& comment, std::string_view key, uint64_t& v
   return false;
 }
 
+// One end of a connection as fd.cip/fd.sip show it.
+struct Side {
+  std::string ip;
+  uint16_t port = 0;
+};
+
+Side side_of(const Endpoint& e) { return {scap::endpoint_ip(e), e.port}; }
+
+// "127.0.0.1:43110" or "[::1]:443"; false for anything else (unix paths).
+bool parse_side(std::string_view t, Side& out) {
+  size_t colon = t.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 >= t.size() || t.size() - colon > 6) return false;
+  unsigned port = 0;
+  for (char c : t.substr(colon + 1)) {
+    if (c < '0' || c > '9') return false;
+    port = port * 10 + unsigned(c - '0');
+  }
+  if (port > 65535) return false;
+  std::string_view ip = t.substr(0, colon);
+  if (ip.size() >= 2 && ip.front() == '[' && ip.back() == ']') ip = ip.substr(1, ip.size() - 2);
+  out.ip.assign(ip);
+  out.port = static_cast<uint16_t>(port);
+  return true;
+}
+
+// "client->server" as the ebpf source names sockets.
+bool parse_pair(std::string_view name, Side& client, Side& server) {
+  size_t arrow = name.find("->");
+  return arrow != std::string_view::npos && parse_side(name.substr(0, arrow), client) &&
+         parse_side(name.substr(arrow + 2), server);
+}
+
 class SyscallDissector : public Dissector {
  public:
   const char* name() const override { return "syscall"; }
@@ -78,13 +110,7 @@ class SyscallDissector : public Dissector {
     latency_ = reg.add_field(proto_, "evt.latency", "Latency (ns, exit - enter)", FieldType::UInt, Base::Dec, 64);
     args_ = reg.add_field(proto_, "evt.args", "Arguments", FieldType::String);
     cpu_ = reg.add_field(proto_, "evt.cpu", "CPU", FieldType::UInt, Base::Dec, 16);
-    pname_ = reg.add_field(proto_, "proc.name", "Process name", FieldType::String);
-    pid_ = reg.add_field(proto_, "proc.pid", "Process id", FieldType::Int, Base::Dec, 64);
-    ppid_ = reg.add_field(proto_, "proc.ppid", "Parent process id", FieldType::Int, Base::Dec, 64);
-    cmdline_ = reg.add_field(proto_, "proc.cmdline", "Command line", FieldType::String);
-    exe_ = reg.add_field(proto_, "proc.exe", "Executable", FieldType::String);
-    tid_ = reg.add_field(proto_, "thread.tid", "Thread id", FieldType::Int, Base::Dec, 64);
-    uid_ = reg.add_field(proto_, "user.uid", "User id", FieldType::Int, Base::Dec, 64);
+    buffer_ = reg.add_field(proto_, "evt.buffer", "I/O data", FieldType::Bytes);
     fdnum_ = reg.add_field(proto_, "fd.num", "File descriptor", FieldType::Int, Base::Dec, 64);
     fdname_ = reg.add_field(proto_, "fd.name", "File descriptor name", FieldType::String);
     fdtype_ = reg.add_field(proto_, "fd.type", "File descriptor type", FieldType::String);
@@ -92,10 +118,54 @@ class SyscallDissector : public Dissector {
     lport_ = reg.add_field(proto_, "fd.lport", "Local port", FieldType::UInt, Base::Dec, 16);
     rip_ = reg.add_field(proto_, "fd.rip", "Remote IP", FieldType::String);
     rport_ = reg.add_field(proto_, "fd.rport", "Remote port", FieldType::UInt, Base::Dec, 16);
-    container_ = reg.add_field(proto_, "container.id", "Container id", FieldType::String);
+    cip_ = reg.add_field(proto_, "fd.cip", "Client IP", FieldType::String);
+    cport_ = reg.add_field(proto_, "fd.cport", "Client port", FieldType::UInt, Base::Dec, 16);
+    sip_ = reg.add_field(proto_, "fd.sip", "Server IP", FieldType::String);
+    sport_ = reg.add_field(proto_, "fd.sport", "Server port", FieldType::UInt, Base::Dec, 16);
   }
 
   void register_handoffs(DissectorTables& t) override { t.add("link_type", kLinkTypeSyscallEvent, this); }
+
+  // thread.tid belongs to the process dissector; an event without process
+  // metadata (or without its tid) still has the tid of its own header.
+  void resolve(DissectorTables&) override { tid_ = FieldRegistry::instance().find("thread.tid"); }
+
+  // fd.cip/cport/sip/sport, sysdig's client and server ends: connect's local
+  // end is the client, accept's the server; for other calls the socket's
+  // known name (client first) decides, and without one sysdig's guess for
+  // unconnected sockets: the sender is the client, the receiver the server.
+  void add_client_server(DissectContext& ctx, int top, uint16_t type, const Endpoint* local, const Endpoint* remote,
+                         const std::string& known_name) {
+    Side client, server;
+    bool have_client = false, have_server = false;
+    const bool inet = remote && remote->family != scap::kAfUnix && remote->family != 0;
+    if (type == scap::kConnectX && inet) {
+      server = side_of(*remote), have_server = true;
+      if (local) client = side_of(*local), have_client = true;
+    } else if ((type == scap::kAccept5X || type == scap::kAccept46X) && inet && local) {
+      client = side_of(*remote), server = side_of(*local), have_client = have_server = true;
+    } else if (inet && local) {
+      Side l = side_of(*local), r = side_of(*remote), kc, ks;
+      bool local_is_client = type == scap::kSendtoX || type == scap::kSendmsgX;
+      if (parse_pair(known_name, kc, ks)) {
+        if (kc.ip == l.ip && kc.port == l.port) local_is_client = true;
+        else if (ks.ip == l.ip && ks.port == l.port) local_is_client = false;
+      }
+      client = local_is_client ? l : r;
+      server = local_is_client ? r : l;
+      have_client = have_server = true;
+    } else if (!remote) {
+      have_client = have_server = parse_pair(known_name, client, server);
+    }
+    if (have_client) {
+      ctx.add_string(cip_, Tvb{}, 0, 0, client.ip, top);
+      ctx.add_uint(cport_, Tvb{}, 0, 0, client.port, top);
+    }
+    if (have_server) {
+      ctx.add_string(sip_, Tvb{}, 0, 0, server.ip, top);
+      ctx.add_uint(sport_, Tvb{}, 0, 0, server.port, top);
+    }
+  }
 
   uint32_t dissect(DissectContext& ctx, Tvb tvb, int parent) override {
     Event& ev = ctx.event();
@@ -142,6 +212,8 @@ class SyscallDissector : public Dissector {
     int64_t fd = -1;
     std::string path;
     Endpoint src, dst, addr;
+    std::string_view buffer;
+    bool buffer_param = false;
     bool have_tuple = false, have_addr = false;
     const bool peer_first = v.type == scap::kAccept5X || v.type == scap::kAccept46X;
     if (info) {
@@ -155,6 +227,7 @@ class SyscallDissector : public Dissector {
             break;
           case ParamType::Bytes:
             val = printable(v.params[i]);
+            if (std::string_view(pi.name) == "data") buffer = v.params[i], buffer_param = true;
             break;
           case ParamType::SockTuple:
             have_tuple = scap::decode_tuple(v.params[i], src, dst);
@@ -189,25 +262,16 @@ class SyscallDissector : public Dissector {
       }
     }
     ctx.add_string(args_, Tvb{}, 0, 0, args, top);
-
-    // Process.
-    const ProcessInfo* p = ev.process.get();
-    int64_t pid = p ? p->pid : -1, tid = p && p->tid >= 0 ? p->tid : static_cast<int64_t>(v.tid);
-    std::string comm = p ? p->comm : std::string();
-    if (p) {
-      ctx.add_string(pname_, Tvb{}, 0, 0, p->comm, top);
-      ctx.add_int(pid_, Tvb{}, 0, 0, p->pid, top);
-      if (p->ppid >= 0) ctx.add_int(ppid_, Tvb{}, 0, 0, p->ppid, top);
-      if (!p->args.empty() || !p->comm.empty()) {
-        auto sp = p->args.find(' ');
-        std::string cmdline = p->comm + (sp == std::string::npos ? std::string() : p->args.substr(sp));
-        ctx.add_string(cmdline_, Tvb{}, 0, 0, cmdline, top);
-      }
-      if (!p->exe.empty()) ctx.add_string(exe_, Tvb{}, 0, 0, p->exe, top);
-      if (p->uid >= 0) ctx.add_int(uid_, Tvb{}, 0, 0, p->uid, top);
-      ctx.add_string(container_, Tvb{}, 0, 0, p->container_id.empty() ? "host" : p->container_id, top);
+    // The data parameter points into tvb, so the field references the event's bytes.
+    if (buffer_param) {
+      auto off = static_cast<uint32_t>(reinterpret_cast<const uint8_t*>(buffer.data()) - tvb.data);
+      ctx.add_bytes(buffer_, tvb, off, static_cast<uint32_t>(buffer.size()), top);
     }
-    ctx.add_int(tid_, Tvb{}, 0, 0, tid, top);
+
+    const ProcessInfo* p = ev.process.get();
+    int64_t pid = p ? p->pid : -1;
+    std::string comm = p ? p->comm : std::string();
+    if (tid_ != kNoField && !(p && p->tid >= 0)) ctx.add_int(tid_, Tvb{}, 0, 0, static_cast<int64_t>(v.tid), top);
 
     // File descriptor.
     std::string fdname;
@@ -237,10 +301,16 @@ class SyscallDissector : public Dissector {
       ctx.add_string(fdtype_, Tvb{}, 0, 0, "file", top);
       fdname = path;
     }
-    std::string fdtype;
-    if (fdname.empty() && comment_text(ev.comment, "FdName", fdname) && comment_text(ev.comment, "FdType", fdtype))
-      ctx.add_string(fdtype_, Tvb{}, 0, 0, fdtype, top);
+    // The source's fd table names sockets client first ("cip:cport->sip:sport"),
+    // which also tells the role of the local end for calls without a tuple.
+    std::string fdtype, known_name;
+    const bool have_known_name = comment_text(ev.comment, "FdName", known_name);
+    if (fdname.empty() && have_known_name) {
+      fdname = known_name;
+      if (comment_text(ev.comment, "FdType", fdtype)) ctx.add_string(fdtype_, Tvb{}, 0, 0, fdtype, top);
+    }
     if (!fdname.empty()) ctx.add_string(fdname_, Tvb{}, 0, 0, fdname, top);
+    add_client_server(ctx, top, v.type, local, remote, have_known_name ? known_name : std::string());
 
     if (ctx.want_columns()) {
       std::string& s = ctx.info();
@@ -269,8 +339,9 @@ class SyscallDissector : public Dissector {
   }
 
  private:
-  FieldId proto_, type_, res_, rawres_, failed_, latency_, args_, cpu_, pname_, pid_, ppid_, cmdline_, exe_, tid_,
-      uid_, fdnum_, fdname_, fdtype_, lip_, lport_, rip_, rport_, container_;
+  FieldId proto_, type_, res_, rawres_, failed_, latency_, args_, cpu_, buffer_, fdnum_, fdname_, fdtype_, lip_,
+      lport_, rip_, rport_, cip_, cport_, sip_, sport_;
+  FieldId tid_ = kNoField;
 };
 
 std::unique_ptr<Plugin> create(const Options&) { return std::make_unique<SyscallDissector>(); }

@@ -14,6 +14,13 @@ unsigned time_digits(const std::vector<InterfaceInfo>* ifaces, uint32_t iface);
 // "    1 0.000000000    127.0.0.1 → 127.0.0.1    DNS 98 Standard query ..."
 void append_summary_line(const Event& ev, unsigned digits, std::string& out);
 
+// `strato capture` lines. A syscall event as sysdig prints it by default:
+// "12:00:01.123456 curl(4242) connect fd=5 ... 0.05ms" (local time, then Info).
+void append_live_syscall_line(const Event& ev, std::string& out);
+// Replaces the newline ending a packet's summary line with " [curl(4242)]"
+// (" container=ID" inside the brackets when the process is in a container).
+void append_process_suffix(const ProcessInfo& p, std::string& out);
+
 // The -V tree: one line per visible item, 4 spaces of indentation per level.
 // Stands for frame.time_delta_displayed's value in a formatted tree until
 // TextSink::write() knows the previous displayed frame.

@@ -5,6 +5,7 @@
 #include "strato/format.h"
 #include "strato/plugin.h"
 #include "strato/sink.h"
+#include "strato/syscall_event.h"
 #include "text_format.h"
 
 namespace strato {
@@ -16,13 +17,16 @@ const OptionSpec kOptions[] = {
     // No default: like tshark, the summary line is printed unless -V or -x
     // asked for something else (tshark -P prints it anyway).
     {"summary", "boolean", nullptr, "print the one-line summary (default: true unless detail or hex)"},
+    {"live", "boolean", "false",
+     "live capture lines: syscall events as sysdig prints them (local time, then the event), packets with their "
+     "process appended ([curl(4242) container=ID])"},
 };
 
 class TextSink : public Sink {
  public:
   explicit TextSink(const Options& o)
       : detail_(o.boolean("detail")), hex_(o.boolean("hex")),
-        summary_(o.has("summary") ? o.boolean("summary") : !(detail_ || hex_)) {
+        summary_(o.has("summary") ? o.boolean("summary") : !(detail_ || hex_)), live_(o.boolean("live")) {
     // Buffers tshark lists as extra data sources after the frame, found by
     // the field that carries their bytes.
     static const std::pair<const char*, const char*> kSources[] = {
@@ -78,7 +82,9 @@ class TextSink : public Sink {
 
  private:
   void append_line(const Event& ev, std::string& out) const {
+    if (live_ && ev.link_type == kLinkTypeSyscallEvent) return text::append_live_syscall_line(ev, out);
     text::append_summary_line(ev, text::time_digits(ctx_.interfaces, ev.iface), out);
+    if (live_ && ev.process) text::append_process_suffix(*ev.process, out);
   }
 
   // tshark -x: the frame's bytes; when a packet has other data sources
@@ -119,7 +125,7 @@ class TextSink : public Sink {
     const char* name;
   };
   std::vector<DataSource> sources_;
-  bool detail_, hex_, summary_;
+  bool detail_, hex_, summary_, live_;
   std::string rewritten_;
   bool have_displayed_ = false;
   uint64_t last_displayed_ns_ = 0;
