@@ -31,10 +31,13 @@ po::options_description capture_options() {
   po::options_description o("strato capture options");
   o.add_options()
     ("help,h", "show this help")
-    ("syscalls", po::value<std::string>(), "syscalls to capture: net, file, proc and/or names, comma-separated (default: all)")
+    ("interface,i", po::value<std::vector<std::string>>()->composing(), "capture packets on IFACE (repeatable; \"any\": all interfaces, also ones created later)")
+    ("syscalls", po::value<std::string>(), "syscalls to capture: net, file, proc and/or names, comma-separated (default: all; with -i: none unless given)")
+    ("capture-filter,f", po::value<std::string>(), "pcap filter for packets, run in the kernel (tcp port 80)")
+    ("buffer-size,B", po::value<unsigned>(), "ring buffer size in KiB (default 16384), as tcpdump -B")
     ("pid", po::value<int64_t>(), "only this process and its descendants (kernel filter)")
     ("comm", po::value<std::string>(), "only processes with this name (kernel filter)")
-    ("snaplen,s", po::value<unsigned>(), "bytes of read/write data per event (default 80, at most 255)")
+    ("snaplen,s", po::value<unsigned>(), "bytes kept per packet (default 262144) and of read/write data per syscall (default 80, at most 255)")
     ("display-filter,Y", po::value<std::string>(), "display filter in Wireshark syntax (evt.type == \"connect\" && evt.failed)")
     ("output-format,T", po::value<std::string>()->default_value("text"), "text|fields|json|ndjson|ek")
     ("field,e", po::value<std::vector<std::string>>()->composing(), "field to print with -T fields/json (repeatable)")
@@ -74,7 +77,24 @@ int capture_command(const std::vector<std::string>& args) {
   if (vm.count("syscalls")) src_opts.emplace("syscalls", vm["syscalls"].as<std::string>());
   if (vm.count("pid")) src_opts.emplace("pid", std::to_string(vm["pid"].as<int64_t>()));
   if (vm.count("comm")) src_opts.emplace("comm", vm["comm"].as<std::string>());
-  if (vm.count("snaplen")) src_opts.emplace("snaplen", std::to_string(vm["snaplen"].as<unsigned>()));
+  if (vm.count("snaplen")) {
+    src_opts.emplace("snaplen", std::to_string(vm["snaplen"].as<unsigned>()));
+    src_opts.emplace("packet-snaplen", std::to_string(vm["snaplen"].as<unsigned>()));
+  }
+  if (vm.count("interface")) {
+    for (auto& i : vm["interface"].as<std::vector<std::string>>()) src_opts.emplace("interface", i);
+    // Packets were asked for: syscalls only when named too, as tcpdump -i shows packets alone.
+    if (!vm.count("syscalls")) src_opts.emplace("syscalls-on", "false");
+  }
+  if (vm.count("capture-filter")) {
+    if (!vm.count("interface")) throw usage_error("capture: -f needs -i: it filters packets");
+    src_opts.emplace("filter", vm["capture-filter"].as<std::string>());
+  }
+  if (vm.count("buffer-size")) {
+    unsigned kib = vm["buffer-size"].as<unsigned>();
+    if (kib < 4 || kib > 1024 * 1024) throw usage_error("capture: -B " + std::to_string(kib) + ": expected 4 to 1048576 KiB");
+    src_opts.emplace("buffer-size", std::to_string(uint64_t{kib} * 1024));
+  }
 
   EngineConfig ec;
   // Live events trickle in: small batches keep the output prompt.

@@ -10,6 +10,11 @@ const strato::OptionSpec kOptions[] = {
      false},
     {"comm", "string", nullptr, "capture only processes with this name (filtered in the kernel)", false, false},
     {"snaplen", "unsigned", "80", "bytes of read/write data kept per event (at most 255)", false, false},
+    {"interface", "string", nullptr, "capture packets on this interface (\"any\": all, also new ones)", false, true},
+    {"filter", "string", nullptr, "pcap filter for packets, run in the kernel", false, false},
+    {"packet-snaplen", "unsigned", "262144", "bytes kept per packet", false, false},
+    {"syscalls-on", "boolean", "true", "capture syscall events (false with interfaces: packets only)", false, false},
+    {"buffer-size", "unsigned", "0", "ring buffer size in bytes (0: 16 MiB)", false, false},
 };
 
 std::unique_ptr<strato::Plugin> create(const strato::Options& opts) {
@@ -18,6 +23,11 @@ std::unique_ptr<strato::Plugin> create(const strato::Options& opts) {
   if (opts.has("pid")) cfg.pid = opts.integer("pid");
   cfg.comm = opts.str("comm");
   if (opts.has("snaplen")) cfg.snaplen = static_cast<uint32_t>(opts.integer("snaplen"));
+  for (const std::string& i : opts.list("interface")) cfg.interfaces.push_back(i);
+  cfg.packet_filter = opts.str("filter");
+  if (opts.has("packet-snaplen")) cfg.packet_snaplen = static_cast<uint32_t>(opts.integer("packet-snaplen"));
+  if (opts.has("syscalls-on")) cfg.syscalls_on = opts.boolean("syscalls-on");
+  if (opts.has("buffer-size")) cfg.buffer_bytes = static_cast<uint64_t>(opts.integer("buffer-size"));
   return std::make_unique<strato::ebpf::EbpfSource>(cfg);
 }
 

@@ -12,9 +12,12 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <algorithm>
 #include <mutex>
+#include <pwd.h>
 
 #include "strato/error.h"
+#include "socket_owners.h"
 #include "strato/syscall_event.h"
 #include "syscalls.skel.h"
 
@@ -159,16 +162,27 @@ void add_tuple(scap::Encoder& enc, const strato_event& r, bool peer_first, const
 }  // namespace
 
 EbpfSource::EbpfSource(EbpfConfig cfg) : cfg_(std::move(cfg)) {
-  selected_ = select_syscalls(cfg_.syscalls);
-  want_proc_events_ = cfg_.syscalls.empty() || cfg_.syscalls.find("proc") != std::string::npos;
+  if (cfg_.syscalls_on) {
+    selected_ = select_syscalls(cfg_.syscalls);
+    want_proc_events_ = cfg_.syscalls.empty() || cfg_.syscalls.find("proc") != std::string::npos;
+  }
   if (cfg_.snaplen > STRATO_DATA_MAX - 1) cfg_.snaplen = STRATO_DATA_MAX - 1;
+  if (cfg_.packet_snaplen == 0 || cfg_.packet_snaplen > 262144) cfg_.packet_snaplen = 262144;
   if (cfg_.comm.size() > 15)
     throw usage_error("capture: --comm " + cfg_.comm + ": longer than the kernel's 15-character process name");
-  InterfaceInfo i;
-  i.name = "syscalls";
-  i.description = "system calls (eBPF)";
-  i.link_type = kLinkTypeSyscallEvent;
-  ifaces_.push_back(i);
+  if (cfg_.buffer_bytes && (cfg_.buffer_bytes < 4096 || cfg_.buffer_bytes > (1ull << 30)))
+    throw usage_error("capture: -B: the ring buffer must be between 4 KiB and 1 GiB");
+  if (cfg_.syscalls_on) {
+    InterfaceInfo i;
+    i.name = "syscalls";
+    i.description = "system calls (eBPF)";
+    i.link_type = kLinkTypeSyscallEvent;
+    i.has_id = true;
+    i.section = 1;
+    ifaces_.push_back(i);
+  }
+  if (!cfg_.interfaces.empty())
+    hooks_ = std::make_unique<PacketHooks>(cfg_.interfaces, cfg_.packet_filter, cfg_.packet_snaplen);
 }
 
 EbpfSource::~EbpfSource() { detach(); }
@@ -179,7 +193,10 @@ void EbpfSource::open() {
   procs_.seed();
   load_and_attach();
   // As tshark's "Capturing on": tells people (and tests) the probes are live.
-  std::fprintf(stderr, "Capturing on 'syscalls' (%s, %zu syscalls)\n", attach_kind_, selected_.size());
+  std::string what;
+  for (auto& i : ifaces_) what += (what.empty() ? "'" : ", '") + i.name + "'";
+  if (hooks_ && hooks_->any()) what += std::string(what.empty() ? "" : ", ") + "'any' (new interfaces too)";
+  std::fprintf(stderr, "Capturing on %s (%s, %zu syscalls)\n", what.c_str(), attach_kind_, selected_.size());
 }
 
 void EbpfSource::load_and_attach() {
@@ -195,19 +212,50 @@ void EbpfSource::load_and_attach() {
     skel_->rodata->filter_comm_on = !cfg_.comm.empty();
     std::memcpy(const_cast<char*>(skel_->rodata->filter_comm), cfg_.comm.c_str(), cfg_.comm.size());
     skel_->rodata->snaplen = cfg_.snaplen;
-    bpf_program* btf_progs[] = {skel_->progs.btf_sys_enter, skel_->progs.btf_sys_exit, skel_->progs.btf_exec,
-                                skel_->progs.btf_fork, skel_->progs.btf_exit, skel_->progs.btf_reset};
-    bpf_program* raw_progs[] = {skel_->progs.raw_sys_enter, skel_->progs.raw_sys_exit, skel_->progs.raw_exec,
-                                skel_->progs.raw_fork, skel_->progs.raw_exit, skel_->progs.raw_reset};
+    skel_->rodata->pkt_snaplen = cfg_.packet_snaplen;
+    const bool packets = hooks_ != nullptr;
+    int ncpu = libbpf_num_possible_cpus();
+    bpf_map__set_max_entries(skel_->maps.pkt_buf, ncpu > 0 ? ncpu : 1);
+    if (cfg_.buffer_bytes) {
+      uint64_t size = 4096;
+      while (size < cfg_.buffer_bytes) size <<= 1;  // the kernel wants a power of two
+      bpf_map__set_max_entries(skel_->maps.events, static_cast<uint32_t>(size));
+    }
+    for (auto* p : {skel_->progs.tc_eth_ingress, skel_->progs.tc_eth_egress, skel_->progs.tc_raw_ingress,
+                    skel_->progs.tc_raw_egress})
+      bpf_program__set_autoload(p, packets);
+    std::vector<bpf_program*> btf_progs = {skel_->progs.btf_sys_enter, skel_->progs.btf_sys_exit,
+                                           skel_->progs.btf_exec,      skel_->progs.btf_fork,
+                                           skel_->progs.btf_exit,      skel_->progs.btf_reset};
+    std::vector<bpf_program*> raw_progs = {skel_->progs.raw_sys_enter, skel_->progs.raw_sys_exit,
+                                           skel_->progs.raw_exec,      skel_->progs.raw_fork,
+                                           skel_->progs.raw_exit,      skel_->progs.raw_reset};
+    bpf_program__set_autoload(skel_->progs.btf_sock_state, packets && !raw);
+    bpf_program__set_autoload(skel_->progs.raw_sock_state, packets && raw);
+    if (packets) {
+      btf_progs.push_back(skel_->progs.btf_sock_state);
+      raw_progs.push_back(skel_->progs.raw_sock_state);
+    }
     for (auto* p : btf_progs) bpf_program__set_autoload(p, !raw);
     for (auto* p : raw_progs) bpf_program__set_autoload(p, raw);
     int err = strato_syscalls__load(skel_);
     if (!err) {
-      for (const SyscallDef* d : selected_) {
-        uint32_t key = static_cast<uint32_t>(d->nr);
-        if (key >= STRATO_NR_MAX) continue;
-        bpf_map__update_elem(skel_->maps.wanted, &key, sizeof key, &d->spec, sizeof d->spec, 0);
+      std::vector<strato_decode_spec> specs(STRATO_NR_MAX);
+      for (const SyscallDef* d : selected_)
+        if (d->nr >= 0 && d->nr < STRATO_NR_MAX) specs[d->nr] = d->spec;
+      if (packets) {
+        // The calls that tie a flow to its process, also when not captured as events.
+        for (const SyscallDef& d : syscall_defs()) {
+          if (d.nr < 0 || d.nr >= STRATO_NR_MAX) continue;
+          if (!(d.spec.flags & (STRATO_D_TUPLE_ARG0 | STRATO_D_TUPLE_RET)) || std::string(d.name) == "shutdown") continue;
+          strato_decode_spec& sp = specs[d.nr];
+          if (!sp.flags) sp = d.spec, sp.flags &= ~STRATO_D_WANT;
+          sp.flags |= STRATO_D_OWNER;
+        }
       }
+      for (uint32_t key = 0; key < STRATO_NR_MAX; ++key)
+        if (specs[key].flags)
+          bpf_map__update_elem(skel_->maps.wanted, &key, sizeof key, &specs[key], sizeof specs[key], 0);
       if (cfg_.pid) {
         uint32_t pid = static_cast<uint32_t>(cfg_.pid);
         uint8_t one = 1;
@@ -239,9 +287,43 @@ void EbpfSource::load_and_attach() {
     detach();
     throw Error(std::string("ebpf: cannot open the ring buffer: ") + std::strerror(e));
   }
+  if (hooks_) {
+    seed_socket_owners();
+    TcPrograms progs;
+    progs.eth_ingress = bpf_program__fd(skel_->progs.tc_eth_ingress);
+    progs.eth_egress = bpf_program__fd(skel_->progs.tc_eth_egress);
+    progs.raw_ingress = bpf_program__fd(skel_->progs.tc_raw_ingress);
+    progs.raw_egress = bpf_program__fd(skel_->progs.tc_raw_egress);
+    try {
+      hooks_->attach(progs, [this](const HookedInterface& h) {
+        InterfaceInfo i;
+        i.name = h.name;
+        i.link_type = h.link_type;
+        i.snaplen = cfg_.packet_snaplen;
+        i.filter = cfg_.packet_filter;
+        // One section, as tshark's live capture: interface ids are list positions.
+        i.has_id = true;
+        i.section = 1;
+        i.id_in_section = static_cast<uint32_t>(ifaces_.size());
+        ifaces_.push_back(i);
+        return static_cast<uint32_t>(ifaces_.size() - 1);
+      });
+    } catch (...) {
+      detach();
+      throw;
+    }
+  }
+}
+
+void EbpfSource::seed_socket_owners() {
+  for (const SocketOwner& so : existing_socket_owners()) {
+    strato_owner o = so.owner;
+    bpf_map__update_elem(skel_->maps.flow_owners, &so.key, sizeof so.key, &o, sizeof o, BPF_NOEXIST);
+  }
 }
 
 void EbpfSource::detach() {
+  if (hooks_) hooks_->detach();
   for (bpf_link* l : links_) bpf_link__destroy(l);
   links_.clear();
   if (rb_) {
@@ -295,6 +377,7 @@ bool EbpfSource::read(Batch& batch, size_t max_events) {
     finished_ = true;
     return false;
   }
+  if (hooks_) hooks_->follow_new_interfaces();
   if (rb_) {
     int n = ring_buffer__poll(rb_, 100);
     if (n < 0 && n != -EINTR) throw Error(std::string("ebpf: reading the ring buffer: ") + std::strerror(-n));
@@ -304,14 +387,27 @@ bool EbpfSource::read(Batch& batch, size_t max_events) {
 }
 
 void EbpfSource::take_pending(Batch& batch, size_t max_events) {
-  while (batch.count < max_events && pending_head_ < pending_.size()) {
+  // Records from different CPUs reach the ring slightly out of order: hold
+  // the newest for a moment and hand out the rest sorted by time.
+  constexpr uint64_t kHoldNs = 20'000'000;
+  if (pending_head_ < pending_.size())
+    std::stable_sort(pending_.begin() + pending_head_, pending_.end(),
+                     [](const Pending& a, const Pending& b) { return a.ts_ns < b.ts_ns; });
+  uint64_t cutoff = ~0ull;
+  if (!stop_requested.load() && !finished_) {
+    timespec bt{};
+    clock_gettime(CLOCK_BOOTTIME, &bt);
+    cutoff = uint64_t(bt.tv_sec) * 1000000000ull + bt.tv_nsec + boot_to_epoch_ns_ - kHoldNs;
+  }
+  while (batch.count < max_events && pending_head_ < pending_.size() && pending_[pending_head_].ts_ns <= cutoff) {
     Pending& p = pending_[pending_head_++];
     Event& e = batch.append(p.bytes.data(), static_cast<uint32_t>(p.bytes.size()));
     e.ts_ns = p.ts_ns;
-    e.iface = 0;
-    e.link_type = kLinkTypeSyscallEvent;
-    e.orig_len = e.cap_len;
-    e.process = std::make_unique<ProcessInfo>(std::move(p.proc));
+    e.iface = p.iface;
+    e.link_type = p.link_type ? p.link_type : kLinkTypeSyscallEvent;
+    e.orig_len = p.orig_len ? p.orig_len : e.cap_len;
+    e.epb_flags = p.epb_flags;
+    if (p.has_proc) e.process = std::make_unique<ProcessInfo>(std::move(p.proc));
     // scap events carry no latency; a `Key: value` comment does, and
     // survives being written to pcapng as opt_comment.
     e.comment = std::move(p.comment);
@@ -323,6 +419,16 @@ void EbpfSource::take_pending(Batch& batch, size_t max_events) {
 }
 
 int EbpfSource::on_record(const void* data, size_t size) {
+  uint32_t kind = 0;
+  if (size >= 20) std::memcpy(&kind, static_cast<const uint8_t*>(data) + 16, 4);
+  if (kind == STRATO_PACKET) {
+    if (size < sizeof(strato_packet)) return 0;
+    const auto& p = *static_cast<const strato_packet*>(data);
+    if (p.caplen > size - sizeof(strato_packet)) return 0;
+    ++stats_.received;
+    encode_packet(p, static_cast<const uint8_t*>(data) + sizeof(strato_packet));
+    return 0;
+  }
   if (size < sizeof(strato_event)) return 0;
   const strato_event& r = *static_cast<const strato_event*>(data);
   ++stats_.received;
@@ -361,11 +467,13 @@ void fill_process(ProcessInfo& pi, const strato_event& r, const ProcessEntry* pe
   pi.tid = r.tid;
   pi.ppid = r.ppid;
   pi.uid = r.uid;
+  pi.cgroup_id = r.cgroup_id;
   pi.comm.assign(r.comm, strnlen(r.comm, sizeof r.comm));
   if (pe) {
     pi.exe = pe->exe;
     pi.args = pe->args;
     pi.container_id = pe->container_id;
+    pi.cgroup_path = pe->cgroup_path;
   }
 }
 
@@ -609,6 +717,7 @@ void EbpfSource::encode_syscall(const strato_event& r, const SyscallDef& def) {
   p.comment = "Latency: " + std::to_string(r.latency);
   track_fd(r, def, p.comment);
   fill_process(p.proc, r, procs_.find(r.pid));
+  fill_user(p.proc);
   if ((def.scap_type == kExecve19X || def.scap_type == kExecveatX) && ret == 0 && r.path_len) p.proc.exe = path;
   pending_.push_back(std::move(p));
 }
@@ -639,7 +748,51 @@ void EbpfSource::encode_proc(const strato_event& r) {
   enc.finish();
   Pending p{ts, 0, {}, scratch_, {}};
   fill_process(p.proc, r, pe);
+  fill_user(p.proc);
   pending_.push_back(std::move(p));
+}
+
+void EbpfSource::fill_user(ProcessInfo& pi) {
+  if (pi.uid < 0) return;
+  auto it = user_names_.find(pi.uid);
+  if (it == user_names_.end()) {
+    // Resolved now, on this host: a file read elsewhere keeps the name.
+    passwd pw{}, *res = nullptr;
+    char buf[1024];
+    std::string name;
+    if (getpwuid_r(static_cast<uid_t>(pi.uid), &pw, buf, sizeof buf, &res) == 0 && res) name = res->pw_name;
+    it = user_names_.emplace(pi.uid, name).first;
+  }
+  pi.user_name = it->second;
+}
+
+void EbpfSource::encode_packet(const strato_packet& p, const uint8_t* bytes) {
+  int idx = hooks_ ? hooks_->strato_index(static_cast<int>(p.ifindex)) : -1;
+  if (idx < 0) return;
+  Pending e{p.ts + boot_to_epoch_ns_, 0, {}, std::vector<uint8_t>(bytes, bytes + p.caplen), {}};
+  e.iface = static_cast<uint32_t>(idx);
+  e.link_type = ifaces_[idx].link_type;
+  e.orig_len = p.len;
+  e.epb_flags = p.egress ? 2 : 1;  // pcapng epb_flags direction: outbound / inbound
+  e.has_proc = p.owned;
+  if (p.owned) {
+    ProcessInfo& pi = e.proc;
+    pi.pid = p.owner.tgid;
+    pi.tid = p.owner.tid;
+    pi.uid = p.owner.uid;
+    pi.cgroup_id = p.owner.cgroup_id;
+    pi.comm.assign(p.owner.comm, strnlen(p.owner.comm, sizeof p.owner.comm));
+    if (const ProcessEntry* pe = procs_.find(p.owner.tgid)) {
+      pi.ppid = pe->ppid;
+      pi.exe = pe->exe;
+      pi.args = pe->args;
+      pi.container_id = pe->container_id;
+      pi.cgroup_path = pe->cgroup_path;
+      if (pi.comm.empty()) pi.comm = pe->comm;
+    }
+    fill_user(pi);
+  }
+  pending_.push_back(std::move(e));
 }
 
 }  // namespace strato::ebpf

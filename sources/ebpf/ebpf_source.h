@@ -3,10 +3,12 @@
 // programs on the syscall and sched tracepoints, delivered through a ring
 // buffer and turned into scap-encoded events (strato/syscall_event.h).
 #include <memory>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
 #include "fd_table.h"
+#include "packet_capture.h"
 #include "process_table.h"
 #include "strato/source.h"
 #include "syscall_table.h"
@@ -21,7 +23,12 @@ struct EbpfConfig {
   std::string syscalls;  // --syscalls list (empty: all)
   int64_t pid = 0;       // 0: any
   std::string comm;
-  uint32_t snaplen = 80;
+  uint32_t snaplen = 80;          // bytes of syscall I/O data
+  bool syscalls_on = true;        // capture syscall events (off: packets only)
+  std::vector<std::string> interfaces;  // -i: names or "any"; empty: no packets
+  std::string packet_filter;      // -f, run in the kernel
+  uint32_t packet_snaplen = 262144;
+  uint64_t buffer_bytes = 0;      // -B: ring buffer size (0: 16 MiB)
 };
 
 class EbpfSource : public Source {
@@ -43,6 +50,9 @@ class EbpfSource : public Source {
   void encode_syscall(const struct strato_event& r, const SyscallDef& def);
   void encode_proc(const struct strato_event& r);
   void track_fd(const struct strato_event& r, const SyscallDef& def, std::string& comment);
+  void encode_packet(const struct strato_packet& p, const uint8_t* bytes);
+  void seed_socket_owners();
+  void fill_user(ProcessInfo& pi);
 
   EbpfConfig cfg_;
   std::vector<const SyscallDef*> selected_;
@@ -60,6 +70,8 @@ class EbpfSource : public Source {
     std::string comment;
     std::vector<uint8_t> bytes;
     ProcessInfo proc;
+    bool has_proc = true;
+    uint32_t iface = 0, link_type = 0, orig_len = 0, epb_flags = 0;
   };
   std::vector<Pending> pending_;
   size_t pending_head_ = 0;
@@ -67,6 +79,8 @@ class EbpfSource : public Source {
   SourceStats stats_;
   uint64_t kernel_drops_ = 0;
   bool finished_ = false;
+  std::unique_ptr<PacketHooks> hooks_;
+  std::unordered_map<int64_t, std::string> user_names_;
   const char* attach_kind_ = "";
 };
 

@@ -67,8 +67,24 @@ bool ProcessTable::load(uint32_t pid, ProcessEntry& e) const {
   e.exe = n > 0 ? std::string(buf, n) : std::string();
   std::string cmd = read_file(dir + "/cmdline");
   e.args = join_args(cmd.data(), cmd.size());
-  e.container_id = container_from_cgroup(read_file(dir + "/cgroup"));
+  std::string cg = read_file(dir + "/cgroup");
+  e.container_id = container_from_cgroup(cg);
+  e.cgroup_path = cgroup_path(cg);
   return true;
+}
+
+std::string ProcessTable::cgroup_path(const std::string& text) {
+  std::string first;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto a = line.find(':');
+    auto b = a == std::string::npos ? a : line.find(':', a + 1);
+    if (b == std::string::npos) continue;
+    if (line.compare(0, 3, "0::") == 0) return line.substr(b + 1);
+    if (first.empty()) first = line.substr(b + 1);
+  }
+  return first;
 }
 
 void ProcessTable::seed() {

@@ -14,7 +14,7 @@ namespace strato::ebpf {
 
 struct ProcessEntry {
   int64_t ppid = -1, uid = -1;
-  std::string comm, exe, args, container_id;
+  std::string comm, exe, args, container_id, cgroup_path;
 };
 
 class ProcessTable {
@@ -28,6 +28,8 @@ class ProcessTable {
   const ProcessEntry* find(uint32_t pid);
   // Container id (12 hex digits, as sysdig) from a cgroup path; "" for the host.
   static std::string container_from_cgroup(const std::string& cgroup_text);
+  // The cgroup v2 path ("0::/system.slice/nginx.service"), else the first hierarchy's.
+  static std::string cgroup_path(const std::string& cgroup_text);
   size_t size() const { return procs_.size(); }
 
  private:

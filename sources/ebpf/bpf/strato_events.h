@@ -17,6 +17,7 @@ enum strato_kind {
   STRATO_SCHED_EXEC = 1,
   STRATO_SCHED_FORK = 2,
   STRATO_SCHED_EXIT = 3,
+  STRATO_PACKET = 4,
 };
 
 /* Per-syscall decoding, set by user space in the `wanted` map (index: the
@@ -30,6 +31,7 @@ enum strato_decode {
   STRATO_D_TUPLE_RET = 1 << 5,  /* socket tuple of the returned fd */
   STRATO_D_DATA = 1 << 6,     /* min(ret, snaplen) bytes at args[1] */
   STRATO_D_EXEC = 1 << 7,     /* filename args[path_arg] and argv args[path_arg+1], read at enter */
+  STRATO_D_OWNER = 1 << 8,    /* note the calling process as owner of the socket's flow */
 };
 
 struct strato_decode_spec {
@@ -61,6 +63,38 @@ struct strato_event {
   unsigned char addr[STRATO_ADDR_MAX];
   unsigned char data[STRATO_DATA_MAX];
   char argv[STRATO_ARGV_MAX]; /* NUL-separated */
+};
+
+/* Who owns a flow: the process that last made a socket call on it. */
+struct strato_owner {
+  unsigned int tgid, tid, uid, _pad;
+  unsigned long long cgroup_id;
+  char comm[16];
+};
+
+/* A flow as seen from the local socket. Addresses are 16 bytes, IPv4 ones
+ * IPv4-mapped (::ffff:a.b.c.d) so dual-stack sockets match either way; a
+ * listening or unconnected socket has an all-zero remote end. */
+struct strato_flow_key {
+  unsigned char proto, _pad;
+  unsigned short lport, rport, _pad2; /* host order */
+  unsigned char laddr[16], raddr[16];
+};
+
+#define STRATO_PKT_MAX 65535
+
+/* A packet seen on a TC hook. `kind` sits where strato_event has it, so the
+ * reader can tell records apart; the bytes follow the header. */
+struct strato_packet {
+  unsigned long long ts; /* CLOCK_BOOTTIME ns */
+  unsigned long long _reserved;
+  unsigned int kind; /* STRATO_PACKET */
+  unsigned int ifindex;
+  unsigned int len, caplen;
+  unsigned char egress, owned;
+  unsigned short protocol; /* skb->protocol, network order */
+  unsigned int _pad;
+  struct strato_owner owner;
 };
 
 #endif

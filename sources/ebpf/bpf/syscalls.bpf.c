@@ -30,6 +30,7 @@ struct enter_state {
   __u64 ts;
   __u64 args[6];
   __u32 nr;
+  __u32 emit; /* an event is wanted (not only the socket's owner) */
 };
 
 /* Constant-index reads: the verifier rejects a variable index into the stack. */
@@ -122,6 +123,8 @@ static __always_inline bool traced(__u32 tgid) {
   return true;
 }
 
+#include "packets.bpf.h"
+
 static __always_inline struct strato_event* reserve(void) {
   struct strato_event* e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
   if (!e) {
@@ -210,8 +213,11 @@ static __always_inline int on_enter(struct pt_regs* regs, long id) {
   struct strato_decode_spec* spec = bpf_map_lookup_elem(&wanted, &nr);
   if (!spec || !spec->flags) return 0;
   __u64 pt = bpf_get_current_pid_tgid();
-  if (!traced(pt >> 32)) return 0;
+  /* Packet owners are learnt from every process; events only from traced ones. */
+  bool emit = (spec->flags & STRATO_D_WANT) && traced(pt >> 32);
+  if (!emit && (!(spec->flags & STRATO_D_OWNER) || (pt >> 32) == self_tgid)) return 0;
   struct enter_state st = {};
+  st.emit = emit;
   st.ts = bpf_ktime_get_boot_ns();
   st.nr = nr;
   st.args[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
@@ -224,7 +230,7 @@ static __always_inline int on_enter(struct pt_regs* regs, long id) {
 #elif defined(__TARGET_ARCH_arm64)
   st.args[5] = BPF_CORE_READ((struct user_pt_regs*)regs, regs[5]);
 #endif
-  if (spec->flags & STRATO_D_EXEC) {
+  if (emit && (spec->flags & STRATO_D_EXEC)) {
     read_exec_args(pt, (const char*)arg_at(&st, spec->path_arg),
                    (const char* const*)arg_at(&st, spec->path_arg + 1));
   }
@@ -243,6 +249,15 @@ static __always_inline int on_exit(long ret) {
   if (!specp) return 0;
   struct strato_decode_spec spec = *specp;
   struct task_struct* task = (struct task_struct*)bpf_get_current_task_btf();
+  if ((spec.flags & STRATO_D_OWNER) && (ret >= 0 || ret == -115 /* EINPROGRESS */)) {
+    struct strato_tuple t;
+    if (spec.flags & STRATO_D_TUPLE_RET)
+      fd_tuple(task, ret, &t);
+    else
+      fd_tuple(task, (long)st.args[0], &t);
+    note_owner(&t);
+  }
+  if (!st.emit) return 0;
   struct strato_event* e = reserve();
   if (!e) {
     if (spec.flags & STRATO_D_EXEC) bpf_map_delete_elem(&execs, &pt);

@@ -1,0 +1,197 @@
+// `strato capture -i`: packets from TC hooks, each tied to the process that
+// owns its flow, with kernel-side filters. Real programs on lo, real curl and
+// a real HTTP server; root only (CI runs as root), skipping loudly elsewhere.
+#include <cstdlib>
+#include <map>
+#include <set>
+
+#include "capture_fixture.h"
+
+namespace {
+
+using namespace strato::test;
+using namespace capture_test;
+
+std::string tc_state(const std::string& dev) {
+  return run("tc qdisc show dev " + dev + " 2>&1; tc filter show dev " + dev + " ingress 2>&1; tc filter show dev " +
+             dev + " egress 2>&1")
+      .out;
+}
+
+// A free TCP port on 127.0.0.1, as the kernel hands one out.
+int free_port() {
+  auto r = run("python3 -c 'import socket; s=socket.socket(); s.bind((\"127.0.0.1\",0)); print(s.getsockname()[1])'");
+  return std::atoi(r.out.c_str());
+}
+
+TEST(EbpfPackets, SynAndRstOfARefusedConnectBelongToCurl) {
+  SKIP_WITHOUT_BPF();
+  ASSERT_TRUE(have_program("curl"));
+  // --comm applies to packets too: only flows owned by curl pass, in the kernel.
+  Capture cap("-i lo --comm curl --syscalls connect -Y 'tcp.port == 9 || fd.rport == 9' -T fields -e frame.protocols "
+              "-e proc.pid -e proc.name -e tcp.flags.syn -e tcp.flags.reset -e evt.type -e frame.interface_name");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  int pid = run_as_known_pid("curl -s --max-time 10 http://127.0.0.1:9/ > /dev/null");
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  bool syn = false, rst = false, connect = false;
+  for (auto& r : cap.rows()) {
+    ASSERT_EQ(r.size(), 7u);
+    EXPECT_EQ(std::atoi(r[1].c_str()), pid) << "every event belongs to curl: " << r[0];
+    EXPECT_EQ(r[2], "curl");
+    if (r[5] == "connect") connect = true;
+    if (r[0].find("tcp") != std::string::npos) {
+      EXPECT_EQ(r[6], "lo");
+      if (r[3] == "1" && r[4] == "0") syn = true;
+      if (r[4] == "1") rst = true;
+    }
+  }
+  EXPECT_TRUE(connect) << "no connect event by curl " << pid << "\n" << cap.err();
+  EXPECT_TRUE(syn) << "no SYN attributed to curl " << pid << "\n" << cap.err();
+  EXPECT_TRUE(rst) << "no RST attributed to curl " << pid << "\n" << cap.err();
+}
+
+TEST(EbpfPackets, HttpExchangeAttributesBothSidesAndItsSyscalls) {
+  SKIP_WITHOUT_BPF();
+  ASSERT_TRUE(have_program("curl"));
+  ASSERT_TRUE(have_program("python3"));
+  std::string dir = fresh_dir();
+  run("echo hello-from-strato > " + dir + "/index.html");
+  int port = free_port();
+  ASSERT_GT(port, 0);
+  std::string ps = std::to_string(port);
+  // The server starts before the capture: its listener is learnt from /proc.
+  run("cd " + dir + " && (python3 -m http.server " + ps + " --bind 127.0.0.1 > /dev/null 2>&1 & echo $! > " + dir +
+      "/server.pid)");
+  int server = std::atoi(run("cat " + dir + "/server.pid").out.c_str());
+  for (int i = 0; i < 100 && run("curl -s -o /dev/null http://127.0.0.1:" + ps + "/").exit_code != 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  Capture cap("-i lo --syscalls connect,accept,accept4,recvfrom,sendto,read,write -Y 'tcp.port == " + ps +
+              " || fd.rport == " + ps + " || fd.lport == " + ps +
+              "' -T fields -e evt.type -e proc.pid -e proc.name -e tcp.srcport -e tcp.dstport -e fd.lport -e fd.rport "
+              "-e fd.rip");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  int client = run_as_known_pid("curl -s --max-time 10 http://127.0.0.1:" + ps + "/index.html > /dev/null");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the server's last writes and the FIN exchange
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  kill(server, SIGTERM);
+
+  int packets = 0, attributed = 0, client_connect = 0, server_accept = 0, client_io = 0, server_io = 0;
+  for (auto& r : cap.rows()) {
+    ASSERT_EQ(r.size(), 8u);
+    int pid = std::atoi(r[1].c_str());
+    if (r[0].empty()) {  // a packet
+      ++packets;
+      bool to_server = r[4] == ps;
+      if (!r[1].empty()) ++attributed;
+      // lo is hooked on egress: each packet is tied to its sender.
+      EXPECT_EQ(pid, to_server ? client : server) << "packet " << r[3] << " -> " << r[4];
+      continue;
+    }
+    if (r[0] == "connect" && pid == client) {
+      ++client_connect;
+      EXPECT_EQ(r[6], ps);
+      EXPECT_EQ(r[7], "127.0.0.1");
+      EXPECT_GT(std::atoi(r[5].c_str()), 0) << "client's local port";
+    }
+    if ((r[0] == "accept" || r[0] == "accept4") && pid == server) {
+      ++server_accept;
+      EXPECT_EQ(r[5], ps) << "server's local port";
+    }
+    if (r[0] == "read" || r[0] == "write" || r[0] == "recvfrom" || r[0] == "sendto") {
+      if (pid == client) ++client_io;
+      if (pid == server) ++server_io;
+    }
+  }
+  EXPECT_GE(packets, 6) << "handshake, request, response, teardown\n" << cap.err();
+  EXPECT_EQ(client_connect, 1) << cap.err();
+  EXPECT_EQ(server_accept, 1) << cap.err();
+  EXPECT_GE(client_io, 2) << "curl's request and response";
+  EXPECT_GE(server_io, 2) << "the server's read and write";
+  // The share the issue asks to measure: every TCP packet of the exchange.
+  std::fprintf(stderr, "attributed TCP packets: %d of %d\n", attributed, packets);
+  EXPECT_EQ(attributed, packets);
+}
+
+TEST(EbpfPackets, KernelPcapFilterKeepsOnlyMatchingPackets) {
+  SKIP_WITHOUT_BPF();
+  ASSERT_TRUE(have_program("curl"));
+  Capture cap("-i lo -f 'tcp port 9' -T fields -e frame.protocols -e tcp.port -e udp.port");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  run("python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); [s.sendto(b\"x\", (\"127.0.0.1\", 9999)) for _ in range(5)]'");
+  run("curl -s --max-time 10 http://127.0.0.1:9/ > /dev/null");
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  auto rows = cap.rows();
+  ASSERT_GE(rows.size(), 2u) << "SYN and RST\n" << cap.err();
+  for (auto& r : rows) {
+    EXPECT_NE(r[0].find(":tcp"), std::string::npos) << r[0];
+    EXPECT_NE(r[1].find("9"), std::string::npos) << r[1];
+    EXPECT_TRUE(r[2].empty()) << "a UDP packet passed the kernel filter";
+  }
+}
+
+TEST(EbpfPackets, BadCaptureFilterIsAUsageError) {
+  SKIP_WITHOUT_BPF();
+  auto r = run("'" + strato_bin() + "' capture -i lo -f 'tcp port nine' -c 1 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << "a usage error, as strato read -f\n" << r.out;
+  EXPECT_NE(r.out.find("-f 'tcp port nine'"), std::string::npos) << r.out;
+  EXPECT_EQ(split_lines(r.out).size(), 1u) << r.out;
+  EXPECT_EQ(tc_state("lo").find("bpf"), std::string::npos) << tc_state("lo");
+}
+
+TEST(EbpfPackets, UnknownInterfaceNamesIt) {
+  SKIP_WITHOUT_BPF();
+  auto r = run("'" + strato_bin() + "' capture -i strato-nope0 -c 1 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("strato-nope0: no such interface"), std::string::npos) << r.out;
+}
+
+TEST(EbpfPackets, NothingStaysOnTheInterfacesAfterExit) {
+  SKIP_WITHOUT_BPF();
+  // lo without a clsact qdisc: strato adds one and must take it away again.
+  run("tc qdisc del dev lo clsact 2>/dev/null");
+  {
+    Capture cap("-i lo -q");
+    ASSERT_TRUE(cap.ready()) << cap.err();
+    EXPECT_NE(tc_state("lo").find("clsact"), std::string::npos);
+    EXPECT_NE(tc_state("lo").find("bpf"), std::string::npos) << "the egress program is attached";
+    ASSERT_EQ(cap.stop(), 0) << cap.err();
+  }
+  EXPECT_EQ(tc_state("lo").find("clsact"), std::string::npos) << tc_state("lo");
+  EXPECT_EQ(tc_state("lo").find("bpf"), std::string::npos) << tc_state("lo");
+  // A clsact that was there before (a CNI's) stays, without strato's filters.
+  ASSERT_EQ(run("tc qdisc add dev lo clsact").exit_code, 0);
+  {
+    Capture cap("-i lo -q", "");
+    ASSERT_TRUE(cap.ready()) << cap.err();
+    ASSERT_EQ(cap.stop(), 0) << cap.err();
+  }
+  std::string after = tc_state("lo");
+  run("tc qdisc del dev lo clsact");
+  EXPECT_NE(after.find("clsact"), std::string::npos) << after;
+  EXPECT_EQ(after.find("bpf"), std::string::npos) << after;
+  // And no strato program is left loaded.
+  EXPECT_EQ(run("bpftool prog show 2>/dev/null | grep -c tc_eth_").out, "0\n");
+}
+
+TEST(EbpfPackets, AnyFollowsInterfacesCreatedDuringTheCapture) {
+  SKIP_WITHOUT_BPF();
+  run("ip link del strato-t0 2>/dev/null");
+  Capture cap("-i any -Y 'frame.interface_name == \"strato-t0\"' -T fields -e frame.interface_name -e frame.protocols");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  ASSERT_EQ(run("ip link add strato-t0 type veth peer name strato-t1 && ip addr add 10.213.7.1/24 dev strato-t0 && "
+                "ip link set strato-t0 up && ip link set strato-t1 up")
+                .exit_code,
+            0);
+  // Traffic out of the new interface (ARP for the peer, then the datagrams).
+  for (int i = 0; i < 20; ++i) {
+    run("python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(b\"x\", (\"10.213.7.2\", 9999))'");
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  run("ip link del strato-t0");
+  auto rows = cap.rows();
+  EXPECT_FALSE(rows.empty()) << "nothing captured on the interface created after the start\n" << cap.err();
+  for (auto& r : rows) EXPECT_EQ(r[0], "strato-t0");
+}
+
+}  // namespace
