@@ -1,6 +1,7 @@
 // Classic BPF (from pcap_compile) → eBPF SCHED_CLS. Register roles: R6 = skb (callee-saved,
-// so it survives helper calls), R7 = A, R8 = X. A and X are kept zero-extended 32-bit values
-// (ALU32 ops zero the upper half) and compared with JMP32, as classic BPF is 32-bit.
+// so it survives helper calls), R7 = A, R8 = X, R9 counts loop iterations. A and X are kept
+// zero-extended 32-bit values (ALU32 ops zero the upper half) and compared with JMP32, as
+// classic BPF is 32-bit.
 // Stack: [fp-8, fp) receives packet bytes from bpf_skb_load_bytes; M[0..15] at [fp-72, fp-8).
 
 // libpcap and linux/bpf.h both name a struct bpf_insn; the classic one is renamed here.
@@ -27,7 +28,10 @@
 namespace strato::ebpf {
 namespace {
 
-constexpr uint8_t kCtx = BPF_REG_6, kA = BPF_REG_7, kX = BPF_REG_8;
+constexpr uint8_t kCtx = BPF_REG_6, kA = BPF_REG_7, kX = BPF_REG_8, kLoops = BPF_REG_9;
+// Backward jumps taken before giving up with "no match": more IPv6 extension headers than any
+// real packet carries (each is at least 8 bytes).
+constexpr int32_t kMaxLoops = 64;
 constexpr int16_t kLoadBuf = -8;
 constexpr int16_t kMem = -72;
 constexpr int kMemWords = 16;
@@ -97,33 +101,43 @@ class Translator {
     throw Error(where_ + ": classic BPF instruction " + std::to_string(i) + ": " + why);
   }
 
+  // Where a classic jump lands. Only JA can go backward: libpcap's protochain loops over
+  // extension headers, and its interpreter sign-extends the offset for that.
+  size_t target_of(size_t i, int64_t rel) const {
+    int64_t t = int64_t(i) + 1 + rel;
+    if (t < 0 || t >= int64_t(n_)) fail(i, "jump outside the program");
+    return size_t(t);
+  }
+  static int64_t ja_offset(const cbpf_insn& c) { return int32_t(c.k); }
+
   // The verifier refuses unreachable instructions, which classic BPF allows: only the
-  // instructions reachable from the first are translated. Classic jumps only go forward, so one
-  // pass in order sees every predecessor first. Returns whether the last one can fall off the end.
+  // instructions reachable from the first are translated. Returns whether the last one can
+  // fall off the end.
   bool mark_reachable() {
     if (n_ == 0) throw Error(where_ + ": libpcap produced an empty program");
     reachable_.assign(n_, false);
-    reachable_[0] = true;
     bool falls_off = false;
-    auto reach = [&](size_t i, uint64_t target) {
-      if (target > n_ || (target == n_ && BPF_CLASS(prog_[i].code) == BPF_JMP))
-        fail(i, "jump past the end of the program");
-      if (target == n_)
-        falls_off = true;
-      else
-        reachable_[target] = true;
+    std::vector<size_t> todo{0};
+    auto reach = [&](size_t t) {
+      if (!reachable_[t]) todo.push_back(t);
     };
-    for (size_t i = 0; i < n_; ++i) {
-      if (!reachable_[i]) continue;
+    while (!todo.empty()) {
+      size_t i = todo.back();
+      todo.pop_back();
+      if (reachable_[i]) continue;
+      reachable_[i] = true;
       const cbpf_insn& c = prog_[i];
       if (BPF_CLASS(c.code) == BPF_RET) continue;
       if (BPF_CLASS(c.code) != BPF_JMP) {
-        reach(i, i + 1);
+        if (i + 1 == n_)
+          falls_off = true;
+        else
+          reach(i + 1);
       } else if (BPF_OP(c.code) == BPF_JA) {
-        reach(i, uint64_t(i) + 1 + c.k);
+        reach(target_of(i, ja_offset(c)));
       } else {
-        reach(i, uint64_t(i) + 1 + c.jt);
-        reach(i, uint64_t(i) + 1 + c.jf);
+        reach(target_of(i, c.jt));
+        reach(target_of(i, c.jf));
       }
     }
     return falls_off;
@@ -136,17 +150,14 @@ class Translator {
     fixups_.push_back({out_.size(), target});
     emit(j);
   }
-  Label classic_target(size_t i, uint32_t rel) const {
-    uint64_t t = uint64_t(i) + 1 + rel;
-    if (t >= n_) fail(i, "jump past the end of the program");
-    return {Label::Classic, size_t(t)};
-  }
+  Label classic_target(size_t i, int64_t rel) const { return {Label::Classic, target_of(i, rel)}; }
 
   // The verifier refuses reads of stack bytes never written; zero M[] and the load buffer.
   void prologue() {
     emit(mov64_reg(kCtx, BPF_REG_1));
     emit(mov32_imm(kA, 0));
     emit(mov32_imm(kX, 0));
+    emit(mov32_imm(kLoops, 0));
     for (int16_t off = kMem; off < 0; off += 8) emit(st_mem(BPF_DW, BPF_REG_10, off, 0));
   }
 
@@ -313,7 +324,13 @@ class Translator {
   void jmp(size_t i, const cbpf_insn& c) {
     uint8_t op = BPF_OP(c.code);
     if (op == BPF_JA) {
-      jump_to(insn(BPF_JMP | BPF_JA, 0, 0, 0, 0), classic_target(i, c.k));
+      if (ja_offset(c) < 0) {
+        // A loop: the verifier only accepts it when it provably ends, and libpcap's interpreter
+        // would spin forever on a packet that repeats a header, so the loop is bounded.
+        emit(alu64_imm(BPF_ADD, kLoops, 1));
+        jump_to(insn(BPF_JMP | BPF_JGT | BPF_K, kLoops, 0, 0, kMaxLoops), {Label::NoMatch});
+      }
+      jump_to(insn(BPF_JMP | BPF_JA, 0, 0, 0, 0), classic_target(i, ja_offset(c)));
       return;
     }
     if (op != BPF_JEQ && op != BPF_JGT && op != BPF_JGE && op != BPF_JSET) fail(i, "unsupported jump");
