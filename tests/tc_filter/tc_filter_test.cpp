@@ -378,6 +378,48 @@ TEST(TcFilter, TailCallReachesCaptureProgramOnlyOnMatch) {
   EXPECT_EQ(verdict, TC_ACT_UNSPEC);
 }
 
+// Ethernet + IPv6 + `n` destination-options headers + UDP: protochain walks them in a loop.
+std::vector<u_char> ipv6_with_options(int n) {
+  std::vector<u_char> b = {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x86, 0xdd};
+  uint16_t payload = uint16_t(n * 8 + 8);
+  std::vector<u_char> ip6 = {0x60, 0, 0, 0, u_char(payload >> 8), u_char(payload), u_char(n ? 60 : 17), 64};
+  b.insert(b.end(), ip6.begin(), ip6.end());
+  for (int i = 0; i < 32; ++i) b.push_back(i < 16 ? (i == 15 ? 1 : 0) : (i == 31 ? 2 : 0));  // ::1 → ::2
+  for (int i = 0; i < n; ++i) {
+    std::vector<u_char> opt = {u_char(i + 1 < n ? 60 : 17), 0, 1, 4, 0, 0, 0, 0};  // PadN to 8 bytes
+    b.insert(b.end(), opt.begin(), opt.end());
+  }
+  std::vector<u_char> udp = {0x30, 0x39, 0, 53, 0, 8, 0, 0};
+  b.insert(b.end(), udp.begin(), udp.end());
+  return b;
+}
+
+TEST(TcFilter, ProtochainLoopIsBounded) {
+  SKIP_WITHOUT_ROOT();
+  const std::string expr = "ip6 protochain 17";
+  Oracle oracle(expr);
+  Fd fd(load_tc_filter_verdict(expr, DLT_EN10MB, kSnaplen));
+  int32_t verdict;
+  int err;
+  for (int n : {0, 1, 3, 10, 40, 60}) {
+    auto pkt = ipv6_with_options(n);
+    ASSERT_TRUE(oracle.match(pkt)) << n;
+    ASSERT_TRUE(test_run(fd.get(), pkt, &verdict, &err)) << err;
+    EXPECT_EQ(verdict, 1) << n << " extension headers";
+  }
+  // Past 64 headers the kernel gives up: the verifier needs a bound, and no real packet has that many.
+  auto pkt = ipv6_with_options(70);
+  ASSERT_TRUE(oracle.match(pkt));
+  ASSERT_TRUE(test_run(fd.get(), pkt, &verdict, &err)) << err;
+  EXPECT_EQ(verdict, 0);
+  // A chain cut short by the end of the packet is no match for both.
+  pkt = ipv6_with_options(10);
+  pkt.resize(14 + 40 + 5 * 8 + 1);
+  EXPECT_FALSE(oracle.match(pkt));
+  ASSERT_TRUE(test_run(fd.get(), pkt, &verdict, &err)) << err;
+  EXPECT_EQ(verdict, 0);
+}
+
 // A capture-everything filter and a huge one both load (the longest jumps stay in range).
 TEST(TcFilter, LargeFiltersLoad) {
   SKIP_WITHOUT_ROOT();
