@@ -104,6 +104,8 @@ int capture_command(const std::vector<std::string>& args) {
   ec.need_tree = vm["detail"].as<bool>();
 
   ComponentSpec sink = output_sink("capture", vm);
+  // sysdig-style lines for syscalls, tshark's for packets with their process.
+  if (sink.plugin == "text") sink.options.emplace("live", "true");
 
   auto& pm = PluginManager::instance();
   pm.load_all();
