@@ -3,6 +3,8 @@
 // BPF, which is translated here into an eBPF SCHED_CLS (tc, direct-action) program. Packet
 // loads go through bpf_skb_load_bytes, so non-linear skbs work; an out-of-range load is
 // "no match", as in classic BPF. Never alters or drops a packet: no match is TC_ACT_UNSPEC.
+// At tc an offloaded VLAN tag lives in skb metadata, not in the bytes, so `vlan` filters only
+// see tags still in the frame. protochain loops stop after 64 headers ("no match").
 #include <cstdint>
 #include <string>
 
