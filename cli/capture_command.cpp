@@ -37,6 +37,8 @@ po::options_description capture_options() {
     ("buffer-size,B", po::value<unsigned>(), "ring buffer size in KiB (default 16384), as tcpdump -B")
     ("pid", po::value<int64_t>(), "only this process and its descendants (kernel filter)")
     ("comm", po::value<std::string>(), "only processes with this name (kernel filter)")
+    ("container", po::value<std::string>(), "only processes of this container (id, 12 or 64 hex digits; kernel filter)")
+    ("cgroup", po::value<std::string>(), "only processes in this cgroup v2 path and its children (kernel filter)")
     ("snaplen,s", po::value<unsigned>(), "bytes kept per packet (default 262144) and of read/write data per syscall (default 80, at most 255)")
     ("display-filter,Y", po::value<std::string>(), "display filter in Wireshark syntax (evt.type == \"connect\" && evt.failed)")
     ("output-format,T", po::value<std::string>()->default_value("text"), "text|fields|json|ndjson|ek")
@@ -77,6 +79,9 @@ int capture_command(const std::vector<std::string>& args) {
   if (vm.count("syscalls")) src_opts.emplace("syscalls", vm["syscalls"].as<std::string>());
   if (vm.count("pid")) src_opts.emplace("pid", std::to_string(vm["pid"].as<int64_t>()));
   if (vm.count("comm")) src_opts.emplace("comm", vm["comm"].as<std::string>());
+  if (vm.count("container")) src_opts.emplace("container", vm["container"].as<std::string>());
+  if (vm.count("cgroup")) src_opts.emplace("cgroup", vm["cgroup"].as<std::string>());
+  if (vm.count("container") && vm.count("cgroup")) throw usage_error("capture: --container and --cgroup: give one");
   if (vm.count("snaplen")) {
     src_opts.emplace("snaplen", std::to_string(vm["snaplen"].as<unsigned>()));
     src_opts.emplace("packet-snaplen", std::to_string(vm["snaplen"].as<unsigned>()));

@@ -15,6 +15,8 @@ const strato::OptionSpec kOptions[] = {
     {"packet-snaplen", "unsigned", "262144", "bytes kept per packet", false, false},
     {"syscalls-on", "boolean", "true", "capture syscall events (false with interfaces: packets only)", false, false},
     {"buffer-size", "unsigned", "0", "ring buffer size in bytes (0: 16 MiB)", false, false},
+    {"cgroup", "string", nullptr, "only processes in this cgroup v2 path and below (filtered in the kernel)", false, false},
+    {"container", "string", nullptr, "only processes of this container id (filtered in the kernel)", false, false},
 };
 
 std::unique_ptr<strato::Plugin> create(const strato::Options& opts) {
@@ -25,6 +27,8 @@ std::unique_ptr<strato::Plugin> create(const strato::Options& opts) {
   if (opts.has("snaplen")) cfg.snaplen = static_cast<uint32_t>(opts.integer("snaplen"));
   for (const std::string& i : opts.list("interface")) cfg.interfaces.push_back(i);
   cfg.packet_filter = opts.str("filter");
+  cfg.cgroup = opts.str("cgroup");
+  cfg.container = opts.str("container");
   if (opts.has("packet-snaplen")) cfg.packet_snaplen = static_cast<uint32_t>(opts.integer("packet-snaplen"));
   if (opts.has("syscalls-on")) cfg.syscalls_on = opts.boolean("syscalls-on");
   if (opts.has("buffer-size")) cfg.buffer_bytes = static_cast<uint64_t>(opts.integer("buffer-size"));

@@ -164,7 +164,8 @@ void add_tuple(scap::Encoder& enc, const strato_event& r, bool peer_first, const
 EbpfSource::EbpfSource(EbpfConfig cfg) : cfg_(std::move(cfg)) {
   if (cfg_.syscalls_on) {
     selected_ = select_syscalls(cfg_.syscalls);
-    want_proc_events_ = cfg_.syscalls.empty() || cfg_.syscalls.find("proc") != std::string::npos;
+    want_proc_events_ = cfg_.syscalls.empty() || cfg_.syscalls.find("proc") != std::string::npos ||
+                        cfg_.syscalls.find("exit") != std::string::npos;
   }
   if (cfg_.snaplen > STRATO_DATA_MAX - 1) cfg_.snaplen = STRATO_DATA_MAX - 1;
   if (cfg_.packet_snaplen == 0 || cfg_.packet_snaplen > 262144) cfg_.packet_snaplen = 262144;
@@ -191,6 +192,7 @@ void EbpfSource::open() {
   check_privileges();
   boot_to_epoch_ns_ = boot_to_epoch();
   procs_.seed();
+  resolve_cgroup_filter();
   load_and_attach();
   // As tshark's "Capturing on": tells people (and tests) the probes are live.
   std::string what;
@@ -212,6 +214,9 @@ void EbpfSource::load_and_attach() {
     skel_->rodata->filter_comm_on = !cfg_.comm.empty();
     std::memcpy(const_cast<char*>(skel_->rodata->filter_comm), cfg_.comm.c_str(), cfg_.comm.size());
     skel_->rodata->snaplen = cfg_.snaplen;
+    skel_->rodata->filter_cgroup_on = cgroup_on_;
+    skel_->rodata->filter_cgroup_id = cgroup_.id;
+    skel_->rodata->filter_cgroup_level = cgroup_.level;
     skel_->rodata->pkt_snaplen = cfg_.packet_snaplen;
     const bool packets = hooks_ != nullptr;
     int ncpu = libbpf_num_possible_cpus();
@@ -315,9 +320,24 @@ void EbpfSource::load_and_attach() {
   }
 }
 
+void EbpfSource::resolve_cgroup_filter() {
+  if (!cfg_.container.empty()) {
+    const ProcessEntry* pe = procs_.find_container(cfg_.container);
+    if (!pe) throw Error("capture: --container " + cfg_.container + ": no running process in such a container");
+    cgroup_ = resolve_cgroup(pe->cgroup_path, "--container " + cfg_.container);
+    cgroup_on_ = true;
+  } else if (!cfg_.cgroup.empty()) {
+    cgroup_ = resolve_cgroup(cfg_.cgroup, "--cgroup " + cfg_.cgroup);
+    cgroup_on_ = true;
+  }
+}
+
 void EbpfSource::seed_socket_owners() {
   for (const SocketOwner& so : existing_socket_owners()) {
     strato_owner o = so.owner;
+    if (cgroup_on_)
+      if (const ProcessEntry* pe = procs_.find(o.tgid))
+        if (cgroup_within(pe->cgroup_path, cgroup_)) o.flags |= STRATO_OWNER_IN_CGROUP;
     bpf_map__update_elem(skel_->maps.flow_owners, &so.key, sizeof so.key, &o, sizeof o, BPF_NOEXIST);
   }
 }
@@ -670,6 +690,13 @@ void EbpfSource::encode_syscall(const strato_event& r, const SyscallDef& def) {
     }
     case kMkdir2X:
       enc.add_i64(ret), enc.add_string(path), enc.add_u32(uint32_t(r.args[1]));
+      break;
+    case kKillX:
+    case kTkillX:
+      enc.add_i64(ret), enc.add_i64(int32_t(r.args[0])), enc.add_u8(uint8_t(r.args[1]));
+      break;
+    case kTgkillX:
+      enc.add_i64(ret), enc.add_i64(int32_t(r.args[0])), enc.add_i64(int32_t(r.args[1])), enc.add_u8(uint8_t(r.args[2]));
       break;
     case kMkdiratX:
       enc.add_i64(ret), enc.add_i64(fd0), enc.add_string(path), enc.add_u32(uint32_t(r.args[2]));

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cgroup_filter.h"
 #include "fd_table.h"
 #include "packet_capture.h"
 #include "process_table.h"
@@ -29,6 +30,8 @@ struct EbpfConfig {
   std::string packet_filter;      // -f, run in the kernel
   uint32_t packet_snaplen = 262144;
   uint64_t buffer_bytes = 0;      // -B: ring buffer size (0: 16 MiB)
+  std::string cgroup;             // --cgroup PATH (v2, descendants included)
+  std::string container;          // --container ID
 };
 
 class EbpfSource : public Source {
@@ -52,6 +55,7 @@ class EbpfSource : public Source {
   void track_fd(const struct strato_event& r, const SyscallDef& def, std::string& comment);
   void encode_packet(const struct strato_packet& p, const uint8_t* bytes);
   void seed_socket_owners();
+  void resolve_cgroup_filter();
   void fill_user(ProcessInfo& pi);
 
   EbpfConfig cfg_;
@@ -80,6 +84,8 @@ class EbpfSource : public Source {
   uint64_t kernel_drops_ = 0;
   bool finished_ = false;
   std::unique_ptr<PacketHooks> hooks_;
+  bool cgroup_on_ = false;
+  CgroupFilter cgroup_;
   std::unordered_map<int64_t, std::string> user_names_;
   const char* attach_kind_ = "";
 };

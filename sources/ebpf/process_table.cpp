@@ -100,6 +100,15 @@ void ProcessTable::seed() {
   closedir(d);
 }
 
+const ProcessEntry* ProcessTable::find_container(const std::string& id) const {
+  if (id.empty()) return nullptr;
+  for (auto& [pid, e] : procs_)
+    if (!e.container_id.empty() && (e.container_id.compare(0, id.size(), id) == 0 ||
+                                    id.compare(0, e.container_id.size(), e.container_id) == 0))
+      return &e;
+  return nullptr;
+}
+
 const ProcessEntry* ProcessTable::find(uint32_t pid) {
   auto it = procs_.find(pid);
   if (it != procs_.end()) return &it->second;

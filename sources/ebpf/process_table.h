@@ -31,6 +31,8 @@ class ProcessTable {
   // The cgroup v2 path ("0::/system.slice/nginx.service"), else the first hierarchy's.
   static std::string cgroup_path(const std::string& cgroup_text);
   size_t size() const { return procs_.size(); }
+  // A process whose container id starts with `id` (12 or 64 hex digits), or nullptr.
+  const ProcessEntry* find_container(const std::string& id) const;
 
  private:
   bool load(uint32_t pid, ProcessEntry& e) const;

@@ -76,6 +76,9 @@ const std::vector<SyscallDef>& syscall_defs() {
 #ifdef SYS_clone3
       {SYS_clone3, "clone3", "proc", spec(0), kClone3X},
 #endif
+      {SYS_kill, "kill", "proc", spec(0), kKillX},
+      {SYS_tkill, "tkill", "proc", spec(0), kTkillX},
+      {SYS_tgkill, "tgkill", "proc", spec(0), kTgkillX},
   };
   return defs;
 }
@@ -101,7 +104,9 @@ std::vector<const SyscallDef*> select_syscalls(const std::string& list) {
   std::string item;
   while (std::getline(ss, item, ',')) {
     if (item.empty()) continue;
-    bool found = false;
+    // exit and exit_group never return: the sched exit tracepoint reports
+    // them as procexit events (with the status), as sysdig does.
+    bool found = item == "exit" || item == "exit_group";
     for (auto& d : syscall_defs()) {
       if (item == d.set || item == d.name || (item == "accept" && std::string(d.name) == "accept4") ||
           (item == "open" && std::string(d.name) == "openat")) {

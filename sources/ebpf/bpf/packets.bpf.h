@@ -55,7 +55,7 @@ static __always_inline void current_owner(struct strato_owner* o) {
   o->tgid = pt >> 32;
   o->tid = (__u32)pt;
   o->uid = (__u32)bpf_get_current_uid_gid();
-  o->_pad = 0;
+  o->flags = filter_cgroup_on && in_filter_cgroup() ? STRATO_OWNER_IN_CGROUP : 0;
   o->cgroup_id = bpf_get_current_cgroup_id();
   bpf_get_current_comm(o->comm, sizeof(o->comm));
 }
@@ -201,6 +201,7 @@ static __always_inline void learn_flow(const struct pkt_flow* f, const struct st
 }
 
 static __always_inline bool owner_passes(const struct strato_owner* o) {
+  if (filter_cgroup_on && !(o->flags & STRATO_OWNER_IN_CGROUP)) return false;
   if (filter_pid_on && !bpf_map_lookup_elem(&pids, &o->tgid)) return false;
   if (filter_comm_on) {
     for (int i = 0; i < 16; i++) {
@@ -255,7 +256,7 @@ static __always_inline int capture_packet(struct __sk_buff* skb, bool egress, __
   } else {
     __builtin_memset(&h->owner, 0, sizeof(h->owner));
   }
-  if ((filter_pid_on || filter_comm_on) && (!o || !owner_passes(&h->owner))) return TC_ACT_UNSPEC;
+  if ((filter_pid_on || filter_comm_on || filter_cgroup_on) && (!o || !owner_passes(&h->owner))) return TC_ACT_UNSPEC;
 
   __u64 n = skb->len;
   if (n > pkt_snaplen) n = pkt_snaplen;

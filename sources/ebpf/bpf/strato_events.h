@@ -66,8 +66,9 @@ struct strato_event {
 };
 
 /* Who owns a flow: the process that last made a socket call on it. */
+#define STRATO_OWNER_IN_CGROUP 1 /* inside the --cgroup/--container filter's cgroup */
 struct strato_owner {
-  unsigned int tgid, tid, uid, _pad;
+  unsigned int tgid, tid, uid, flags;
   unsigned long long cgroup_id;
   char comm[16];
 };

@@ -25,6 +25,10 @@ const volatile __u8 filter_pid_on = 0;
 const volatile __u8 filter_comm_on = 0;
 const volatile char filter_comm[16] = {};
 const volatile __u32 snaplen = 80;
+/* --cgroup/--container: the cgroup v2 id and depth; descendants match too. */
+const volatile __u8 filter_cgroup_on = 0;
+const volatile __u64 filter_cgroup_id = 0;
+const volatile __u32 filter_cgroup_level = 0;
 
 struct enter_state {
   __u64 ts;
@@ -109,8 +113,13 @@ struct {
   __type(value, __u64);
 } drops SEC(".maps");
 
+static __always_inline bool in_filter_cgroup(void) {
+  return bpf_get_current_ancestor_cgroup_id(filter_cgroup_level) == filter_cgroup_id;
+}
+
 static __always_inline bool traced(__u32 tgid) {
   if (tgid == self_tgid) return false;
+  if (filter_cgroup_on && !in_filter_cgroup()) return false;
   if (filter_pid_on && !bpf_map_lookup_elem(&pids, &tgid)) return false;
   if (filter_comm_on) {
     char comm[16];

@@ -1,0 +1,113 @@
+// --cgroup and --container: kernel-side filters on the cgroup v2 tree, for
+// syscalls and for packets. A "container" here is a cgroup named the way
+// Docker names them, which is all strato looks at.
+#include <cstdlib>
+
+#include "capture_fixture.h"
+
+namespace {
+
+using namespace strato::test;
+using namespace capture_test;
+
+const char kContainerId[] = "5ca1ab1e0123456789abcdef0123456789abcdef0123456789abcdef01234567";
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// A private cgroup tree for one test, removed with everything in it.
+class TestCgroup {
+ public:
+  TestCgroup() {
+    mount_ = trim(run("findmnt -t cgroup2 -n -o TARGET | head -1").out);
+    if (mount_.empty()) return;
+    rel_ = "/strato-test-" + std::to_string(getpid());
+    run("mkdir -p '" + mount_ + rel_ + "'");
+  }
+  ~TestCgroup() {
+    if (mount_.empty()) return;
+    // Children first; their processes have exited or are killed here.
+    run("for f in $(find '" + mount_ + rel_ + "' -name cgroup.procs); do for p in $(cat $f); do kill -9 $p; done; done; "
+        "sleep 0.2; find '" + mount_ + rel_ + "' -depth -type d -exec rmdir {} \\; 2>/dev/null");
+  }
+  bool ok() const { return !mount_.empty(); }
+  std::string rel(const std::string& sub = "") const { return rel_ + (sub.empty() ? "" : "/" + sub); }
+  std::string dir(const std::string& sub = "") const { return mount_ + rel(sub); }
+  // `sh -c CMD` moved into the cgroup first; returns its output (first line: its pid).
+  CommandResult run_in(const std::string& sub, const std::string& cmd) const {
+    run("mkdir -p '" + dir(sub) + "'");
+    return run("sh -c 'echo $$ > \"" + dir(sub) + "/cgroup.procs\" && echo $$ && " + cmd + "'");
+  }
+
+ private:
+  std::string mount_, rel_;
+};
+
+TEST(EbpfCgroup, CgroupFilterKeepsToTheCgroupAndItsChildren) {
+  SKIP_WITHOUT_BPF();
+  TestCgroup cg;
+  if (!cg.ok()) GTEST_SKIP() << "no cgroup v2 hierarchy mounted";
+  std::string file = fresh_dir() + "/cgroup-known-file";
+  run("echo x > " + file);
+  run("mkdir -p '" + cg.dir("child") + "'");
+  Capture cap("--cgroup " + cg.rel() + " --syscalls openat -Y 'fd.name == \"" + file +
+              "\"' -T fields -e proc.pid -e proc.name -e fd.name");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  int inside = std::atoi(cg.run_in("child", "cat " + file + " > /dev/null").out.c_str());
+  run("cat " + file + " > /dev/null");  // outside the cgroup: must not show up
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  auto rows = cap.rows();
+  ASSERT_FALSE(rows.empty()) << cap.err();
+  for (auto& r : rows) {
+    ASSERT_EQ(r.size(), 3u);
+    EXPECT_EQ(r[1], "cat");
+    EXPECT_EQ(r[2], file);
+  }
+  // The shell moved into the cgroup execs nothing else; cat is its child.
+  (void)inside;
+  EXPECT_EQ(rows.size(), 1u) << "only the cat inside the cgroup";
+}
+
+TEST(EbpfCgroup, ContainerFilterCoversItsSyscallsAndPackets) {
+  SKIP_WITHOUT_BPF();
+  ASSERT_TRUE(have_program("curl"));
+  TestCgroup cg;
+  if (!cg.ok()) GTEST_SKIP() << "no cgroup v2 hierarchy mounted";
+  const std::string scope = std::string("docker-") + kContainerId + ".scope";
+  // The container must be running when the capture starts: a sleeper keeps it alive.
+  cg.run_in(scope, "(sleep 60 > /dev/null 2>&1 &)");
+  const std::string short_id = std::string(kContainerId).substr(0, 12);
+  Capture cap("--container " + short_id +
+              " -i lo --syscalls connect -Y 'tcp.port == 9 || fd.rport == 9' -T fields -e proc.name -e container.id "
+              "-e evt.type -e tcp.flags.syn -e tcp.flags.reset");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  cg.run_in(scope, "curl -s --max-time 10 http://127.0.0.1:9/ > /dev/null");
+  run("curl -s --max-time 10 http://127.0.0.1:9/ > /dev/null");  // the host's curl: filtered out
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  int connects = 0, syns = 0, rsts = 0;
+  for (auto& r : cap.rows()) {
+    ASSERT_EQ(r.size(), 5u);
+    EXPECT_EQ(r[0], "curl");
+    EXPECT_EQ(r[1], short_id);
+    if (r[2] == "connect") ++connects;
+    if (r[3] == "1") ++syns;
+    if (r[4] == "1") ++rsts;
+  }
+  EXPECT_EQ(connects, 1) << cap.err();
+  EXPECT_EQ(syns, 1) << "one SYN: the container's curl";
+  EXPECT_EQ(rsts, 1);
+}
+
+TEST(EbpfCgroup, UnknownContainerOrCgroupIsNamed) {
+  SKIP_WITHOUT_BPF();
+  auto r = run("'" + strato_bin() + "' capture --container feedfacefeed -c 1 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--container feedfacefeed: no running process in such a container"), std::string::npos) << r.out;
+  r = run("'" + strato_bin() + "' capture --cgroup /no/such/strato/cgroup -c 1 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--cgroup /no/such/strato/cgroup: no cgroup /no/such/strato/cgroup"), std::string::npos) << r.out;
+}
+
+}  // namespace
