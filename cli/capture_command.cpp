@@ -8,6 +8,8 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <pthread.h>
+#include <thread>
 
 #include "commands.h"
 #include "output_options.h"
@@ -38,6 +40,7 @@ po::options_description capture_options() {
     ("pid", po::value<int64_t>(), "only this process and its descendants (kernel filter)")
     ("comm", po::value<std::string>(), "only processes with this name (kernel filter)")
     ("container", po::value<std::string>(), "only processes of this container (id, 12 or 64 hex digits; kernel filter)")
+    ("relinquish-privileges,Z", po::value<std::string>(), "run as USER once the probes are attached, as tcpdump -Z")
     ("cgroup", po::value<std::string>(), "only processes in this cgroup v2 path and its children (kernel filter)")
     ("snaplen,s", po::value<unsigned>(), "bytes kept per packet (default 262144) and of read/write data per syscall (default 80, at most 255)")
     ("display-filter,Y", po::value<std::string>(), "display filter in Wireshark syntax (evt.type == \"connect\" && evt.failed)")
@@ -51,6 +54,12 @@ po::options_description capture_options() {
     ("detail,V", po::bool_switch(), "print the event detail tree")
     ("quiet,q", po::bool_switch(), "no per-event output, only the summary");
   return o;
+}
+
+// tcpdump's closing lines, on one line: every loss is counted somewhere.
+std::string summary_line(uint64_t events, const SourceStats& s) {
+  return std::to_string(events) + " events captured, " + std::to_string(s.dropped) + " dropped by kernel, " +
+         std::to_string(s.dropped_user) + " dropped by user space";
 }
 
 unsigned parse_duration(const std::string& a) {
@@ -74,6 +83,11 @@ int capture_command(const std::vector<std::string>& args) {
     return 0;
   }
   unsigned duration = vm.count("autostop") ? parse_duration(vm["autostop"].as<std::string>()) : 0;
+  // Before any thread exists, so that all of them inherit it (see the reporter below).
+  sigset_t usr1;
+  sigemptyset(&usr1);
+  sigaddset(&usr1, SIGUSR1);
+  pthread_sigmask(SIG_BLOCK, &usr1, nullptr);
 
   std::multimap<std::string, std::string> src_opts;
   if (vm.count("syscalls")) src_opts.emplace("syscalls", vm["syscalls"].as<std::string>());
@@ -81,6 +95,7 @@ int capture_command(const std::vector<std::string>& args) {
   if (vm.count("comm")) src_opts.emplace("comm", vm["comm"].as<std::string>());
   if (vm.count("container")) src_opts.emplace("container", vm["container"].as<std::string>());
   if (vm.count("cgroup")) src_opts.emplace("cgroup", vm["cgroup"].as<std::string>());
+  if (vm.count("relinquish-privileges")) src_opts.emplace("run-as", vm["relinquish-privileges"].as<std::string>());
   if (vm.count("container") && vm.count("cgroup")) throw usage_error("capture: --container and --cgroup: give one");
   if (vm.count("snaplen")) {
     src_opts.emplace("snaplen", std::to_string(vm["snaplen"].as<unsigned>()));
@@ -146,10 +161,29 @@ int capture_command(const std::vector<std::string>& args) {
     }
   } reset;
 
+  // SIGUSR1 prints the counts so far, as tcpdump does. The signal is blocked
+  // in every thread (the engine's inherit this mask) and taken by sigwait.
+  std::atomic<bool> done{false};
+  std::thread reporter([&] {
+    int sig = 0;
+    while (sigwait(&usr1, &sig) == 0 && !done.load()) {
+      SourceStats s = raw->stats();
+      std::fprintf(stderr, "%s\n", summary_line(s.received, s).c_str());
+    }
+  });
+  struct StopReporter {
+    std::atomic<bool>& done;
+    std::thread& t;
+    ~StopReporter() {
+      done.store(true);
+      pthread_kill(t.native_handle(), SIGUSR1);
+      t.join();
+    }
+  } stop_reporter{done, reporter};
+
   EngineStats st = engine.run();
   std::fflush(stdout);
-  std::fprintf(stderr, "%llu events captured, %llu dropped by kernel\n",
-               static_cast<unsigned long long>(st.events), static_cast<unsigned long long>(st.source.dropped));
+  std::fprintf(stderr, "%s\n", summary_line(st.events, st.source).c_str());
   return 0;
 }
 

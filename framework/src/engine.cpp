@@ -356,6 +356,7 @@ EngineStats Engine::run() {
     st.source.received += ss.received;
     st.source.dropped += ss.dropped;
     st.source.filtered += ss.filtered;
+    st.source.dropped_user += ss.dropped_user;
   }
   return st;
 }

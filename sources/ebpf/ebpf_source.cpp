@@ -12,7 +12,12 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <grp.h>
+#include <sys/prctl.h>
+
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <mutex>
 #include <pwd.h>
 
@@ -186,7 +191,39 @@ EbpfSource::EbpfSource(EbpfConfig cfg) : cfg_(std::move(cfg)) {
     hooks_ = std::make_unique<PacketHooks>(cfg_.interfaces, cfg_.packet_filter, cfg_.packet_snaplen);
 }
 
-EbpfSource::~EbpfSource() { detach(); }
+EbpfSource::~EbpfSource() {
+  detach();
+  Pending* p = nullptr;
+  while (queue_.pop(p)) delete p;
+}
+
+void EbpfSource::push(Pending&& p) {
+  auto* q = new Pending(std::move(p));
+  if (!queue_.push(q)) {
+    delete q;
+    user_drops_.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+void EbpfSource::start_reader() {
+  reader_ = std::thread([this] { reader_loop(); });
+}
+
+void EbpfSource::reader_loop() {
+  while (!reader_stop_.load(std::memory_order_acquire)) {
+    int n = ring_buffer__poll(rb_, 100);
+    if (n < 0 && n != -EINTR) {
+      reader_error_.store(-n);
+      return;
+    }
+  }
+}
+
+void EbpfSource::detach_programs() {
+  if (hooks_) hooks_->detach();
+  for (bpf_link* l : links_) bpf_link__destroy(l);
+  links_.clear();
+}
 
 void EbpfSource::open() {
   check_privileges();
@@ -194,6 +231,8 @@ void EbpfSource::open() {
   procs_.seed();
   resolve_cgroup_filter();
   load_and_attach();
+  if (!cfg_.run_as.empty()) drop_privileges();
+  start_reader();
   // As tshark's "Capturing on": tells people (and tests) the probes are live.
   std::string what;
   for (auto& i : ifaces_) what += (what.empty() ? "'" : ", '") + i.name + "'";
@@ -343,9 +382,11 @@ void EbpfSource::seed_socket_owners() {
 }
 
 void EbpfSource::detach() {
-  if (hooks_) hooks_->detach();
-  for (bpf_link* l : links_) bpf_link__destroy(l);
-  links_.clear();
+  detach_programs();
+  if (reader_.joinable()) {
+    reader_stop_.store(true, std::memory_order_release);
+    reader_.join();
+  }
   if (rb_) {
     // Records already in the buffer are still read: detach first, then drain.
     ring_buffer__consume(rb_);
@@ -370,6 +411,8 @@ void EbpfSource::detach() {
 
 SourceStats EbpfSource::stats() const {
   SourceStats s = stats_;
+  s.received = received_.load(std::memory_order_relaxed);
+  s.dropped_user = user_drops_.load(std::memory_order_relaxed);
   uint64_t drops = kernel_drops_;
   if (skel_) {
     uint32_t zero = 0;
@@ -386,22 +429,27 @@ SourceStats EbpfSource::stats() const {
 
 bool EbpfSource::read(Batch& batch, size_t max_events) {
   if (finished_) return false;
-  if (pending_head_ < pending_.size()) {
-    take_pending(batch, max_events);
-    return true;
-  }
+  if (int e = reader_error_.load()) throw Error(std::string("ebpf: reading the ring buffer: ") + std::strerror(e));
+  auto drain = [this] {
+    Pending* p = nullptr;
+    while (queue_.pop(p)) {
+      pending_.push_back(std::move(*p));
+      delete p;
+    }
+  };
   if (stop_requested.load()) {
-    detach();  // drains the ring buffer into pending_
+    if (skel_) detach();  // the reader thread ends after consuming what the kernel queued
+    drain();
     take_pending(batch, max_events);
     if (pending_head_ < pending_.size()) return true;
     finished_ = true;
     return false;
   }
   if (hooks_) hooks_->follow_new_interfaces();
-  if (rb_) {
-    int n = ring_buffer__poll(rb_, 100);
-    if (n < 0 && n != -EINTR) throw Error(std::string("ebpf: reading the ring buffer: ") + std::strerror(-n));
-  }
+  size_t before = pending_.size();
+  drain();
+  if (pending_.size() == before && pending_head_ == pending_.size())
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // nothing yet: do not spin
   take_pending(batch, max_events);
   return true;
 }
@@ -421,6 +469,12 @@ void EbpfSource::take_pending(Batch& batch, size_t max_events) {
   }
   while (batch.count < max_events && pending_head_ < pending_.size() && pending_[pending_head_].ts_ns <= cutoff) {
     Pending& p = pending_[pending_head_++];
+    if (p.ifindex >= 0) {
+      int idx = hooks_ ? hooks_->strato_index(p.ifindex) : -1;
+      if (idx < 0) continue;  // cannot happen: an interface is registered before it is hooked
+      p.iface = static_cast<uint32_t>(idx);
+      p.link_type = ifaces_[idx].link_type;
+    }
     Event& e = batch.append(p.bytes.data(), static_cast<uint32_t>(p.bytes.size()));
     e.ts_ns = p.ts_ns;
     e.iface = p.iface;
@@ -445,13 +499,13 @@ int EbpfSource::on_record(const void* data, size_t size) {
     if (size < sizeof(strato_packet)) return 0;
     const auto& p = *static_cast<const strato_packet*>(data);
     if (p.caplen > size - sizeof(strato_packet)) return 0;
-    ++stats_.received;
+    received_.fetch_add(1, std::memory_order_relaxed);
     encode_packet(p, static_cast<const uint8_t*>(data) + sizeof(strato_packet));
     return 0;
   }
   if (size < sizeof(strato_event)) return 0;
   const strato_event& r = *static_cast<const strato_event*>(data);
-  ++stats_.received;
+  received_.fetch_add(1, std::memory_order_relaxed);
   const std::string comm(r.comm, strnlen(r.comm, sizeof r.comm));
   switch (r.kind) {
     case STRATO_SYSCALL: {
@@ -746,7 +800,7 @@ void EbpfSource::encode_syscall(const strato_event& r, const SyscallDef& def) {
   fill_process(p.proc, r, procs_.find(r.pid));
   fill_user(p.proc);
   if ((def.scap_type == kExecve19X || def.scap_type == kExecveatX) && ret == 0 && r.path_len) p.proc.exe = path;
-  pending_.push_back(std::move(p));
+  push(std::move(p));
 }
 
 void EbpfSource::encode_proc(const strato_event& r) {
@@ -776,7 +830,33 @@ void EbpfSource::encode_proc(const strato_event& r) {
   Pending p{ts, 0, {}, scratch_, {}};
   fill_process(p.proc, r, pe);
   fill_user(p.proc);
-  pending_.push_back(std::move(p));
+  push(std::move(p));
+}
+
+// -Z USER, as tcpdump: once everything is attached, run as USER. Only
+// CAP_NET_ADMIN is kept, to take the TC filters off again at exit; the ring
+// buffer and maps are read through descriptors already open.
+void EbpfSource::drop_privileges() {
+  passwd pw{}, *res = nullptr;
+  char buf[4096];
+  if (getpwnam_r(cfg_.run_as.c_str(), &pw, buf, sizeof buf, &res) != 0 || !res) {
+    detach();
+    throw Error("capture: -Z " + cfg_.run_as + ": no such user");
+  }
+  auto fail = [&](const char* what) {
+    int e = errno;
+    detach();
+    throw Error("capture: -Z " + cfg_.run_as + ": " + what + ": " + std::strerror(e));
+  };
+  if (prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L) != 0) fail("keeping capabilities");
+  if (initgroups(pw.pw_name, pw.pw_gid) != 0) fail("initgroups");
+  if (setgid(pw.pw_gid) != 0) fail("setgid");
+  if (setuid(pw.pw_uid) != 0) fail("setuid");
+  constexpr int kCapNetAdmin = 12;
+  __user_cap_header_struct h{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct d[2]{};
+  d[0].effective = d[0].permitted = 1u << kCapNetAdmin;
+  if (syscall(SYS_capset, &h, d) != 0) fail("keeping CAP_NET_ADMIN");
 }
 
 void EbpfSource::fill_user(ProcessInfo& pi) {
@@ -794,11 +874,8 @@ void EbpfSource::fill_user(ProcessInfo& pi) {
 }
 
 void EbpfSource::encode_packet(const strato_packet& p, const uint8_t* bytes) {
-  int idx = hooks_ ? hooks_->strato_index(static_cast<int>(p.ifindex)) : -1;
-  if (idx < 0) return;
   Pending e{p.ts + boot_to_epoch_ns_, 0, {}, std::vector<uint8_t>(bytes, bytes + p.caplen), {}};
-  e.iface = static_cast<uint32_t>(idx);
-  e.link_type = ifaces_[idx].link_type;
+  e.ifindex = static_cast<int>(p.ifindex);
   e.orig_len = p.len;
   e.epb_flags = p.egress ? 2 : 1;  // pcapng epb_flags direction: outbound / inbound
   e.has_proc = p.owned;
@@ -819,7 +896,7 @@ void EbpfSource::encode_packet(const strato_packet& p, const uint8_t* bytes) {
     }
     fill_user(pi);
   }
-  pending_.push_back(std::move(e));
+  push(std::move(e));
 }
 
 }  // namespace strato::ebpf

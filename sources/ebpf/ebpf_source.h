@@ -2,7 +2,10 @@
 // The "ebpf" source: live syscall and process-lifecycle events from BPF
 // programs on the syscall and sched tracepoints, delivered through a ring
 // buffer and turned into scap-encoded events (strato/syscall_event.h).
+#include <atomic>
+#include <boost/lockfree/spsc_queue.hpp>
 #include <memory>
+#include <thread>
 #include <unordered_map>
 #include <string>
 #include <vector>
@@ -30,6 +33,7 @@ struct EbpfConfig {
   std::string packet_filter;      // -f, run in the kernel
   uint32_t packet_snaplen = 262144;
   uint64_t buffer_bytes = 0;      // -B: ring buffer size (0: 16 MiB)
+  std::string run_as;             // -Z USER: drop root once attached
   std::string cgroup;             // --cgroup PATH (v2, descendants included)
   std::string container;          // --container ID
 };
@@ -49,6 +53,11 @@ class EbpfSource : public Source {
  private:
   void load_and_attach();
   void detach();
+  void detach_programs();
+  void start_reader();
+  void stop_reader();
+  void reader_loop();
+  void drop_privileges();
   void take_pending(Batch& batch, size_t max_events);
   void encode_syscall(const struct strato_event& r, const SyscallDef& def);
   void encode_proc(const struct strato_event& r);
@@ -76,7 +85,16 @@ class EbpfSource : public Source {
     ProcessInfo proc;
     bool has_proc = true;
     uint32_t iface = 0, link_type = 0, orig_len = 0, epb_flags = 0;
+    int ifindex = -1;  // packets: the kernel's interface, mapped to `iface` by the engine thread
   };
+  // The reader thread drains the ring buffer into `queue_` so that a slow
+  // consumer costs user-space drops (counted) rather than stalling the ring.
+  boost::lockfree::spsc_queue<Pending*> queue_{1 << 16};
+  std::thread reader_;
+  std::atomic<bool> reader_stop_{false};
+  std::atomic<uint64_t> received_{0}, user_drops_{0};
+  std::atomic<int> reader_error_{0};
+  void push(Pending&& p);
   std::vector<Pending> pending_;
   size_t pending_head_ = 0;
   std::vector<uint8_t> scratch_;

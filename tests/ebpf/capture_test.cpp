@@ -292,4 +292,23 @@ TEST(EbpfCapture, UnknownSyscallIsAUsageError) {
   EXPECT_NE(r.err.find("nosuchcall"), std::string::npos) << r.err;
 }
 
+TEST(EbpfCapture, KillNamesTargetAndSignal) {
+  SKIP_WITHOUT_BPF();
+  Capture cap("--comm sh --syscalls kill -Y 'evt.type == \\\"kill\\\"' -T fields -e proc.pid -e evt.args -e evt.res");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  auto r = run("sh -c 'echo $$; sleep 30 & echo $!; kill -TERM $!'");
+  auto ids = split_lines(r.out);
+  ASSERT_GE(ids.size(), 2u) << r.out;
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  bool found = false;
+  for (auto& row : cap.rows()) {
+    ASSERT_EQ(row.size(), 3u);
+    if (row[0] != ids[0]) continue;
+    found = true;
+    EXPECT_EQ(row[1], "pid=" + ids[1] + " sig=15");
+    EXPECT_EQ(row[2], "0");
+  }
+  EXPECT_TRUE(found) << cap.err();
+}
+
 }  // namespace

@@ -194,4 +194,43 @@ TEST(EbpfPackets, AnyFollowsInterfacesCreatedDuringTheCapture) {
   for (auto& r : rows) EXPECT_EQ(r[0], "strato-t0");
 }
 
+TEST(EbpfPackets, RelinquishedPrivilegesStillCaptureAndDetach) {
+  SKIP_WITHOUT_BPF();
+  ASSERT_TRUE(have_program("curl"));
+  run("tc qdisc del dev lo clsact 2>/dev/null");
+  Capture cap("-Z nobody -i lo --comm curl -T fields -e proc.name -e tcp.flags.syn");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  std::string status = slurp("/proc/" + std::to_string(cap.pid()) + "/status");
+  auto uid = status.find("\nUid:");
+  ASSERT_NE(uid, std::string::npos);
+  EXPECT_EQ(std::atoi(status.c_str() + uid + 5), 65534) << "runs as nobody once attached";
+  run("curl -s --max-time 10 http://127.0.0.1:9/ > /dev/null");
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  bool syn = false;
+  for (auto& r : cap.rows())
+    if (r.size() == 2 && r[0] == "curl" && r[1] == "1") syn = true;
+  EXPECT_TRUE(syn) << cap.err();
+  // CAP_NET_ADMIN was kept for this: the TC programs and the qdisc are gone.
+  EXPECT_EQ(tc_state("lo").find("clsact"), std::string::npos) << tc_state("lo");
+}
+
+TEST(EbpfPackets, Sigusr1PrintsTheCountsSoFar) {
+  SKIP_WITHOUT_BPF();
+  Capture cap("-i lo -q");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  run("curl -s --max-time 10 http://127.0.0.1:9/ > /dev/null");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  kill(cap.pid(), SIGUSR1);
+  std::string err;
+  for (int i = 0; i < 100 && (err = cap.err()).find("dropped by user space") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_NE(err.find("events captured, 0 dropped by kernel, 0 dropped by user space"), std::string::npos) << err;
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  // Once for SIGUSR1, once at the end.
+  size_t lines = 0;
+  for (auto& l : split_lines(cap.err()))
+    if (l.find("dropped by user space") != std::string::npos) ++lines;
+  EXPECT_EQ(lines, 2u) << cap.err();
+}
+
 }  // namespace

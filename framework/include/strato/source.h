@@ -15,6 +15,7 @@ struct SourceStats {
   uint64_t received = 0;  // events read / captured
   uint64_t dropped = 0;   // lost by the kernel or a queue (reported like tcpdump)
   uint64_t filtered = 0;  // rejected by the capture filter
+  uint64_t dropped_user = 0;  // lost in user space: a full queue between reader and engine
 };
 
 class Source : public Plugin {
