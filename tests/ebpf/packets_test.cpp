@@ -233,4 +233,35 @@ TEST(EbpfPackets, Sigusr1PrintsTheCountsSoFar) {
   EXPECT_EQ(lines, 2u) << cap.err();
 }
 
+TEST(EbpfPackets, WrittenPcapngCarriesProcessesForTsharkAndStratoRead) {
+  SKIP_WITHOUT_BPF();
+  ASSERT_TRUE(have_program("curl"));
+  ASSERT_TRUE(have_program("tshark"));
+  std::string file = fresh_dir() + "/live.pcapng";
+  Capture cap("-i lo --comm curl --syscalls connect -w " + file);
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  int pid = run_as_known_pid("curl -s --max-time 10 http://127.0.0.1:9/ > /dev/null");
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+
+  // tshark (the oracle) opens it cleanly and shows the process on each packet, as ptcpdump's files do.
+  auto ts = run("tshark -r " + file + " -Y tcp -T fields -e frame.comment -e frame.interface_name -e tcp.flags.syn");
+  ASSERT_EQ(ts.exit_code, 0) << ts.err;
+  EXPECT_EQ(ts.err.find("damaged"), std::string::npos) << ts.err;
+  auto tlines = split_lines(ts.out);
+  ASSERT_GE(tlines.size(), 2u) << ts.out;
+  for (auto& l : tlines) {
+    if (l.empty()) continue;
+    EXPECT_NE(l.find("PID: " + std::to_string(pid)), std::string::npos) << l;
+    EXPECT_NE(l.find("\tlo\t"), std::string::npos) << l;
+  }
+  // strato read restores the fields: the same filter works offline.
+  auto rd = run("'" + strato_bin() + "' read -r " + file + " -Y 'proc.name == \"curl\" && tcp.flags.reset == 1' -T fields -e proc.pid");
+  ASSERT_EQ(rd.exit_code, 0) << rd.err;
+  EXPECT_EQ(rd.out, std::to_string(pid) + "\n");
+  auto sysdig = run("tshark -r " + file + " -Y sysdig | wc -l");
+  auto connects = run("'" + strato_bin() + "' read -r " + file + " -Y syscall | wc -l");
+  EXPECT_EQ(sysdig.out, connects.out);
+  EXPECT_NE(connects.out, "0\n");
+}
+
 }  // namespace
