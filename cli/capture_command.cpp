@@ -36,7 +36,8 @@ po::options_description capture_options() {
     ("interface,i", po::value<std::vector<std::string>>()->composing(), "capture packets on IFACE (repeatable; \"any\": all interfaces, also ones created later)")
     ("syscalls", po::value<std::string>(), "syscalls to capture: net, file, proc and/or names, comma-separated (default: all; with -i: none unless given)")
     ("capture-filter,f", po::value<std::string>(), "pcap filter for packets, run in the kernel (tcp port 80)")
-    ("buffer-size,B", po::value<unsigned>(), "ring buffer size in KiB (default 16384), as tcpdump -B")
+    ("buffer-size,B", po::value<unsigned>(), "size of each ring buffer in KiB (default 16384), as tcpdump -B")
+    ("cpus-per-buffer", po::value<unsigned>(), "one ring buffer per N CPUs (default: one ring for all CPUs)")
     ("pid", po::value<int64_t>(), "only this process and its descendants (kernel filter)")
     ("comm", po::value<std::string>(), "only processes with this name (kernel filter)")
     ("container", po::value<std::string>(), "only processes of this container (id, 12 or 64 hex digits; kernel filter)")
@@ -106,6 +107,7 @@ int capture_command(const std::vector<std::string>& args) {
     // Packets were asked for: syscalls only when named too, as tcpdump -i shows packets alone.
     if (!vm.count("syscalls")) src_opts.emplace("syscalls-on", "false");
   }
+  if (vm.count("cpus-per-buffer")) src_opts.emplace("cpus-per-buffer", std::to_string(vm["cpus-per-buffer"].as<unsigned>()));
   if (vm.count("capture-filter")) {
     if (!vm.count("interface")) throw usage_error("capture: -f needs -i: it filters packets");
     src_opts.emplace("filter", vm["capture-filter"].as<std::string>());

@@ -17,9 +17,11 @@ class IoPhs : public Statistic {
   void add(const Event& ev) override {
     auto& reg = FieldRegistry::instance();
     if (frame_ == kNoField) frame_ = reg.find("frame");
+    // The process node is strato's metadata, not a protocol tshark would count.
+    if (process_ == kNoField) process_ = reg.find("process");
     size_t at = 0;  // root
     for (const FieldValue& fv : ev.dissection.fields) {
-      if (fv.parent != -1 || fv.id == frame_ || fv.id >= reg.size()) continue;
+      if (fv.parent != -1 || fv.id == frame_ || fv.id == process_ || fv.id >= reg.size()) continue;
       if (reg.info(fv.id).type != FieldType::Protocol) continue;
       at = child(at, fv.id);
       nodes_[at].frames += 1;
@@ -64,7 +66,7 @@ class IoPhs : public Statistic {
 
   std::string filter_;
   std::vector<Node> nodes_;
-  FieldId frame_ = kNoField;
+  FieldId frame_ = kNoField, process_ = kNoField;
 };
 
 }  // namespace

@@ -16,6 +16,7 @@ const strato::OptionSpec kOptions[] = {
     {"syscalls-on", "boolean", "true", "capture syscall events (false with interfaces: packets only)", false, false},
     {"buffer-size", "unsigned", "0", "ring buffer size in bytes (0: 16 MiB)", false, false},
     {"cgroup", "string", nullptr, "only processes in this cgroup v2 path and below (filtered in the kernel)", false, false},
+    {"cpus-per-buffer", "unsigned", "0", "one ring buffer per this many CPUs (0: one for all)", false, false},
     {"run-as", "string", nullptr, "drop root and run as this user once attached (-Z)", false, false},
     {"container", "string", nullptr, "only processes of this container id (filtered in the kernel)", false, false},
 };
@@ -31,6 +32,7 @@ std::unique_ptr<strato::Plugin> create(const strato::Options& opts) {
   cfg.cgroup = opts.str("cgroup");
   cfg.container = opts.str("container");
   cfg.run_as = opts.str("run-as");
+  if (opts.has("cpus-per-buffer")) cfg.cpus_per_ring = static_cast<uint32_t>(opts.integer("cpus-per-buffer"));
   if (opts.has("packet-snaplen")) cfg.packet_snaplen = static_cast<uint32_t>(opts.integer("packet-snaplen"));
   if (opts.has("syscalls-on")) cfg.syscalls_on = opts.boolean("syscalls-on");
   if (opts.has("buffer-size")) cfg.buffer_bytes = static_cast<uint64_t>(opts.integer("buffer-size"));

@@ -1,6 +1,7 @@
 #include "ebpf_source.h"
 
 #include <arpa/inet.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/capability.h>
 #include <sys/syscall.h>
@@ -260,11 +261,12 @@ void EbpfSource::load_and_attach() {
     const bool packets = hooks_ != nullptr;
     int ncpu = libbpf_num_possible_cpus();
     bpf_map__set_max_entries(skel_->maps.pkt_buf, ncpu > 0 ? ncpu : 1);
-    if (cfg_.buffer_bytes) {
-      uint64_t size = 4096;
-      while (size < cfg_.buffer_bytes) size <<= 1;  // the kernel wants a power of two
-      bpf_map__set_max_entries(skel_->maps.events, static_cast<uint32_t>(size));
-    }
+    const uint32_t ncpus = ncpu > 0 ? static_cast<uint32_t>(ncpu) : 1;
+    skel_->rodata->cpus_per_ring = cfg_.cpus_per_ring;
+    const uint32_t nrings = cfg_.cpus_per_ring ? (ncpus + cfg_.cpus_per_ring - 1) / cfg_.cpus_per_ring : 1;
+    bpf_map__set_max_entries(skel_->maps.rings, nrings);
+    // The rings themselves are made in open_rings(), sized by -B: the kernel
+    // does not compare a ring's size with the template's.
     for (auto* p : {skel_->progs.tc_eth_ingress, skel_->progs.tc_eth_egress, skel_->progs.tc_raw_ingress,
                     skel_->progs.tc_raw_egress})
       bpf_program__set_autoload(p, packets);
@@ -325,12 +327,7 @@ void EbpfSource::load_and_attach() {
     }
     first_error = why;
   }
-  rb_ = ring_buffer__new(bpf_map__fd(skel_->maps.events), ring_cb, this, nullptr);
-  if (!rb_) {
-    int e = errno;
-    detach();
-    throw Error(std::string("ebpf: cannot open the ring buffer: ") + std::strerror(e));
-  }
+  open_rings();
   if (hooks_) {
     seed_socket_owners();
     TcPrograms progs;
@@ -355,6 +352,35 @@ void EbpfSource::load_and_attach() {
     } catch (...) {
       detach();
       throw;
+    }
+  }
+}
+
+uint32_t EbpfSource::ring_bytes() const {
+  uint64_t want = cfg_.buffer_bytes ? cfg_.buffer_bytes : 16ull << 20;
+  uint64_t size = 4096;
+  while (size < want) size <<= 1;  // the kernel wants a power of two
+  return static_cast<uint32_t>(size);
+}
+
+void EbpfSource::open_rings() {
+  const uint32_t n = bpf_map__max_entries(skel_->maps.rings);
+  const int outer = bpf_map__fd(skel_->maps.rings);
+  auto fail = [this](const std::string& what) {
+    int e = errno;
+    detach();
+    throw Error("ebpf: " + what + ": " + std::strerror(e));
+  };
+  for (uint32_t i = 0; i < n; ++i) {
+    int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "strato_ring", 0, 0, ring_bytes(), nullptr);
+    if (fd < 0) fail("cannot create ring buffer " + std::to_string(i) + " of " + std::to_string(ring_bytes()) + " bytes");
+    ring_fds_.push_back(fd);
+    if (bpf_map_update_elem(outer, &i, &fd, 0) != 0) fail("cannot install ring buffer " + std::to_string(i));
+    if (!rb_) {
+      rb_ = ring_buffer__new(fd, ring_cb, this, nullptr);
+      if (!rb_) fail("cannot open the ring buffer");
+    } else if (ring_buffer__add(rb_, fd, ring_cb, this) != 0) {
+      fail("cannot open ring buffer " + std::to_string(i));
     }
   }
 }
@@ -393,6 +419,8 @@ void EbpfSource::detach() {
     ring_buffer__free(rb_);
     rb_ = nullptr;
   }
+  for (int fd : ring_fds_) close(fd);
+  ring_fds_.clear();
   if (skel_) {
     uint32_t zero = 0;
     int ncpu = libbpf_num_possible_cpus();

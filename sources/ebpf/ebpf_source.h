@@ -34,6 +34,7 @@ struct EbpfConfig {
   uint32_t packet_snaplen = 262144;
   uint64_t buffer_bytes = 0;      // -B: ring buffer size (0: 16 MiB)
   std::string run_as;             // -Z USER: drop root once attached
+  uint32_t cpus_per_ring = 0;     // one ring buffer per this many CPUs (0: one ring)
   std::string cgroup;             // --cgroup PATH (v2, descendants included)
   std::string container;          // --container ID
 };
@@ -65,6 +66,8 @@ class EbpfSource : public Source {
   void encode_packet(const struct strato_packet& p, const uint8_t* bytes);
   void seed_socket_owners();
   void resolve_cgroup_filter();
+  void open_rings();
+  uint32_t ring_bytes() const;
   void fill_user(ProcessInfo& pi);
 
   EbpfConfig cfg_;
@@ -91,6 +94,7 @@ class EbpfSource : public Source {
   // consumer costs user-space drops (counted) rather than stalling the ring.
   boost::lockfree::spsc_queue<Pending*> queue_{1 << 16};
   std::thread reader_;
+  std::vector<int> ring_fds_;
   std::atomic<bool> reader_stop_{false};
   std::atomic<uint64_t> received_{0}, user_drops_{0};
   std::atomic<int> reader_error_{0};

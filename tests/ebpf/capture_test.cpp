@@ -311,4 +311,46 @@ TEST(EbpfCapture, KillNamesTargetAndSignal) {
   EXPECT_TRUE(found) << cap.err();
 }
 
+// Every loss is counted: with a ring too small for the burst, the kernel's
+// failed reservations add up with what was captured to all of dd's calls.
+TEST(EbpfCapture, ATinyRingDropsButCountsEveryLoss) {
+  SKIP_WITHOUT_BPF();
+  Capture cap("--comm dd --syscalls read,write -B 4 -q");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  run("dd if=/dev/zero of=/dev/null bs=1 count=20000 2>/dev/null");
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  unsigned long long captured = 0, kernel = 0, user = 0;
+  std::string err = cap.err();
+  auto at = err.find("events captured");
+  ASSERT_NE(at, std::string::npos) << err;
+  auto line_start = err.rfind('\n', at);
+  line_start = line_start == std::string::npos ? 0 : line_start + 1;
+  ASSERT_EQ(std::sscanf(err.c_str() + line_start, "%llu events captured, %llu dropped by kernel, %llu dropped by user space",
+                        &captured, &kernel, &user),
+            3)
+      << err;
+  EXPECT_GT(kernel, 0u) << "a 4 KiB ring cannot hold a burst of 40000 events";
+  EXPECT_GE(captured + kernel + user, 40000u) << err;
+}
+
+// Several rings (one per CPU here) are merged back into time order.
+TEST(EbpfCapture, PerCpuRingsAreMergedInTimeOrder) {
+  SKIP_WITHOUT_BPF();
+  Capture cap("--cpus-per-buffer 1 --syscalls openat,read,close -T fields -e frame.time_epoch -e proc.pid");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  // Two busy processes, likely on both CPUs.
+  run("(for i in $(seq 200); do cat /etc/hostname; done > /dev/null &); for i in $(seq 200); do head -c 1 /etc/hostname; done > /dev/null; wait");
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  auto rows = cap.rows();
+  ASSERT_GT(rows.size(), 200u) << cap.err();
+  double last = 0;
+  size_t backwards = 0;
+  for (auto& r : rows) {
+    double t = std::atof(r[0].c_str());
+    if (t < last) ++backwards;
+    last = std::max(last, t);
+  }
+  EXPECT_EQ(backwards, 0u) << "events out of time order";
+}
+
 }  // namespace

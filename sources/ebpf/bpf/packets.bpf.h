@@ -266,7 +266,8 @@ static __always_inline int capture_packet(struct __sk_buff* skb, bool egress, __
   if (n == 0) return TC_ACT_UNSPEC;
   if (bpf_skb_load_bytes(skb, 0, b->data, n)) return TC_ACT_UNSPEC;
   h->caplen = n;
-  if (bpf_ringbuf_output(&events, b, sizeof(struct strato_packet) + n, 0)) count_drop();
+  void* ring = this_cpu_ring();
+  if (!ring || bpf_ringbuf_output(ring, b, sizeof(struct strato_packet) + n, 0)) count_drop();
   return TC_ACT_UNSPEC;
 }
 

@@ -101,10 +101,26 @@ struct {
   __type(value, __u16);
 } syn_ports SEC(".maps");
 
-struct {
+/* One ring buffer per group of `cpus_per_ring` CPUs (0: one for all), so
+ * CPUs do not contend for one ring's lock; user space creates the rings,
+ * sized by -B, and merges them by timestamp. */
+struct ring_inner {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
   __uint(max_entries, 16 << 20);
-} events SEC(".maps");
+};
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __array(values, struct ring_inner);
+} rings SEC(".maps");
+
+const volatile __u32 cpus_per_ring = 0;
+
+static __always_inline void* this_cpu_ring(void) {
+  __u32 i = cpus_per_ring ? bpf_get_smp_processor_id() / cpus_per_ring : 0;
+  return bpf_map_lookup_elem(&rings, &i);
+}
 
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -135,7 +151,8 @@ static __always_inline bool traced(__u32 tgid) {
 #include "packets.bpf.h"
 
 static __always_inline struct strato_event* reserve(void) {
-  struct strato_event* e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+  void* ring = this_cpu_ring();
+  struct strato_event* e = ring ? bpf_ringbuf_reserve(ring, sizeof(*e), 0) : NULL;
   if (!e) {
     __u32 zero = 0;
     __u64* n = bpf_map_lookup_elem(&drops, &zero);
