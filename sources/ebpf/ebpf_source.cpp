@@ -153,8 +153,12 @@ void add_tuple(scap::Encoder& enc, const strato_event& r, bool peer_first, const
     return;
   }
   if (t.family == 1) {
-    uint8_t b[18] = {scap::kAfUnix};
-    enc.add_bytes(b, sizeof b);
+    // scap's unix tuple: family, two kernel addresses (not exposed), the path.
+    std::string b(17, '\0');
+    b[0] = static_cast<char>(scap::kAfUnix);
+    if (remote_hint && remote_hint->family == scap::kAfUnix) b += remote_hint->path;
+    b.push_back('\0');
+    enc.add_bytes(b.data(), b.size());
     return;
   }
   if (remote_hint && (remote_hint->family == scap::kAfInet || remote_hint->family == scap::kAfInet6)) {
@@ -228,6 +232,10 @@ void EbpfSource::detach_programs() {
 
 void EbpfSource::open() {
   check_privileges();
+  // Said up front: libbpf's CO-RE failure without it names no cause a user can act on.
+  if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+    throw Error("ebpf: this kernel exposes no BTF at /sys/kernel/btf/vmlinux (needs CONFIG_DEBUG_INFO_BTF=y); "
+                "live capture relocates its programs against it");
   boot_to_epoch_ns_ = boot_to_epoch();
   procs_.seed();
   resolve_cgroup_filter();
