@@ -264,4 +264,35 @@ TEST(EbpfPackets, WrittenPcapngCarriesProcessesForTsharkAndStratoRead) {
   EXPECT_NE(connects.out, "0\n");
 }
 
+// The share of attributed UDP packets: a resolver-style client (connect, send,
+// recv) and a server that was listening before the capture started.
+TEST(EbpfPackets, UdpExchangeIsAttributedToClientAndServer) {
+  SKIP_WITHOUT_BPF();
+  ASSERT_TRUE(have_program("python3"));
+  std::string dir = fresh_dir();
+  int port = free_port();
+  std::string ps = std::to_string(port);
+  run("(python3 -c 'import socket\ns=socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ns.bind((\"127.0.0.1\", " + ps +
+      "))\nwhile True:\n  d,a=s.recvfrom(100)\n  s.sendto(d,a)' > /dev/null 2>&1 & echo $! > " + dir + "/server.pid)");
+  int server = std::atoi(run("cat " + dir + "/server.pid").out.c_str());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  Capture cap("-i lo -f 'udp port " + ps + "' -T fields -e proc.pid -e udp.srcport -e udp.dstport");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  auto r = run("python3 -c 'import os, socket\nprint(os.getpid())\nc=socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+               "c.settimeout(5)\nc.connect((\"127.0.0.1\", " + ps + "))\nfor i in range(5):\n  c.send(b\"q\"); c.recv(100)'");
+  int client = std::atoi(r.out.c_str());
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  kill(server, SIGTERM);
+  int packets = 0, attributed = 0;
+  for (auto& row : cap.rows()) {
+    ASSERT_EQ(row.size(), 3u);
+    ++packets;
+    if (!row[0].empty()) ++attributed;
+    EXPECT_EQ(std::atoi(row[0].c_str()), row[2] == ps ? client : server) << row[1] << " -> " << row[2];
+  }
+  std::fprintf(stderr, "attributed UDP packets: %d of %d\n", attributed, packets);
+  EXPECT_EQ(packets, 10) << cap.err();
+  EXPECT_EQ(attributed, packets);
+}
+
 }  // namespace
