@@ -295,4 +295,27 @@ TEST(EbpfPackets, UdpExchangeIsAttributedToClientAndServer) {
   EXPECT_EQ(attributed, packets);
 }
 
+// The bundled live pipeline file: failed connects and resets, with their process.
+TEST(EbpfPackets, RefusedConnectionsPipelineFindsTheRefusal) {
+  SKIP_WITHOUT_BPF();
+  std::string dir = fresh_dir();
+  auto r = run("cd " + dir + " && '" + strato_bin() + "' run '" + source_dir() +
+               "/pipelines/refused-connections.yaml' > out 2> err & p=$!; for i in $(seq 200); do grep -q 'Capturing on' " +
+               dir + "/err && break; sleep 0.05; done; bash -c 'echo $$; echo > /dev/tcp/127.0.0.1/9' 2>/dev/null; "
+               "sleep 0.3; kill -INT $p; wait $p");
+  int pid = std::atoi(r.out.c_str());
+  std::string out = slurp(dir + "/out");
+  int connects = 0, resets = 0;
+  for (auto& l : split_lines(out)) {
+    auto f = split(l);
+    if (f.size() < 10 || f[2] != std::to_string(pid)) continue;
+    EXPECT_EQ(f[1], "bash");
+    if (f[4] == "connect") ++connects;
+    if (f[9].find('R') != std::string::npos) ++resets;
+  }
+  EXPECT_EQ(connects, 1) << out << slurp(dir + "/err");
+  EXPECT_EQ(resets, 1) << out;
+  EXPECT_TRUE(exists(dir + "/refused.pcapng"));
+}
+
 }  // namespace
