@@ -238,7 +238,8 @@ TEST(EbpfPackets, WrittenPcapngCarriesProcessesForTsharkAndStratoRead) {
   ASSERT_TRUE(have_program("curl"));
   ASSERT_TRUE(have_program("tshark"));
   std::string file = fresh_dir() + "/live.pcapng";
-  Capture cap("-i lo --comm curl --syscalls connect -w " + file);
+  // Other tests may run curl meanwhile: the kernel filter keeps to port 9.
+  Capture cap("-i lo -f 'tcp port 9' --comm curl --syscalls connect -w " + file);
   ASSERT_TRUE(cap.ready()) << cap.err();
   int pid = run_as_known_pid("curl -s --max-time 10 http://127.0.0.1:9/ > /dev/null");
   ASSERT_EQ(cap.stop(), 0) << cap.err();
