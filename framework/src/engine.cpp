@@ -30,6 +30,7 @@ struct Engine::Impl {
   std::unique_ptr<DisplayFilter> filter;
   std::vector<std::unique_ptr<Shard>> shards;
   std::vector<uint8_t> wanted_fields;  // empty: every field
+  bool dissect_events = true;
   oneapi::tbb::concurrent_queue<Batch*> pool;
   std::vector<std::unique_ptr<Batch>> owned;
   std::mutex owned_mutex;
@@ -144,6 +145,7 @@ struct Engine::Impl {
   }
 
   void dissect(Batch& b) {
+    if (!dissect_events) return;
     const size_t n = shards.size();
     for (auto& sh : shards) sh->interfaces = b.interfaces.get();
     if (n == 1) {
@@ -212,10 +214,16 @@ struct Engine::Impl {
   // say which (tree labels need every item, so they disable this).
   void choose_fields(uint32_t needs) {
     wanted_fields.clear();
+    dissect_events = true;
     if (needs & Sink::kNeedLabels) return;
     std::vector<FieldId> ids;
     for (auto& s : sinks)
       if (!s->wanted_fields(ids)) return;
+    // Nothing reads a field, a column or a verdict (-w alone, -q): the bytes
+    // go out as they came, so dissecting them would only cost time.
+    bool any_filter = filter != nullptr;
+    for (auto& f : sink_filter) any_filter |= f != nullptr;
+    if (needs == 0 && ids.empty() && !any_filter) dissect_events = false;
     auto add_filter = [&](const std::unique_ptr<DisplayFilter>& f) {
       if (!f) return;
       for (FieldId id : f->fields()) ids.push_back(id);

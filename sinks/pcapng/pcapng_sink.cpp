@@ -24,6 +24,7 @@ class PcapngSink : public Sink {
   }
 
   bool wanted_fields(std::vector<FieldId>&) const override { return true; }  // bytes only
+  uint32_t needs() const override { return 0; }
 
   void start(const SinkContext& ctx) override {
     Sink::start(ctx);

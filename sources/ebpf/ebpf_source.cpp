@@ -200,10 +200,15 @@ EbpfSource::~EbpfSource() {
   detach();
   Pending* p = nullptr;
   while (queue_.pop(p)) delete p;
+  while (!held_.empty()) {
+    delete held_.top();
+    held_.pop();
+  }
 }
 
 void EbpfSource::push(Pending&& p) {
   auto* q = new Pending(std::move(p));
+  q->seq = next_seq_++;
   if (!queue_.push(q)) {
     delete q;
     user_drops_.fetch_add(1, std::memory_order_relaxed);
@@ -466,25 +471,28 @@ SourceStats EbpfSource::stats() const {
 bool EbpfSource::read(Batch& batch, size_t max_events) {
   if (finished_) return false;
   if (int e = reader_error_.load()) throw Error(std::string("ebpf: reading the ring buffer: ") + std::strerror(e));
+  // Bounded: what the engine cannot take yet stays in the queue, which then
+  // fills and counts its losses, instead of memory growing without end.
+  constexpr size_t kMaxHeld = 1 << 17;
   auto drain = [this] {
     Pending* p = nullptr;
-    while (queue_.pop(p)) {
-      pending_.push_back(std::move(*p));
-      delete p;
+    size_t n = 0;
+    while (held_.size() < kMaxHeld && queue_.pop(p)) {
+      held_.push(p);
+      ++n;
     }
+    return n;
   };
   if (stop_requested.load()) {
     if (skel_) detach();  // the reader thread ends after consuming what the kernel queued
     drain();
     take_pending(batch, max_events);
-    if (pending_head_ < pending_.size()) return true;
+    if (!held_.empty() || queue_.read_available()) return true;
     finished_ = true;
     return false;
   }
   if (hooks_) hooks_->follow_new_interfaces();
-  size_t before = pending_.size();
-  drain();
-  if (pending_.size() == before && pending_head_ == pending_.size())
+  if (drain() == 0 && held_.empty())
     std::this_thread::sleep_for(std::chrono::milliseconds(20));  // nothing yet: do not spin
   take_pending(batch, max_events);
   return true;
@@ -494,17 +502,16 @@ void EbpfSource::take_pending(Batch& batch, size_t max_events) {
   // Records from different CPUs reach the ring slightly out of order: hold
   // the newest for a moment and hand out the rest sorted by time.
   constexpr uint64_t kHoldNs = 20'000'000;
-  if (pending_head_ < pending_.size())
-    std::stable_sort(pending_.begin() + pending_head_, pending_.end(),
-                     [](const Pending& a, const Pending& b) { return a.ts_ns < b.ts_ns; });
   uint64_t cutoff = ~0ull;
   if (!stop_requested.load() && !finished_) {
     timespec bt{};
     clock_gettime(CLOCK_BOOTTIME, &bt);
     cutoff = uint64_t(bt.tv_sec) * 1000000000ull + bt.tv_nsec + boot_to_epoch_ns_ - kHoldNs;
   }
-  while (batch.count < max_events && pending_head_ < pending_.size() && pending_[pending_head_].ts_ns <= cutoff) {
-    Pending& p = pending_[pending_head_++];
+  while (batch.count < max_events && !held_.empty() && held_.top()->ts_ns <= cutoff) {
+    std::unique_ptr<Pending> owned(held_.top());
+    held_.pop();
+    Pending& p = *owned;
     if (p.ifindex >= 0) {
       int idx = hooks_ ? hooks_->strato_index(p.ifindex) : -1;
       if (idx < 0) continue;  // cannot happen: an interface is registered before it is hooked
@@ -522,10 +529,6 @@ void EbpfSource::take_pending(Batch& batch, size_t max_events) {
     // survives being written to pcapng as opt_comment.
     e.comment = std::move(p.comment);
   }
-  if (pending_head_ == pending_.size()) {
-    pending_.clear();
-    pending_head_ = 0;
-  }
 }
 
 int EbpfSource::on_record(const void* data, size_t size) {
@@ -539,8 +542,10 @@ int EbpfSource::on_record(const void* data, size_t size) {
     encode_packet(p, static_cast<const uint8_t*>(data) + sizeof(strato_packet));
     return 0;
   }
-  if (size < sizeof(strato_event)) return 0;
-  const strato_event& r = *static_cast<const strato_event*>(data);
+  // Records stop after their last part in use; the lengths say what is valid.
+  if (size < STRATO_EVENT_HEADER_SIZE || size > sizeof(strato_event)) return 0;
+  std::memcpy(&record_, data, size);
+  const strato_event& r = record_;
   received_.fetch_add(1, std::memory_order_relaxed);
   const std::string comm(r.comm, strnlen(r.comm, sizeof r.comm));
   switch (r.kind) {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <boost/lockfree/spsc_queue.hpp>
 #include <memory>
+#include <queue>
 #include <thread>
 #include <unordered_map>
 #include <string>
@@ -89,6 +90,12 @@ class EbpfSource : public Source {
     bool has_proc = true;
     uint32_t iface = 0, link_type = 0, orig_len = 0, epb_flags = 0;
     int ifindex = -1;  // packets: the kernel's interface, mapped to `iface` by the engine thread
+    uint64_t seq = 0;  // arrival order, to keep equal timestamps in order
+  };
+  struct Later {
+    bool operator()(const Pending* a, const Pending* b) const {
+      return a->ts_ns != b->ts_ns ? a->ts_ns > b->ts_ns : a->seq > b->seq;
+    }
   };
   // The reader thread drains the ring buffer into `queue_` so that a slow
   // consumer costs user-space drops (counted) rather than stalling the ring.
@@ -99,9 +106,12 @@ class EbpfSource : public Source {
   std::atomic<uint64_t> received_{0}, user_drops_{0};
   std::atomic<int> reader_error_{0};
   void push(Pending&& p);
-  std::vector<Pending> pending_;
-  size_t pending_head_ = 0;
+  // Records drained from the queue, earliest first: CPUs and rings deliver
+  // slightly out of order, so the newest are held a moment before leaving.
+  std::priority_queue<Pending*, std::vector<Pending*>, Later> held_;
+  uint64_t next_seq_ = 0;
   std::vector<uint8_t> scratch_;
+  strato_event record_{};  // the record being decoded (reader thread)
   SourceStats stats_;
   uint64_t kernel_drops_ = 0;
   bool finished_ = false;

@@ -58,12 +58,17 @@ struct strato_event {
   unsigned short path_len, path2_len, addr_len, data_len, argv_len, _pad;
   struct strato_tuple tuple;
   char comm[16];
+  /* Variable parts, the most common first: a record is sent only up to the
+   * end of the last part in use (a read with 80 bytes of data is ~220
+   * bytes, not the 2 KB of the whole struct). */
+  unsigned char data[STRATO_DATA_MAX];
+  unsigned char addr[STRATO_ADDR_MAX];
   char path[STRATO_STR_MAX];
   char path2[STRATO_STR_MAX];
-  unsigned char addr[STRATO_ADDR_MAX];
-  unsigned char data[STRATO_DATA_MAX];
   char argv[STRATO_ARGV_MAX]; /* NUL-separated */
 };
+
+#define STRATO_EVENT_HEADER_SIZE __builtin_offsetof(struct strato_event, data)
 
 /* Who owns a flow: the process that last made a socket call on it. */
 #define STRATO_OWNER_IN_CGROUP 1 /* inside the --cgroup/--container filter's cgroup */

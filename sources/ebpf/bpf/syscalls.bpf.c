@@ -34,7 +34,8 @@ struct enter_state {
   __u64 ts;
   __u64 args[6];
   __u32 nr;
-  __u32 emit; /* an event is wanted (not only the socket's owner) */
+  __u16 emit;  /* an event is wanted (not only the socket's owner) */
+  __u16 valid; /* task storage is reused: set at enter, cleared at exit */
 };
 
 /* Constant-index reads: the verifier rejects a variable index into the stack. */
@@ -74,6 +75,15 @@ struct {
   __type(key, __u64);
   __type(value, struct enter_state);
 } enters SEC(".maps");
+
+/* The same, per task: much cheaper than a hash update and delete on every
+ * syscall; needs a BTF task pointer, so tp_btf only. */
+struct {
+  __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, int);
+  __type(value, struct enter_state);
+} task_enters SEC(".maps");
 
 /* execve's filename and argv must be read at enter: a successful exec
  * replaces the memory they live in. */
@@ -150,15 +160,36 @@ static __always_inline bool traced(__u32 tgid) {
 
 #include "packets.bpf.h"
 
+/* Records are built here and copied out at their used size. */
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct strato_event);
+} event_scratch SEC(".maps");
+
 static __always_inline struct strato_event* reserve(void) {
+  __u32 zero = 0;
+  return bpf_map_lookup_elem(&event_scratch, &zero);
+}
+
+static __always_inline __u64 part_end(__u64 end, __u64 off, __u64 len) {
+  return len && off + len > end ? off + len : end;
+}
+
+static __always_inline void submit(struct strato_event* e) {
+  __u64 end = STRATO_EVENT_HEADER_SIZE;
+  end = part_end(end, __builtin_offsetof(struct strato_event, data), e->data_len);
+  end = part_end(end, __builtin_offsetof(struct strato_event, addr), e->addr_len);
+  end = part_end(end, __builtin_offsetof(struct strato_event, path), e->path_len);
+  end = part_end(end, __builtin_offsetof(struct strato_event, path2), e->path2_len);
+  end = part_end(end, __builtin_offsetof(struct strato_event, argv), e->argv_len);
+  /* Bounds the register the helper gets (clang may test a copy). */
+  asm volatile("%[n] &= 0xfff" : [n] "+r"(end));
+  if (end > sizeof(*e)) end = sizeof(*e);
+  if (end < STRATO_EVENT_HEADER_SIZE) end = STRATO_EVENT_HEADER_SIZE;
   void* ring = this_cpu_ring();
-  struct strato_event* e = ring ? bpf_ringbuf_reserve(ring, sizeof(*e), 0) : NULL;
-  if (!e) {
-    __u32 zero = 0;
-    __u64* n = bpf_map_lookup_elem(&drops, &zero);
-    if (n) *n += 1;
-  }
-  return e;
+  if (!ring || bpf_ringbuf_output(ring, e, end, 0)) count_drop();
 }
 
 static __always_inline void fill_header(struct strato_event* e, __u32 kind, struct task_struct* task) {
@@ -233,7 +264,7 @@ static __always_inline void read_exec_args(__u64 key, const char* filename, cons
   bpf_map_update_elem(&execs, &key, x, BPF_ANY);
 }
 
-static __always_inline int on_enter(struct pt_regs* regs, long id) {
+static __always_inline int on_enter(struct pt_regs* regs, long id, bool btf) {
   if (id < 0 || id >= STRATO_NR_MAX) return 0;
   __u32 nr = id;
   struct strato_decode_spec* spec = bpf_map_lookup_elem(&wanted, &nr);
@@ -244,6 +275,7 @@ static __always_inline int on_enter(struct pt_regs* regs, long id) {
   if (!emit && (!(spec->flags & STRATO_D_OWNER) || (pt >> 32) == self_tgid)) return 0;
   struct enter_state st = {};
   st.emit = emit;
+  st.valid = 1;
   st.ts = bpf_ktime_get_boot_ns();
   st.nr = nr;
   st.args[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
@@ -260,16 +292,30 @@ static __always_inline int on_enter(struct pt_regs* regs, long id) {
     read_exec_args(pt, (const char*)arg_at(&st, spec->path_arg),
                    (const char* const*)arg_at(&st, spec->path_arg + 1));
   }
-  bpf_map_update_elem(&enters, &pt, &st, BPF_ANY);
+  if (btf) {
+    struct enter_state* slot =
+        bpf_task_storage_get(&task_enters, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+    if (slot) *slot = st;
+  } else {
+    bpf_map_update_elem(&enters, &pt, &st, BPF_ANY);
+  }
   return 0;
 }
 
-static __always_inline int on_exit(long ret) {
+static __always_inline int on_exit(long ret, bool btf) {
   __u64 pt = bpf_get_current_pid_tgid();
-  struct enter_state* stp = bpf_map_lookup_elem(&enters, &pt);
-  if (!stp) return 0;
-  struct enter_state st = *stp;
-  bpf_map_delete_elem(&enters, &pt);
+  struct enter_state st;
+  if (btf) {
+    struct enter_state* slot = bpf_task_storage_get(&task_enters, bpf_get_current_task_btf(), 0, 0);
+    if (!slot || !slot->valid) return 0;
+    st = *slot;
+    slot->valid = 0;
+  } else {
+    struct enter_state* stp = bpf_map_lookup_elem(&enters, &pt);
+    if (!stp) return 0;
+    st = *stp;
+    bpf_map_delete_elem(&enters, &pt);
+  }
   __u32 nr = st.nr;
   struct strato_decode_spec* specp = bpf_map_lookup_elem(&wanted, &nr);
   if (!specp) return 0;
@@ -342,7 +388,7 @@ static __always_inline int on_exit(long ret) {
       bpf_map_delete_elem(&execs, &pt);
     }
   }
-  bpf_ringbuf_submit(e, 0);
+  submit(e);
   return 0;
 }
 
@@ -361,7 +407,7 @@ static __always_inline int on_exec(struct task_struct* p, struct linux_binprm* b
   if (len > STRATO_ARGV_MAX - 1) len = STRATO_ARGV_MAX - 1;
   len &= STRATO_ARGV_MAX - 1;
   if (!bpf_probe_read_user(e->argv, len, (const void*)start)) e->argv_len = len;
-  bpf_ringbuf_submit(e, 0);
+  submit(e);
   return 0;
 }
 
@@ -382,7 +428,7 @@ static __always_inline int on_fork(struct task_struct* parent, struct task_struc
   e->tid = child_pid;
   e->ppid = parent_tgid;
   BPF_CORE_READ_STR_INTO(&e->comm, child, comm);
-  bpf_ringbuf_submit(e, 0);
+  submit(e);
   return 0;
 }
 
@@ -399,7 +445,7 @@ static __always_inline int on_process_exit(struct task_struct* p) {
   if (!e) return 0;
   fill_header(e, STRATO_SCHED_EXIT, p);
   e->ret = BPF_CORE_READ(p, exit_code);
-  bpf_ringbuf_submit(e, 0);
+  submit(e);
   return 0;
 }
 
@@ -412,9 +458,9 @@ static __always_inline int on_reset(const struct sock* sk) {
 }
 
 SEC("tp_btf/sys_enter")
-int BPF_PROG(btf_sys_enter, struct pt_regs* regs, long id) { return on_enter(regs, id); }
+int BPF_PROG(btf_sys_enter, struct pt_regs* regs, long id) { return on_enter(regs, id, true); }
 SEC("tp_btf/sys_exit")
-int BPF_PROG(btf_sys_exit, struct pt_regs* regs, long ret) { return on_exit(ret); }
+int BPF_PROG(btf_sys_exit, struct pt_regs* regs, long ret) { return on_exit(ret, true); }
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(btf_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm* bprm) { return on_exec(p, bprm); }
 SEC("tp_btf/sched_process_fork")
@@ -426,9 +472,9 @@ SEC("tp_btf/tcp_receive_reset")
 int BPF_PROG(btf_reset, struct sock* sk) { return on_reset(sk); }
 
 SEC("raw_tp/sys_enter")
-int BPF_PROG(raw_sys_enter, struct pt_regs* regs, long id) { return on_enter(regs, id); }
+int BPF_PROG(raw_sys_enter, struct pt_regs* regs, long id) { return on_enter(regs, id, false); }
 SEC("raw_tp/sys_exit")
-int BPF_PROG(raw_sys_exit, struct pt_regs* regs, long ret) { return on_exit(ret); }
+int BPF_PROG(raw_sys_exit, struct pt_regs* regs, long ret) { return on_exit(ret, false); }
 SEC("raw_tp/sched_process_exec")
 int BPF_PROG(raw_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm* bprm) { return on_exec(p, bprm); }
 SEC("raw_tp/sched_process_fork")
