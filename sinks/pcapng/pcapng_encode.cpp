@@ -59,13 +59,24 @@ bool text_options(std::string& o, uint16_t code, std::string_view text) {
 // The process lines (as ptcpdump writes them) then the event's own comment
 // lines, leaving out process lines the comment already carries (a file read
 // back and written again would otherwise repeat them).
+// Live events of one thread share their ProcessInfo: format it once. The
+// cache holds the pointer, so its address cannot be reused meanwhile.
+const std::string& process_lines(const std::shared_ptr<const ProcessInfo>& p) {
+  thread_local std::shared_ptr<const ProcessInfo> last;
+  thread_local std::string lines;
+  if (p != last) {
+    lines.clear();
+    format_process_comment(*p, lines);
+    last = p;
+  }
+  return lines;
+}
+
 bool comment_options(std::string& o, const Event& e, uint16_t code) {
   bool opts = false;
   std::string_view c = e.comment;
   if (e.process) {
-    std::string lines;
-    format_process_comment(*e.process, lines);
-    opts = text_options(o, code, lines);
+    opts = text_options(o, code, process_lines(e.process));
     std::string rest;
     while (!c.empty()) {
       size_t nl = c.find('\n');
@@ -180,11 +191,7 @@ void append_syscall(std::string& o, const Event& e, uint8_t tsresol) {
     size_t b = open_block(o, kMetaBlock);
     put32(o, kMetaMagic);
     bool opts = text_options(o, kMetaComment, e.comment);
-    if (e.process) {
-      std::string lines;
-      format_process_comment(*e.process, lines);
-      opts = text_options(o, kMetaProcess, lines) || opts;
-    }
+    if (e.process) opts = text_options(o, kMetaProcess, process_lines(e.process)) || opts;
     if (opts) put32(o, 0);
     close_block(o, b);
   }

@@ -200,17 +200,34 @@ EbpfSource::~EbpfSource() {
   detach();
   Pending* p = nullptr;
   while (queue_.pop(p)) delete p;
+  while (recycle_.pop(p)) delete p;
   while (!held_.empty()) {
-    delete held_.top();
+    delete held_.top().p;
     held_.pop();
   }
 }
 
-void EbpfSource::push(Pending&& p) {
-  auto* q = new Pending(std::move(p));
-  q->seq = next_seq_++;
-  if (!queue_.push(q)) {
-    delete q;
+EbpfSource::Pending* EbpfSource::fresh() {
+  Pending* p = nullptr;
+  if (!recycle_.pop(p)) return new Pending;
+  p->ts_ns = p->latency_ns = 0;
+  p->comment.clear();
+  p->bytes.clear();
+  p->proc.reset();
+  p->iface = p->link_type = p->orig_len = p->epb_flags = 0;
+  p->ifindex = -1;
+  return p;
+}
+
+void EbpfSource::recycle(Pending* p) {
+  p->proc.reset();  // do not keep a process alive in the pool
+  if (!recycle_.push(p)) delete p;
+}
+
+void EbpfSource::push(Pending* p) {
+  p->seq = next_seq_++;
+  if (!queue_.push(p)) {
+    delete p;
     user_drops_.fetch_add(1, std::memory_order_relaxed);
   }
 }
@@ -478,7 +495,7 @@ bool EbpfSource::read(Batch& batch, size_t max_events) {
     Pending* p = nullptr;
     size_t n = 0;
     while (held_.size() < kMaxHeld && queue_.pop(p)) {
-      held_.push(p);
+      held_.push(Held{p->ts_ns, p->seq, p});
       ++n;
     }
     return n;
@@ -508,9 +525,14 @@ void EbpfSource::take_pending(Batch& batch, size_t max_events) {
     clock_gettime(CLOCK_BOOTTIME, &bt);
     cutoff = uint64_t(bt.tv_sec) * 1000000000ull + bt.tv_nsec + boot_to_epoch_ns_ - kHoldNs;
   }
-  while (batch.count < max_events && !held_.empty() && held_.top()->ts_ns <= cutoff) {
-    std::unique_ptr<Pending> owned(held_.top());
+  while (batch.count < max_events && !held_.empty() && held_.top().ts <= cutoff) {
+    Pending* owned = held_.top().p;
     held_.pop();
+    struct Back {
+      EbpfSource* s;
+      Pending* p;
+      ~Back() { s->recycle(p); }
+    } back{this, owned};
     Pending& p = *owned;
     if (p.ifindex >= 0) {
       int idx = hooks_ ? hooks_->strato_index(p.ifindex) : -1;
@@ -524,10 +546,10 @@ void EbpfSource::take_pending(Batch& batch, size_t max_events) {
     e.link_type = p.link_type ? p.link_type : kLinkTypeSyscallEvent;
     e.orig_len = p.orig_len ? p.orig_len : e.cap_len;
     e.epb_flags = p.epb_flags;
-    if (p.has_proc) e.process = std::make_unique<ProcessInfo>(std::move(p.proc));
+    e.process = std::move(p.proc);
     // scap events carry no latency; a `Key: value` comment does, and
     // survives being written to pcapng as opt_comment.
-    e.comment = std::move(p.comment);
+    e.comment.assign(p.comment);  // a copy: both buffers keep their capacity
   }
 }
 
@@ -552,22 +574,27 @@ int EbpfSource::on_record(const void* data, size_t size) {
     case STRATO_SYSCALL: {
       const SyscallDef* def = find_syscall(r.nr);
       if (!def) return 0;
-      if ((def->scap_type == scap::kExecve19X || def->scap_type == scap::kExecveatX) && r.ret == 0)
+      if ((def->scap_type == scap::kExecve19X || def->scap_type == scap::kExecveatX) && r.ret == 0) {
         procs_.on_exec(r.pid, comm, std::string(r.path, r.path_len), join_args(r.argv, r.argv_len));
+        forget_process(r.pid);
+      }
       encode_syscall(r, *def);
       break;
     }
     case STRATO_SCHED_EXEC:
       procs_.on_exec(r.pid, comm, std::string(r.path, r.path_len), join_args(r.argv, r.argv_len));
+      forget_process(r.pid);
       break;
     case STRATO_SCHED_FORK:
       procs_.on_fork(r.ppid, r.pid, comm);
+      forget_process(r.pid);
       if (want_proc_events_) encode_proc(r);
       break;
     case STRATO_SCHED_EXIT:
       if (want_proc_events_) encode_proc(r);
       procs_.on_exit(r.pid);
       fds_.forget(r.pid);
+      forget_process(r.pid);
       break;
     default:
       break;
@@ -577,20 +604,6 @@ int EbpfSource::on_record(const void* data, size_t size) {
 
 namespace {
 
-void fill_process(ProcessInfo& pi, const strato_event& r, const ProcessEntry* pe) {
-  pi.pid = r.pid;
-  pi.tid = r.tid;
-  pi.ppid = r.ppid;
-  pi.uid = r.uid;
-  pi.cgroup_id = r.cgroup_id;
-  pi.comm.assign(r.comm, strnlen(r.comm, sizeof r.comm));
-  if (pe) {
-    pi.exe = pe->exe;
-    pi.args = pe->args;
-    pi.container_id = pe->container_id;
-    pi.cgroup_path = pe->cgroup_path;
-  }
-}
 
 void add_proc_params(scap::Encoder& enc, int64_t res, const std::string& exe, const std::string& args,
                      const strato_event& r) {
@@ -833,15 +846,18 @@ void EbpfSource::encode_syscall(const strato_event& r, const SyscallDef& def) {
       return;
   }
   enc.finish();
-  Pending p{ts, r.latency, {}, scratch_, {}};
+  Pending* p = fresh();
+  p->ts_ns = ts;
+  p->latency_ns = r.latency;
+  p->bytes.assign(scratch_.begin(), scratch_.end());
   // scap events carry no latency nor fd names; `Key: value` comment lines
   // do, and survive being written to pcapng as opt_comment.
-  p.comment = "Latency: " + std::to_string(r.latency);
-  track_fd(r, def, p.comment);
-  fill_process(p.proc, r, procs_.find(r.pid));
-  fill_user(p.proc);
-  if ((def.scap_type == kExecve19X || def.scap_type == kExecveatX) && ret == 0 && r.path_len) p.proc.exe = path;
-  push(std::move(p));
+  char lat[40];
+  int n = std::snprintf(lat, sizeof lat, "Latency: %llu", static_cast<unsigned long long>(r.latency));
+  p->comment.assign(lat, n > 0 ? static_cast<size_t>(n) : 0);
+  track_fd(r, def, p->comment);
+  p->proc = process_for(r.pid, r.tid, r.ppid, r.uid, r.cgroup_id, r.comm);
+  push(p);
 }
 
 void EbpfSource::encode_proc(const strato_event& r) {
@@ -868,10 +884,11 @@ void EbpfSource::encode_proc(const strato_event& r) {
     enc.add_u8((code & 0x80) ? 1 : 0), enc.add_i64(0);
   }
   enc.finish();
-  Pending p{ts, 0, {}, scratch_, {}};
-  fill_process(p.proc, r, pe);
-  fill_user(p.proc);
-  push(std::move(p));
+  Pending* p = fresh();
+  p->ts_ns = ts;
+  p->bytes.assign(scratch_.begin(), scratch_.end());
+  p->proc = process_for(r.pid, r.tid, r.ppid, r.uid, r.cgroup_id, r.comm);
+  push(p);
 }
 
 // -Z USER, as tcpdump: once everything is attached, run as USER. Only
@@ -915,29 +932,45 @@ void EbpfSource::fill_user(ProcessInfo& pi) {
 }
 
 void EbpfSource::encode_packet(const strato_packet& p, const uint8_t* bytes) {
-  Pending e{p.ts + boot_to_epoch_ns_, 0, {}, std::vector<uint8_t>(bytes, bytes + p.caplen), {}};
-  e.ifindex = static_cast<int>(p.ifindex);
-  e.orig_len = p.len;
-  e.epb_flags = p.egress ? 2 : 1;  // pcapng epb_flags direction: outbound / inbound
-  e.has_proc = p.owned;
-  if (p.owned) {
-    ProcessInfo& pi = e.proc;
-    pi.pid = p.owner.tgid;
-    pi.tid = p.owner.tid;
-    pi.uid = p.owner.uid;
-    pi.cgroup_id = p.owner.cgroup_id;
-    pi.comm.assign(p.owner.comm, strnlen(p.owner.comm, sizeof p.owner.comm));
-    if (const ProcessEntry* pe = procs_.find(p.owner.tgid)) {
-      pi.ppid = pe->ppid;
-      pi.exe = pe->exe;
-      pi.args = pe->args;
-      pi.container_id = pe->container_id;
-      pi.cgroup_path = pe->cgroup_path;
-      if (pi.comm.empty()) pi.comm = pe->comm;
-    }
-    fill_user(pi);
+  Pending* e = fresh();
+  e->ts_ns = p.ts + boot_to_epoch_ns_;
+  e->bytes.assign(bytes, bytes + p.caplen);
+  e->ifindex = static_cast<int>(p.ifindex);
+  e->orig_len = p.len;
+  e->epb_flags = p.egress ? 2 : 1;  // pcapng epb_flags direction: outbound / inbound
+  if (p.owned) e->proc = process_for(p.owner.tgid, p.owner.tid, -1, p.owner.uid, p.owner.cgroup_id, p.owner.comm);
+  push(e);
+}
+
+std::shared_ptr<const ProcessInfo> EbpfSource::process_for(uint32_t pid, uint32_t tid, int64_t ppid, uint32_t uid,
+                                                           uint64_t cgroup_id, const char (&comm)[16]) {
+  const size_t comm_len = strnlen(comm, 16);
+  auto it = proc_cache_.find(tid);
+  if (it != proc_cache_.end()) {
+    const ProcessInfo& c = *it->second;
+    if (c.pid == pid && c.uid == uid && c.cgroup_id == cgroup_id && (ppid < 0 || c.ppid == ppid) &&
+        c.comm.size() == comm_len && std::memcmp(c.comm.data(), comm, comm_len) == 0)
+      return it->second;
   }
-  push(std::move(e));
+  auto pi = std::make_shared<ProcessInfo>();
+  pi->pid = pid;
+  pi->tid = tid;
+  pi->ppid = ppid;
+  pi->uid = uid;
+  pi->cgroup_id = cgroup_id;
+  pi->comm.assign(comm, comm_len);
+  if (const ProcessEntry* pe = procs_.find(pid)) {
+    if (ppid < 0) pi->ppid = pe->ppid;
+    pi->exe = pe->exe;
+    pi->args = pe->args;
+    pi->container_id = pe->container_id;
+    pi->cgroup_path = pe->cgroup_path;
+    if (pi->comm.empty()) pi->comm = pe->comm;
+  }
+  fill_user(*pi);
+  if (proc_cache_.size() > 65536) proc_cache_.clear();  // bounded; rebuilt on demand
+  proc_cache_[tid] = pi;
+  return pi;
 }
 
 }  // namespace strato::ebpf

@@ -70,6 +70,11 @@ class EbpfSource : public Source {
   void open_rings();
   uint32_t ring_bytes() const;
   void fill_user(ProcessInfo& pi);
+  // The thread's ProcessInfo, shared by its events until something about it
+  // changes (exec, fork, exit, a new comm or uid). ppid < 0: from /proc.
+  std::shared_ptr<const ProcessInfo> process_for(uint32_t pid, uint32_t tid, int64_t ppid, uint32_t uid,
+                                                 uint64_t cgroup_id, const char (&comm)[16]);
+  void forget_process(uint32_t pid) { proc_cache_.erase(pid); }
 
   EbpfConfig cfg_;
   std::vector<const SyscallDef*> selected_;
@@ -86,29 +91,36 @@ class EbpfSource : public Source {
     uint64_t ts_ns, latency_ns;
     std::string comment;
     std::vector<uint8_t> bytes;
-    ProcessInfo proc;
-    bool has_proc = true;
+    std::shared_ptr<const ProcessInfo> proc;
     uint32_t iface = 0, link_type = 0, orig_len = 0, epb_flags = 0;
     int ifindex = -1;  // packets: the kernel's interface, mapped to `iface` by the engine thread
     uint64_t seq = 0;  // arrival order, to keep equal timestamps in order
   };
+  // Heap entries carry their keys, so ordering never touches the records.
+  struct Held {
+    uint64_t ts, seq;
+    Pending* p;
+  };
   struct Later {
-    bool operator()(const Pending* a, const Pending* b) const {
-      return a->ts_ns != b->ts_ns ? a->ts_ns > b->ts_ns : a->seq > b->seq;
-    }
+    bool operator()(const Held& a, const Held& b) const { return a.ts != b.ts ? a.ts > b.ts : a.seq > b.seq; }
   };
   // The reader thread drains the ring buffer into `queue_` so that a slow
   // consumer costs user-space drops (counted) rather than stalling the ring.
   boost::lockfree::spsc_queue<Pending*> queue_{1 << 16};
+  // Used records go back to the reader, which refills them: their strings
+  // and vectors keep their capacity, so steady state allocates nothing.
+  boost::lockfree::spsc_queue<Pending*> recycle_{1 << 16};
+  Pending* fresh();
+  void recycle(Pending* p);
   std::thread reader_;
   std::vector<int> ring_fds_;
   std::atomic<bool> reader_stop_{false};
   std::atomic<uint64_t> received_{0}, user_drops_{0};
   std::atomic<int> reader_error_{0};
-  void push(Pending&& p);
+  void push(Pending* p);
   // Records drained from the queue, earliest first: CPUs and rings deliver
   // slightly out of order, so the newest are held a moment before leaving.
-  std::priority_queue<Pending*, std::vector<Pending*>, Later> held_;
+  std::priority_queue<Held, std::vector<Held>, Later> held_;
   uint64_t next_seq_ = 0;
   std::vector<uint8_t> scratch_;
   strato_event record_{};  // the record being decoded (reader thread)
@@ -119,6 +131,7 @@ class EbpfSource : public Source {
   bool cgroup_on_ = false;
   CgroupFilter cgroup_;
   std::unordered_map<int64_t, std::string> user_names_;
+  std::unordered_map<uint32_t, std::shared_ptr<const ProcessInfo>> proc_cache_;  // by tid
   const char* attach_kind_ = "";
 };
 

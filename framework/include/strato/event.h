@@ -81,7 +81,9 @@ struct Event {
   const uint8_t* data = nullptr;  // valid once the batch is sealed
   uint32_t epb_flags = 0; // direction etc. from pcapng
   std::string comment;    // pcapng opt_comment(s), joined by '\n'
-  std::unique_ptr<ProcessInfo> process;  // optional
+  // Optional; shared and immutable: a live source hands the same one to
+  // every event of a thread until the process changes.
+  std::shared_ptr<const ProcessInfo> process;
   uint32_t shard = 0;     // which flow shard dissects it (engine internal)
   bool passed = true;     // display-filter verdict for the sink being served
   uint64_t sink_mask = ~0ull;  // per-sink verdicts (bit i: sink i), engine internal
