@@ -189,17 +189,21 @@ static __always_inline void submit(struct strato_event* e) {
   if (end > sizeof(*e)) end = sizeof(*e);
   if (end < STRATO_EVENT_HEADER_SIZE) end = STRATO_EVENT_HEADER_SIZE;
   void* ring = this_cpu_ring();
-  if (!ring || bpf_ringbuf_output(ring, e, end, 0)) count_drop();
+  /* No wakeup: waking the reader costs the traced task more than the event
+   * itself; the reader polls instead (see reader_loop). */
+  if (!ring || bpf_ringbuf_output(ring, e, end, BPF_RB_NO_WAKEUP)) count_drop();
 }
 
-static __always_inline void fill_header(struct strato_event* e, __u32 kind, struct task_struct* task) {
+/* `btf`: `task` is a trusted BTF pointer (tp_btf) and can be read directly,
+ * which is much cheaper than bpf_probe_read_kernel; raw_tp must probe. */
+static __always_inline void fill_header(struct strato_event* e, __u32 kind, struct task_struct* task, bool btf) {
   __u64 pt = bpf_get_current_pid_tgid();
   e->kind = kind;
   e->ts = bpf_ktime_get_boot_ns();
   e->latency = 0;
   e->pid = pt >> 32;
   e->tid = (__u32)pt;
-  e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+  e->ppid = btf ? task->real_parent->tgid : BPF_CORE_READ(task, real_parent, tgid);
   e->uid = (__u32)bpf_get_current_uid_gid();
   e->cgroup_id = bpf_get_current_cgroup_id();
   e->cpu = bpf_get_smp_processor_id();
@@ -278,16 +282,29 @@ static __always_inline int on_enter(struct pt_regs* regs, long id, bool btf) {
   st.valid = 1;
   st.ts = bpf_ktime_get_boot_ns();
   st.nr = nr;
-  st.args[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
-  st.args[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
-  st.args[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
-  st.args[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
-  st.args[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
+  if (btf) {
+    st.args[0] = PT_REGS_PARM1_SYSCALL(regs);
+    st.args[1] = PT_REGS_PARM2_SYSCALL(regs);
+    st.args[2] = PT_REGS_PARM3_SYSCALL(regs);
+    st.args[3] = PT_REGS_PARM4_SYSCALL(regs);
+    st.args[4] = PT_REGS_PARM5_SYSCALL(regs);
 #if defined(__TARGET_ARCH_x86)
-  st.args[5] = BPF_CORE_READ(regs, r9);
+    st.args[5] = regs->r9;
 #elif defined(__TARGET_ARCH_arm64)
-  st.args[5] = BPF_CORE_READ((struct user_pt_regs*)regs, regs[5]);
+    st.args[5] = ((struct user_pt_regs*)regs)->regs[5];
 #endif
+  } else {
+    st.args[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
+    st.args[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
+    st.args[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
+    st.args[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
+    st.args[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
+#if defined(__TARGET_ARCH_x86)
+    st.args[5] = BPF_CORE_READ(regs, r9);
+#elif defined(__TARGET_ARCH_arm64)
+    st.args[5] = BPF_CORE_READ((struct user_pt_regs*)regs, regs[5]);
+#endif
+  }
   if (emit && (spec->flags & STRATO_D_EXEC)) {
     read_exec_args(pt, (const char*)arg_at(&st, spec->path_arg),
                    (const char* const*)arg_at(&st, spec->path_arg + 1));
@@ -335,7 +352,7 @@ static __always_inline int on_exit(long ret, bool btf) {
     if (spec.flags & STRATO_D_EXEC) bpf_map_delete_elem(&execs, &pt);
     return 0;
   }
-  fill_header(e, STRATO_SYSCALL, task);
+  fill_header(e, STRATO_SYSCALL, task, btf);
   e->nr = nr;
   e->ret = ret;
   e->latency = e->ts - st.ts;
@@ -397,7 +414,7 @@ static __always_inline int on_exec(struct task_struct* p, struct linux_binprm* b
   if (!traced(pt >> 32)) return 0;
   struct strato_event* e = reserve();
   if (!e) return 0;
-  fill_header(e, STRATO_SCHED_EXEC, p);
+  fill_header(e, STRATO_SCHED_EXEC, p, false);
   const char* filename = BPF_CORE_READ(bprm, filename);
   long n = bpf_probe_read_kernel_str(e->path, sizeof(e->path), filename);
   e->path_len = n > 0 ? n - 1 : 0;
@@ -422,7 +439,7 @@ static __always_inline int on_fork(struct task_struct* parent, struct task_struc
   if (!traced(parent_tgid)) return 0;
   struct strato_event* e = reserve();
   if (!e) return 0;
-  fill_header(e, STRATO_SCHED_FORK, parent);
+  fill_header(e, STRATO_SCHED_FORK, parent, false);
   /* The record describes the child; the parent is its ppid. */
   e->pid = child_tgid;
   e->tid = child_pid;
@@ -443,7 +460,7 @@ static __always_inline int on_process_exit(struct task_struct* p) {
   if (!keep) return 0;
   struct strato_event* e = reserve();
   if (!e) return 0;
-  fill_header(e, STRATO_SCHED_EXIT, p);
+  fill_header(e, STRATO_SCHED_EXIT, p, false);
   e->ret = BPF_CORE_READ(p, exit_code);
   submit(e);
   return 0;
