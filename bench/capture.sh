@@ -131,7 +131,7 @@ for ((r = 1; r <= REPS; r++)); do
     # writes; those missing from the file must be within the dropped count.
     n=$("$STRATO" read -r "$T/sys.pcapng" -Y "proc.pid == $pid && (evt.type == \"read\" || evt.type == \"write\")" \
         -T fields -e evt.type 2>/dev/null | wc -l)
-    dropped=$(echo "$line" | awk '/dropped/ {print $4}')
+    dropped=$(echo "$line" | awk '/dropped/ {print $4 + $8}')
     missing=$((2 * DD_COUNT - n)); [ "$missing" -lt 0 ] && missing=0
     if [ "$missing" = 0 ]; then DD_CHECK="all $((2 * DD_COUNT)) read/write of dd in the file"
     elif [ -n "$dropped" ] && [ "$missing" -le "$dropped" ]; then DD_CHECK="$missing of dd's $((2 * DD_COUNT)) read/write missing, within the $dropped reported dropped"
@@ -235,7 +235,7 @@ for ((r = 1; r <= REPS; r++)); do
   line=$(grep 'events captured' "$T/strato.lo.err" || echo "no summary line")
   log "round $r wrk strato -i lo: $rps req/s; $line; strato CPU ${CPU[strato.lo]}s"
   if best_rps strato "$rps"; then
-    PKTS[strato]=$(echo "$line" | awk '{print $1}'); DROP[strato]=$(echo "$line" | awk '/dropped/ {print $4}')
+    PKTS[strato]=$(echo "$line" | awk '{print $1}'); DROP[strato]=$(echo "$line" | awk '/dropped/ {print $4 + $8}')
     CPU[best.lo]=${CPU[strato.lo]}
     CHECK[strato]=$(loss_check "$T/lo.pcapng" "${DROP[strato]}"); log "check: ${CHECK[strato]}"
   fi

@@ -59,24 +59,26 @@ bool text_options(std::string& o, uint16_t code, std::string_view text) {
 // The process lines (as ptcpdump writes them) then the event's own comment
 // lines, leaving out process lines the comment already carries (a file read
 // back and written again would otherwise repeat them).
-// Live events of one thread share their ProcessInfo: format it once. The
-// cache holds the pointer, so its address cannot be reused meanwhile.
-const std::string& process_lines(const std::shared_ptr<const ProcessInfo>& p) {
-  thread_local std::shared_ptr<const ProcessInfo> last;
-  thread_local std::string lines;
-  if (p != last) {
-    lines.clear();
-    format_process_comment(*p, lines);
-    last = p;
+const std::string& process_lines(const ProcessInfo& p, ProcessLinesCache* cache, std::string& scratch) {
+  if (!cache) {
+    scratch.clear();
+    format_process_comment(p, scratch);
+    return scratch;
   }
-  return lines;
+  if (cache->last != &p) {
+    cache->lines.clear();
+    format_process_comment(p, cache->lines);
+    cache->last = &p;
+  }
+  return cache->lines;
 }
 
-bool comment_options(std::string& o, const Event& e, uint16_t code) {
+bool comment_options(std::string& o, const Event& e, uint16_t code, ProcessLinesCache* cache) {
+  std::string scratch;
   bool opts = false;
   std::string_view c = e.comment;
   if (e.process) {
-    opts = text_options(o, code, process_lines(e.process));
+    opts = text_options(o, code, process_lines(*e.process, cache, scratch));
     std::string rest;
     while (!c.empty()) {
       size_t nl = c.find('\n');
@@ -154,7 +156,7 @@ void append_idb(std::string& o, const InterfaceInfo& info) {
   close_block(o, b);
 }
 
-void append_epb(std::string& o, const Event& e, uint8_t tsresol) {
+void append_epb(std::string& o, const Event& e, uint8_t tsresol, ProcessLinesCache* cache) {
   unsigned exp = tsresol & 0x7f;
   uint64_t ts;
   if (!(tsresol & 0x80)) {
@@ -174,7 +176,7 @@ void append_epb(std::string& o, const Event& e, uint8_t tsresol) {
   put32(o, e.orig_len);
   o.append(reinterpret_cast<const char*>(e.data), e.cap_len);
   pad(o, e.cap_len);
-  bool opts = comment_options(o, e, 1);
+  bool opts = comment_options(o, e, 1, cache);
   if (e.epb_flags) {
     put16(o, 2);
     put16(o, 4);
@@ -185,13 +187,14 @@ void append_epb(std::string& o, const Event& e, uint8_t tsresol) {
   close_block(o, b);
 }
 
-void append_syscall(std::string& o, const Event& e, uint8_t tsresol) {
-  if (!is_scap_event(e)) return append_epb(o, e, tsresol);
+void append_syscall(std::string& o, const Event& e, uint8_t tsresol, ProcessLinesCache* cache) {
+  if (!is_scap_event(e)) return append_epb(o, e, tsresol, cache);
   if (!e.comment.empty() || e.process) {
     size_t b = open_block(o, kMetaBlock);
     put32(o, kMetaMagic);
     bool opts = text_options(o, kMetaComment, e.comment);
-    if (e.process) opts = text_options(o, kMetaProcess, process_lines(e.process)) || opts;
+    std::string scratch;
+    if (e.process) opts = text_options(o, kMetaProcess, process_lines(*e.process, cache, scratch)) || opts;
     if (opts) put32(o, 0);
     close_block(o, b);
   }

@@ -24,13 +24,21 @@ inline constexpr uint16_t kMetaProcess = 0x8001;     // process lines (strato/pr
 // enough, otherwise nanoseconds.
 uint8_t output_tsresol(uint8_t source_tsresol);
 
+// Live events of one thread share one ProcessInfo: its lines are formatted
+// once per run of such events. Keep one per format() call, not longer: the
+// pointer is only known to be alive while the batch holds the event.
+struct ProcessLinesCache {
+  const ProcessInfo* last = nullptr;
+  std::string lines;
+};
+
 void append_shb(std::string& out);
 void append_idb(std::string& out, const InterfaceInfo& info);
 // Packets: process lines and comment as opt_comment, direction as epb_flags.
-void append_epb(std::string& out, const Event& e, uint8_t tsresol);
+void append_epb(std::string& out, const Event& e, uint8_t tsresol, ProcessLinesCache* cache = nullptr);
 // Syscall events (kLinkTypeSyscallEvent): a metadata block when the event
 // has a comment or process, then a Sysdig Event Block v2. Malformed event
 // bytes fall back to an EPB.
-void append_syscall(std::string& out, const Event& e, uint8_t tsresol);
+void append_syscall(std::string& out, const Event& e, uint8_t tsresol, ProcessLinesCache* cache = nullptr);
 
 }  // namespace strato::pcapng

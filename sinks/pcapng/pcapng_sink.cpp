@@ -43,12 +43,13 @@ class PcapngSink : public Sink {
 
   void format(const Batch& batch, std::string& out) const override {
     const auto* ifs = batch.interfaces ? batch.interfaces.get() : ctx_.interfaces;
+    ProcessLinesCache cache;
     for (size_t i = 0; i < batch.count; ++i) {
       const Event& e = batch.events[i];
       if (!e.passed) continue;
       uint8_t res = ifs && e.iface < ifs->size() ? output_tsresol((*ifs)[e.iface].tsresol) : 9;
-      if (e.link_type == kLinkTypeSyscallEvent) append_syscall(out, e, res);
-      else append_epb(out, e, res);
+      if (e.link_type == kLinkTypeSyscallEvent) append_syscall(out, e, res, &cache);
+      else append_epb(out, e, res, &cache);
     }
   }
 
