@@ -353,4 +353,27 @@ TEST(EbpfCapture, PerCpuRingsAreMergedInTimeOrder) {
   EXPECT_EQ(backwards, 0u) << "events out of time order";
 }
 
+// A busy capture to a file ends cleanly, and the file holds exactly what the
+// summary says was captured.
+TEST(EbpfCapture, BusyCaptureToAFileEndsCleanlyWithEveryEventWritten) {
+  SKIP_WITHOUT_BPF();
+  std::string file = fresh_dir() + "/busy.pcapng";
+  Capture cap("--comm dd --syscalls read,write -w " + file);
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  run("dd if=/dev/zero of=/dev/null bs=1 count=100000 2>/dev/null");
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  unsigned long long captured = 0, kernel = 0, user = 0;
+  std::string err = cap.err();
+  auto at = err.find("events captured");
+  ASSERT_NE(at, std::string::npos) << err;
+  auto line_start = err.rfind('\n', at);
+  line_start = line_start == std::string::npos ? 0 : line_start + 1;
+  ASSERT_EQ(std::sscanf(err.c_str() + line_start, "%llu events captured, %llu dropped by kernel, %llu dropped by user space",
+                        &captured, &kernel, &user),
+            3);
+  auto n = run("'" + strato_bin() + "' read -r " + file + " -T fields -e evt.type | wc -l");
+  EXPECT_EQ(std::strtoull(n.out.c_str(), nullptr, 10), captured);
+  EXPECT_GE(captured + kernel + user, 200000u);
+}
+
 }  // namespace
