@@ -512,9 +512,11 @@ bool EbpfSource::read(Batch& batch, size_t max_events) {
     return false;
   }
   if (hooks_) hooks_->follow_new_interfaces();
-  if (drain() == 0 && held_.empty())
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // nothing yet: do not spin
+  drain();
   take_pending(batch, max_events);
+  // Nothing old enough yet (events are held a moment to be put in order):
+  // wait rather than have the engine spin on empty batches.
+  if (batch.count == 0) std::this_thread::sleep_for(std::chrono::milliseconds(held_.empty() ? 20 : 5));
   return true;
 }
 
