@@ -14,6 +14,7 @@
 #include <cstring>
 #include <ctime>
 #include <grp.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 
 #include <algorithm>
@@ -276,6 +277,10 @@ void EbpfSource::open() {
 
 void EbpfSource::load_and_attach() {
   libbpf_set_print(libbpf_log);
+  // Syscall tracepoints are found through tracefs; mount it when missing (as
+  // perf and bpftrace expect). Failing is fine: the fallback needs none.
+  if (access("/sys/kernel/tracing/events", F_OK) != 0 && access("/sys/kernel/debug/tracing/events", F_OK) != 0)
+    mount("nodev", "/sys/kernel/tracing", "tracefs", 0, nullptr);
   std::string first_error = "not tried (STRATO_EBPF_RAW_TP set)";
   // STRATO_EBPF_RAW_TP=1 goes straight to the fallback, so it stays tested.
   for (int attempt = std::getenv("STRATO_EBPF_RAW_TP") ? 1 : 0; attempt < 2; ++attempt) {
@@ -314,6 +319,24 @@ void EbpfSource::load_and_attach() {
     if (packets) {
       btf_progs.push_back(skel_->progs.btf_sock_state);
       raw_progs.push_back(skel_->progs.raw_sock_state);
+    }
+    // Packets without syscall events: owners come from the socket calls'
+    // own tracepoints instead of a program on every syscall. Where those
+    // are missing (no tracefs, no syscall events), the raw_tp attempt uses
+    // the generic hooks.
+    const std::vector<bpf_program*> owner_progs = {
+        skel_->progs.own_enter_connect, skel_->progs.own_enter_sendto,  skel_->progs.own_enter_sendmsg,
+        skel_->progs.own_enter_recvfrom, skel_->progs.own_enter_recvmsg, skel_->progs.own_exit_connect,
+        skel_->progs.own_exit_sendto,   skel_->progs.own_exit_sendmsg,  skel_->progs.own_exit_recvfrom,
+        skel_->progs.own_exit_recvmsg,  skel_->progs.own_exit_accept,   skel_->progs.own_exit_accept4};
+    const bool owner_tps = packets && selected_.empty() && !raw;
+    for (auto* p : owner_progs) bpf_program__set_autoload(p, owner_tps);
+    if (owner_tps) {
+      std::erase(btf_progs, skel_->progs.btf_sys_enter);
+      std::erase(btf_progs, skel_->progs.btf_sys_exit);
+      bpf_program__set_autoload(skel_->progs.btf_sys_enter, false);
+      bpf_program__set_autoload(skel_->progs.btf_sys_exit, false);
+      btf_progs.insert(btf_progs.end(), owner_progs.begin(), owner_progs.end());
     }
     for (auto* p : btf_progs) bpf_program__set_autoload(p, !raw);
     for (auto* p : raw_progs) bpf_program__set_autoload(p, raw);

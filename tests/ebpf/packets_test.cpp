@@ -267,8 +267,7 @@ TEST(EbpfPackets, WrittenPcapngCarriesProcessesForTsharkAndStratoRead) {
 
 // The share of attributed UDP packets: a resolver-style client (connect, send,
 // recv) and a server that was listening before the capture started.
-TEST(EbpfPackets, UdpExchangeIsAttributedToClientAndServer) {
-  SKIP_WITHOUT_BPF();
+void check_udp_exchange(const std::string& env) {
   ASSERT_TRUE(have_program("python3"));
   std::string dir = fresh_dir();
   int port = free_port();
@@ -277,7 +276,7 @@ TEST(EbpfPackets, UdpExchangeIsAttributedToClientAndServer) {
       "))\nwhile True:\n  d,a=s.recvfrom(100)\n  s.sendto(d,a)' > /dev/null 2>&1 & echo $! > " + dir + "/server.pid)");
   int server = std::atoi(run("cat " + dir + "/server.pid").out.c_str());
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  Capture cap("-i lo -f 'udp port " + ps + "' -T fields -e proc.pid -e udp.srcport -e udp.dstport");
+  Capture cap("-i lo -f 'udp port " + ps + "' -T fields -e proc.pid -e udp.srcport -e udp.dstport", env);
   ASSERT_TRUE(cap.ready()) << cap.err();
   auto r = run("python3 -c 'import os, socket\nprint(os.getpid())\nc=socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
                "c.settimeout(5)\nc.connect((\"127.0.0.1\", " + ps + "))\nfor i in range(5):\n  c.send(b\"q\"); c.recv(100)'");
@@ -291,12 +290,23 @@ TEST(EbpfPackets, UdpExchangeIsAttributedToClientAndServer) {
     if (!row[0].empty()) ++attributed;
     EXPECT_EQ(std::atoi(row[0].c_str()), row[2] == ps ? client : server) << row[1] << " -> " << row[2];
   }
-  std::fprintf(stderr, "attributed UDP packets: %d of %d\n", attributed, packets);
+  std::fprintf(stderr, "attributed UDP packets%s: %d of %d\n", env.empty() ? "" : " (raw_tp)", attributed, packets);
   EXPECT_EQ(packets, 10) << cap.err();
   EXPECT_EQ(attributed, packets);
 }
 
-// The bundled live pipeline file: failed connects and resets, with their process.
+TEST(EbpfPackets, UdpExchangeIsAttributedToClientAndServer) {
+  SKIP_WITHOUT_BPF();
+  check_udp_exchange("");
+}
+
+// Kernels where tp_btf fails: the raw_tp programs (generic syscall hooks for
+// owners, no socket cookies) attribute the same exchange.
+TEST(EbpfPackets, RawTpFallbackAttributesTheUdpExchangeToo) {
+  SKIP_WITHOUT_BPF();
+  check_udp_exchange("STRATO_EBPF_RAW_TP=1");
+}
+
 TEST(EbpfPackets, RefusedConnectionsPipelineFindsTheRefusal) {
   SKIP_WITHOUT_BPF();
   std::string dir = fresh_dir();

@@ -89,6 +89,10 @@ static __always_inline bool tuple_key(const struct strato_tuple* t, struct strat
 static __always_inline void note_owner(const struct strato_tuple* t) {
   struct strato_flow_key k;
   if (!tuple_key(t, &k)) return;
+  /* A server reads the same flow thousands of times: write only news. */
+  __u64 pt = bpf_get_current_pid_tgid();
+  struct strato_owner* known = bpf_map_lookup_elem(&flow_owners, &k);
+  if (known && known->tgid == (pt >> 32) && known->tid == (__u32)pt) return;
   struct strato_owner o;
   current_owner(&o);
   bpf_map_update_elem(&flow_owners, &k, &o, BPF_ANY);

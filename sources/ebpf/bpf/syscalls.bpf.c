@@ -500,3 +500,80 @@ SEC("raw_tp/sched_process_exit")
 int BPF_PROG(raw_exit, struct task_struct* p) { return on_process_exit(p); }
 SEC("raw_tp/tcp_receive_reset")
 int BPF_PROG(raw_reset, struct sock* sk) { return on_reset(sk); }
+
+/* Packets only: the flows' owners are learnt from the few socket calls that
+ * name them, on their own syscall tracepoints, so the traced host's other
+ * syscalls (a busy server's reads, writes and epolls) pay nothing. The
+ * per-syscall tracepoint records: common header, syscall nr, then the
+ * arguments (enter) or the result (exit). */
+struct sc_enter_ctx {
+  __u64 common;
+  __s32 nr;
+  __u32 _pad;
+  __u64 args[6];
+};
+struct sc_exit_ctx {
+  __u64 common;
+  __s32 nr;
+  __u32 _pad;
+  __s64 ret;
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 16384);
+  __type(key, __u64);
+  __type(value, __s64);
+} owner_fds SEC(".maps");
+
+static __always_inline int owner_enter(const struct sc_enter_ctx* ctx) {
+  __u64 pt = bpf_get_current_pid_tgid();
+  if ((pt >> 32) == self_tgid) return 0;
+  __s64 fd = (int)ctx->args[0];
+  bpf_map_update_elem(&owner_fds, &pt, &fd, BPF_ANY);
+  return 0;
+}
+
+static __always_inline int owner_exit(const struct sc_exit_ctx* ctx, bool ret_is_fd) {
+  __u64 pt = bpf_get_current_pid_tgid();
+  long fd;
+  if (ret_is_fd) {
+    if ((pt >> 32) == self_tgid || ctx->ret < 0) return 0;
+    fd = ctx->ret;
+  } else {
+    __s64* p = bpf_map_lookup_elem(&owner_fds, &pt);
+    if (!p) return 0;
+    fd = *p;
+    bpf_map_delete_elem(&owner_fds, &pt);
+    if (ctx->ret < 0 && ctx->ret != -115 /* EINPROGRESS */) return 0;
+  }
+  struct strato_tuple t;
+  fd_tuple((struct task_struct*)bpf_get_current_task_btf(), fd, &t);
+  note_owner(&t);
+  return 0;
+}
+
+SEC("tp/syscalls/sys_enter_connect")
+int own_enter_connect(struct sc_enter_ctx* ctx) { return owner_enter(ctx); }
+SEC("tp/syscalls/sys_enter_sendto")
+int own_enter_sendto(struct sc_enter_ctx* ctx) { return owner_enter(ctx); }
+SEC("tp/syscalls/sys_enter_sendmsg")
+int own_enter_sendmsg(struct sc_enter_ctx* ctx) { return owner_enter(ctx); }
+SEC("tp/syscalls/sys_enter_recvfrom")
+int own_enter_recvfrom(struct sc_enter_ctx* ctx) { return owner_enter(ctx); }
+SEC("tp/syscalls/sys_enter_recvmsg")
+int own_enter_recvmsg(struct sc_enter_ctx* ctx) { return owner_enter(ctx); }
+SEC("tp/syscalls/sys_exit_connect")
+int own_exit_connect(struct sc_exit_ctx* ctx) { return owner_exit(ctx, false); }
+SEC("tp/syscalls/sys_exit_sendto")
+int own_exit_sendto(struct sc_exit_ctx* ctx) { return owner_exit(ctx, false); }
+SEC("tp/syscalls/sys_exit_sendmsg")
+int own_exit_sendmsg(struct sc_exit_ctx* ctx) { return owner_exit(ctx, false); }
+SEC("tp/syscalls/sys_exit_recvfrom")
+int own_exit_recvfrom(struct sc_exit_ctx* ctx) { return owner_exit(ctx, false); }
+SEC("tp/syscalls/sys_exit_recvmsg")
+int own_exit_recvmsg(struct sc_exit_ctx* ctx) { return owner_exit(ctx, false); }
+SEC("tp/syscalls/sys_exit_accept")
+int own_exit_accept(struct sc_exit_ctx* ctx) { return owner_exit(ctx, true); }
+SEC("tp/syscalls/sys_exit_accept4")
+int own_exit_accept4(struct sc_exit_ctx* ctx) { return owner_exit(ctx, true); }
