@@ -18,6 +18,7 @@
 #include <sys/prctl.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <thread>
 #include <mutex>
@@ -521,7 +522,7 @@ bool EbpfSource::read(Batch& batch, size_t max_events) {
     Pending* p = nullptr;
     size_t n = 0;
     while (held_.size() < kMaxHeld && queue_.pop(p)) {
-      held_.push(Held{p->ts_ns, p->seq, p});
+      held_.push({p->ts_ns, p->seq, p});
       ++n;
     }
     return n;
@@ -880,9 +881,9 @@ void EbpfSource::encode_syscall(const strato_event& r, const SyscallDef& def) {
   p->bytes.assign(scratch_.begin(), scratch_.end());
   // scap events carry no latency nor fd names; `Key: value` comment lines
   // do, and survive being written to pcapng as opt_comment.
-  char lat[40];
-  int n = std::snprintf(lat, sizeof lat, "Latency: %llu", static_cast<unsigned long long>(r.latency));
-  p->comment.assign(lat, n > 0 ? static_cast<size_t>(n) : 0);
+  char lat[40] = "Latency: ";
+  char* end = std::to_chars(lat + 9, lat + sizeof lat, r.latency).ptr;
+  p->comment.assign(lat, end);
   track_fd(r, def, p->comment);
   p->proc = process_for(r.pid, r.tid, r.ppid, r.uid, r.cgroup_id, r.comm);
   push(p);

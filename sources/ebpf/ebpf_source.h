@@ -17,6 +17,7 @@
 #include "process_table.h"
 #include "strato/source.h"
 #include "syscall_table.h"
+#include "time_order.h"
 
 struct strato_syscalls;
 struct ring_buffer;
@@ -96,14 +97,6 @@ class EbpfSource : public Source {
     int ifindex = -1;  // packets: the kernel's interface, mapped to `iface` by the engine thread
     uint64_t seq = 0;  // arrival order, to keep equal timestamps in order
   };
-  // Heap entries carry their keys, so ordering never touches the records.
-  struct Held {
-    uint64_t ts, seq;
-    Pending* p;
-  };
-  struct Later {
-    bool operator()(const Held& a, const Held& b) const { return a.ts != b.ts ? a.ts > b.ts : a.seq > b.seq; }
-  };
   // The reader thread drains the ring buffer into `queue_` so that a slow
   // consumer costs user-space drops (counted) rather than stalling the ring.
   boost::lockfree::spsc_queue<Pending*> queue_{1 << 16};
@@ -120,7 +113,7 @@ class EbpfSource : public Source {
   void push(Pending* p);
   // Records drained from the queue, earliest first: CPUs and rings deliver
   // slightly out of order, so the newest are held a moment before leaving.
-  std::priority_queue<Held, std::vector<Held>, Later> held_;
+  TimeOrder<Pending> held_;
   uint64_t next_seq_ = 0;
   std::vector<uint8_t> scratch_;
   strato_event record_{};  // the record being decoded (reader thread)
