@@ -239,15 +239,15 @@ void EbpfSource::start_reader() {
 }
 
 void EbpfSource::reader_loop() {
-  // The programs write without waking anyone (BPF_RB_NO_WAKEUP): read what
-  // is there, and nap briefly when the rings are empty.
+  // The programs wake us only when a ring fills up (see ring_flags in the
+  // BPF code): wait for that or 5 ms, then read whatever is there.
   while (!reader_stop_.load(std::memory_order_acquire)) {
-    int n = ring_buffer__consume(rb_);
+    int n = ring_buffer__poll(rb_, 5);
+    if (n >= 0) n = ring_buffer__consume(rb_);
     if (n < 0 && n != -EINTR) {
       reader_error_.store(-n);
       return;
     }
-    if (n == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }
 

@@ -216,7 +216,8 @@ TEST(EbpfPackets, RelinquishedPrivilegesStillCaptureAndDetach) {
 
 TEST(EbpfPackets, Sigusr1PrintsTheCountsSoFar) {
   SKIP_WITHOUT_BPF();
-  Capture cap("-i lo -q");
+  // Only its own packets (other tests may flood lo meanwhile).
+  Capture cap("-i lo -f 'tcp port 9' -q");
   ASSERT_TRUE(cap.ready()) << cap.err();
   run("curl -s --max-time 10 http://127.0.0.1:9/ > /dev/null");
   std::this_thread::sleep_for(std::chrono::milliseconds(200));

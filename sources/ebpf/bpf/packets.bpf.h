@@ -271,7 +271,7 @@ static __always_inline int capture_packet(struct __sk_buff* skb, bool egress, __
   if (bpf_skb_load_bytes(skb, 0, b->data, n)) return TC_ACT_UNSPEC;
   h->caplen = n;
   void* ring = this_cpu_ring();
-  if (!ring || bpf_ringbuf_output(ring, b, sizeof(struct strato_packet) + n, BPF_RB_NO_WAKEUP)) count_drop();
+  if (!ring || bpf_ringbuf_output(ring, b, sizeof(struct strato_packet) + n, ring_flags(ring))) count_drop();
   return TC_ACT_UNSPEC;
 }
 

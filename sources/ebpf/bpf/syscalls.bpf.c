@@ -132,6 +132,16 @@ static __always_inline void* this_cpu_ring(void) {
   return bpf_map_lookup_elem(&rings, &i);
 }
 
+/* Waking the reader for every record costs the traced task more than the
+ * record itself, so records go in silently and the reader polls; but once a
+ * ring is a quarter full the writer wakes it, so a burst is read at once
+ * instead of overflowing while the reader naps. */
+static __always_inline __u64 ring_flags(void* ring) {
+  return bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) > bpf_ringbuf_query(ring, BPF_RB_RING_SIZE) / 4
+             ? BPF_RB_FORCE_WAKEUP
+             : BPF_RB_NO_WAKEUP;
+}
+
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
   __uint(max_entries, 1);
@@ -189,9 +199,7 @@ static __always_inline void submit(struct strato_event* e) {
   if (end > sizeof(*e)) end = sizeof(*e);
   if (end < STRATO_EVENT_HEADER_SIZE) end = STRATO_EVENT_HEADER_SIZE;
   void* ring = this_cpu_ring();
-  /* No wakeup: waking the reader costs the traced task more than the event
-   * itself; the reader polls instead (see reader_loop). */
-  if (!ring || bpf_ringbuf_output(ring, e, end, BPF_RB_NO_WAKEUP)) count_drop();
+  if (!ring || bpf_ringbuf_output(ring, e, end, ring_flags(ring))) count_drop();
 }
 
 /* `btf`: `task` is a trusted BTF pointer (tp_btf) and can be read directly,
