@@ -65,12 +65,14 @@ const std::string& process_lines(const ProcessInfo& p, ProcessLinesCache* cache,
     format_process_comment(p, scratch);
     return scratch;
   }
-  if (cache->last != &p) {
-    cache->lines.clear();
-    format_process_comment(p, cache->lines);
-    cache->last = &p;
-  }
-  return cache->lines;
+  for (size_t i = 0; i < ProcessLinesCache::kSize; ++i)
+    if (cache->key[i] == &p) return cache->lines[i];
+  size_t i = cache->next;
+  cache->next = (i + 1) % ProcessLinesCache::kSize;
+  cache->lines[i].clear();
+  format_process_comment(p, cache->lines[i]);
+  cache->key[i] = &p;
+  return cache->lines[i];
 }
 
 bool comment_options(std::string& o, const Event& e, uint16_t code, ProcessLinesCache* cache) {

@@ -27,9 +27,12 @@ uint8_t output_tsresol(uint8_t source_tsresol);
 // Live events of one thread share one ProcessInfo: its lines are formatted
 // once per run of such events. Keep one per format() call, not longer: the
 // pointer is only known to be alive while the batch holds the event.
+// A few entries: packets of a client and a server alternate.
 struct ProcessLinesCache {
-  const ProcessInfo* last = nullptr;
-  std::string lines;
+  static constexpr size_t kSize = 8;
+  const ProcessInfo* key[kSize] = {};
+  std::string lines[kSize];
+  size_t next = 0;
 };
 
 void append_shb(std::string& out);
