@@ -33,6 +33,7 @@ po::options_description capture_options() {
   po::options_description o("strato capture options");
   o.add_options()
     ("help,h", "show this help")
+    ("list-interfaces,D", "list what -i can capture on, as tshark -D")
     ("interface,i", po::value<std::vector<std::string>>()->composing(), "capture packets on IFACE (repeatable; \"any\": all interfaces, also ones created later)")
     ("syscalls", po::value<std::string>(), "syscalls to capture: net, file, proc and/or names, comma-separated (default: all; with -i: none unless given)")
     ("capture-filter,f", po::value<std::string>(), "pcap filter for packets, run in the kernel (tcp port 80)")
@@ -53,7 +54,8 @@ po::options_description capture_options() {
     ("write,w", po::value<std::string>(), "write events to a pcapng FILE ('-' for stdout): packets as EPBs, syscalls as Sysdig event blocks")
     ("print,P", po::bool_switch(), "print events while writing with -w")
     ("detail,V", po::bool_switch(), "print the event detail tree")
-    ("quiet,q", po::bool_switch(), "no per-event output, only the summary");
+    ("quiet,q", po::bool_switch(), "no per-event output, only the summary")
+    ("threads", po::value<unsigned>()->default_value(1), "dissection threads (default 1: the capture's reader and the traced workload need the other cores)");
   return o;
 }
 
@@ -81,6 +83,14 @@ int capture_command(const std::vector<std::string>& args) {
   po::variables_map vm = parse_flags("capture", args, desc);
   if (vm.count("help")) {
     std::cout << "Usage: strato capture [options]\n\n" << desc << "\n";
+    return 0;
+  }
+  if (vm.count("list-interfaces")) {
+    auto& pm = PluginManager::instance();
+    pm.load_all();
+    std::unique_ptr<Source> src = pm.make_source("ebpf", {});
+    int n = 0;
+    for (const InterfaceInfo& i : src->list_interfaces()) std::cout << ++n << ". " << i.name << " (" << i.description << ")\n";
     return 0;
   }
   unsigned duration = vm.count("autostop") ? parse_duration(vm["autostop"].as<std::string>()) : 0;
@@ -121,6 +131,7 @@ int capture_command(const std::vector<std::string>& args) {
   EngineConfig ec;
   // Live events trickle in: small batches keep the output prompt.
   ec.batch_size = 1024;
+  ec.threads = vm["threads"].as<unsigned>();
   if (vm.count("display-filter")) ec.display_filter = vm["display-filter"].as<std::string>();
   if (vm.count("count")) ec.max_events = vm["count"].as<uint64_t>();
   ec.need_tree = vm["detail"].as<bool>();

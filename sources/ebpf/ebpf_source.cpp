@@ -257,6 +257,27 @@ void EbpfSource::detach_programs() {
   links_.clear();
 }
 
+std::vector<InterfaceInfo> EbpfSource::list_interfaces() {
+  std::vector<InterfaceInfo> out;
+  InterfaceInfo s;
+  s.name = "syscalls";
+  s.description = "system calls and process events (eBPF tracepoints)";
+  s.link_type = kLinkTypeSyscallEvent;
+  out.push_back(s);
+  for (const NetInterface& n : list_net_interfaces()) {
+    InterfaceInfo i;
+    i.name = n.name;
+    i.description = n.description;
+    i.link_type = n.link_type;
+    out.push_back(i);
+  }
+  InterfaceInfo any;
+  any.name = "any";
+  any.description = "every interface, also ones created later";
+  out.push_back(any);
+  return out;
+}
+
 void EbpfSource::open() {
   check_privileges();
   // Said up front: libbpf's CO-RE failure without it names no cause a user can act on.

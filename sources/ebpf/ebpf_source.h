@@ -46,6 +46,8 @@ class EbpfSource : public Source {
   explicit EbpfSource(EbpfConfig cfg);
   ~EbpfSource() override;
   void open() override;
+  // What -i takes, as tshark -D: the syscall stream, every network interface, "any".
+  std::vector<InterfaceInfo> list_interfaces() override;
   bool read(Batch& batch, size_t max_events) override;
   const std::vector<InterfaceInfo>& interfaces() const override { return ifaces_; }
   SourceStats stats() const override;

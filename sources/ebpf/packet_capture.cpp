@@ -53,6 +53,23 @@ bool link_type_of(int arphrd, uint32_t& lt) {
 
 }  // namespace
 
+std::vector<NetInterface> list_net_interfaces() {
+  std::vector<NetInterface> out;
+  struct if_nameindex* all = if_nameindex();
+  if (!all) return out;
+  for (struct if_nameindex* i = all; i->if_index; ++i) {
+    NetInterface n;
+    n.name = i->if_name;
+    int type = arp_type(n.name);
+    if (!link_type_of(type, n.link_type)) n.link_type = 0;
+    n.description = type == 772 ? "loopback" : n.link_type == kLinkEthernet ? "Ethernet" : n.link_type == kLinkRaw ? "raw IP"
+                                                                                            : "ARPHRD " + std::to_string(type) + ", not supported";
+    out.push_back(n);
+  }
+  if_freenameindex(all);
+  return out;
+}
+
 PacketHooks::PacketHooks(std::vector<std::string> names, std::string filter, uint32_t snaplen)
     : names_(std::move(names)), filter_(std::move(filter)), snaplen_(snaplen) {
   for (auto& n : names_)

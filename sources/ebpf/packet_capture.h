@@ -26,6 +26,14 @@ struct HookedInterface {
   uint32_t handle[2] = {0, 0}, priority[2] = {0, 0};  // [0] ingress, [1] egress; 0: not attached
 };
 
+// The interfaces -i can name now, with their link type (LINKTYPE_*, 0 when
+// strato cannot capture on it) and a description.
+struct NetInterface {
+  std::string name, description;
+  uint32_t link_type = 0;
+};
+std::vector<NetInterface> list_net_interfaces();
+
 class PacketHooks {
  public:
   // `names`: interface names, or "any". `filter`: a pcap filter ("" for none).

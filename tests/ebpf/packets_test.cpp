@@ -330,4 +330,18 @@ TEST(EbpfPackets, RefusedConnectionsPipelineFindsTheRefusal) {
   EXPECT_TRUE(exists(dir + "/refused.pcapng"));
 }
 
+// -D, as tshark: every interface the kernel has (from sysfs), plus syscalls and any.
+TEST(EbpfPackets, ListInterfacesNamesEveryKernelInterface) {
+  if (!exists(build_dir() + "/plugins/ebpf.so")) GTEST_SKIP() << "the ebpf plugin was not built";
+  auto r = run("'" + strato_bin() + "' capture -D");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto lines = split_lines(r.out);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.front().rfind("1. syscalls (", 0), 0u) << lines.front();
+  EXPECT_NE(r.out.find(". lo (loopback)"), std::string::npos) << r.out;
+  for (auto& dev : split_lines(run("ls /sys/class/net").out))
+    if (!dev.empty()) EXPECT_NE(r.out.find(". " + dev + " ("), std::string::npos) << dev << "\n" << r.out;
+  EXPECT_NE(lines.back().find(". any ("), std::string::npos) << r.out;
+}
+
 }  // namespace
