@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -119,6 +120,19 @@ class Capture {
 inline int run_as_known_pid(const std::string& cmd) {
   auto r = run("sh -c 'echo $$; exec " + cmd + "'");
   return std::atoi(r.out.c_str());
+}
+
+// The closing line: "N events captured, N dropped by kernel, N dropped by user space".
+struct Summary {
+  unsigned long long captured = 0, kernel = 0, user = 0;
+};
+inline bool parse_summary(const std::string& err, Summary& s) {
+  auto at = err.find("events captured");
+  if (at == std::string::npos) return false;
+  auto line_start = err.rfind('\n', at);
+  line_start = line_start == std::string::npos ? 0 : line_start + 1;
+  return std::sscanf(err.c_str() + line_start, "%llu events captured, %llu dropped by kernel, %llu dropped by user space",
+                     &s.captured, &s.kernel, &s.user) == 3;
 }
 
 }  // namespace capture_test
