@@ -349,8 +349,8 @@ void EbpfSource::load_and_attach() {
     const std::vector<bpf_program*> owner_progs = {
         skel_->progs.own_enter_connect, skel_->progs.own_enter_sendto,  skel_->progs.own_enter_sendmsg,
         skel_->progs.own_enter_recvfrom, skel_->progs.own_enter_recvmsg, skel_->progs.own_exit_connect,
-        skel_->progs.own_exit_sendto,   skel_->progs.own_exit_sendmsg,  skel_->progs.own_exit_recvfrom,
-        skel_->progs.own_exit_recvmsg,  skel_->progs.own_exit_accept,   skel_->progs.own_exit_accept4};
+        skel_->progs.own_exit_sendto,   skel_->progs.own_exit_sendmsg,  skel_->progs.own_exit_accept,
+        skel_->progs.own_exit_accept4};
     const bool owner_tps = packets && selected_.empty() && !raw;
     for (auto* p : owner_progs) bpf_program__set_autoload(p, owner_tps);
     if (owner_tps) {

@@ -223,7 +223,9 @@ static __always_inline void fill_header(struct strato_event* e, __u32 kind, stru
 }
 
 /* The local and remote ends of the socket behind `fd`, if it is one. */
-static __always_inline struct sock* fd_tuple(struct task_struct* task, long fd, struct strato_tuple* t) {
+/* `only_proto`: stop early (family 0) unless the socket has this IPPROTO_*. */
+static __always_inline struct sock* fd_tuple(struct task_struct* task, long fd, struct strato_tuple* t,
+                                             __u8 only_proto) {
   t->family = 0;
   if (fd < 0) return NULL;
   struct fdtable* fdt = BPF_CORE_READ(task, files, fdt);
@@ -238,6 +240,7 @@ static __always_inline struct sock* fd_tuple(struct task_struct* task, long fd, 
   struct socket* sock = BPF_CORE_READ(f, private_data);
   struct sock* sk = BPF_CORE_READ(sock, sk);
   if (!sk) return NULL;
+  if (only_proto && BPF_CORE_READ(sk, sk_protocol) != only_proto) return NULL;
   __u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
   if (family == 2) {
     __u32 s = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
@@ -349,9 +352,9 @@ static __always_inline int on_exit(long ret, bool btf) {
   if ((spec.flags & STRATO_D_OWNER) && (ret >= 0 || ret == -115 /* EINPROGRESS */)) {
     struct strato_tuple t;
     if (spec.flags & STRATO_D_TUPLE_RET)
-      fd_tuple(task, ret, &t);
+      fd_tuple(task, ret, &t, 0);
     else
-      fd_tuple(task, (long)st.args[0], &t);
+      fd_tuple(task, (long)st.args[0], &t, 0);
     note_owner(&t);
   }
   if (!st.emit) return 0;
@@ -381,14 +384,14 @@ static __always_inline int on_exit(long ret, bool btf) {
     if (ptr && !bpf_probe_read_user(e->addr, len, (const void*)ptr)) e->addr_len = len;
   }
   if (spec.flags & STRATO_D_TUPLE_ARG0) {
-    struct sock* sk = fd_tuple(task, (long)st.args[0], &e->tuple);
+    struct sock* sk = fd_tuple(task, (long)st.args[0], &e->tuple, 0);
     __u64 key = (__u64)sk;
     if (sk && e->tuple.sport == 0) {
       __u16* port = bpf_map_lookup_elem(&syn_ports, &key);
       if (port) e->tuple.sport = *port;
     }
   }
-  if (spec.flags & STRATO_D_TUPLE_RET) fd_tuple(task, ret, &e->tuple);
+  if (spec.flags & STRATO_D_TUPLE_RET) fd_tuple(task, ret, &e->tuple, 0);
   if ((spec.flags & STRATO_D_DATA) && ret > 0) {
     __u64 n = ret;
     if (n > snaplen) n = snaplen;
@@ -534,6 +537,15 @@ struct {
   __type(value, __s64);
 } owner_fds SEC(".maps");
 
+/* Receives: the socket is bound already, so learn at enter (one program, no
+ * map); only UDP needs it, TCP flows are known from connect/listen/accept. */
+static __always_inline int owner_recv_enter(const struct sc_enter_ctx* ctx) {
+  if ((bpf_get_current_pid_tgid() >> 32) == self_tgid) return 0;
+  struct strato_tuple t;
+  if (fd_tuple((struct task_struct*)bpf_get_current_task_btf(), (int)ctx->args[0], &t, 17)) note_owner(&t);
+  return 0;
+}
+
 static __always_inline int owner_enter(const struct sc_enter_ctx* ctx) {
   __u64 pt = bpf_get_current_pid_tgid();
   if ((pt >> 32) == self_tgid) return 0;
@@ -542,7 +554,7 @@ static __always_inline int owner_enter(const struct sc_enter_ctx* ctx) {
   return 0;
 }
 
-static __always_inline int owner_exit(const struct sc_exit_ctx* ctx, bool ret_is_fd) {
+static __always_inline int owner_exit(const struct sc_exit_ctx* ctx, bool ret_is_fd, __u8 only_proto) {
   __u64 pt = bpf_get_current_pid_tgid();
   long fd;
   if (ret_is_fd) {
@@ -556,8 +568,7 @@ static __always_inline int owner_exit(const struct sc_exit_ctx* ctx, bool ret_is
     if (ctx->ret < 0 && ctx->ret != -115 /* EINPROGRESS */) return 0;
   }
   struct strato_tuple t;
-  fd_tuple((struct task_struct*)bpf_get_current_task_btf(), fd, &t);
-  note_owner(&t);
+  if (fd_tuple((struct task_struct*)bpf_get_current_task_btf(), fd, &t, only_proto)) note_owner(&t);
   return 0;
 }
 
@@ -568,20 +579,17 @@ int own_enter_sendto(struct sc_enter_ctx* ctx) { return owner_enter(ctx); }
 SEC("tp/syscalls/sys_enter_sendmsg")
 int own_enter_sendmsg(struct sc_enter_ctx* ctx) { return owner_enter(ctx); }
 SEC("tp/syscalls/sys_enter_recvfrom")
-int own_enter_recvfrom(struct sc_enter_ctx* ctx) { return owner_enter(ctx); }
+int own_enter_recvfrom(struct sc_enter_ctx* ctx) { return owner_recv_enter(ctx); }
 SEC("tp/syscalls/sys_enter_recvmsg")
-int own_enter_recvmsg(struct sc_enter_ctx* ctx) { return owner_enter(ctx); }
+int own_enter_recvmsg(struct sc_enter_ctx* ctx) { return owner_recv_enter(ctx); }
+/* Sends may bind the port inside the call: learn at exit (UDP only, as above). */
 SEC("tp/syscalls/sys_exit_connect")
-int own_exit_connect(struct sc_exit_ctx* ctx) { return owner_exit(ctx, false); }
+int own_exit_connect(struct sc_exit_ctx* ctx) { return owner_exit(ctx, false, 0); }
 SEC("tp/syscalls/sys_exit_sendto")
-int own_exit_sendto(struct sc_exit_ctx* ctx) { return owner_exit(ctx, false); }
+int own_exit_sendto(struct sc_exit_ctx* ctx) { return owner_exit(ctx, false, 17); }
 SEC("tp/syscalls/sys_exit_sendmsg")
-int own_exit_sendmsg(struct sc_exit_ctx* ctx) { return owner_exit(ctx, false); }
-SEC("tp/syscalls/sys_exit_recvfrom")
-int own_exit_recvfrom(struct sc_exit_ctx* ctx) { return owner_exit(ctx, false); }
-SEC("tp/syscalls/sys_exit_recvmsg")
-int own_exit_recvmsg(struct sc_exit_ctx* ctx) { return owner_exit(ctx, false); }
+int own_exit_sendmsg(struct sc_exit_ctx* ctx) { return owner_exit(ctx, false, 17); }
 SEC("tp/syscalls/sys_exit_accept")
-int own_exit_accept(struct sc_exit_ctx* ctx) { return owner_exit(ctx, true); }
+int own_exit_accept(struct sc_exit_ctx* ctx) { return owner_exit(ctx, true, 0); }
 SEC("tp/syscalls/sys_exit_accept4")
-int own_exit_accept4(struct sc_exit_ctx* ctx) { return owner_exit(ctx, true); }
+int own_exit_accept4(struct sc_exit_ctx* ctx) { return owner_exit(ctx, true, 0); }
