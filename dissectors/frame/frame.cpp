@@ -4,7 +4,9 @@
 // right after the frame's, whatever its link type.
 #include <cstdio>
 #include <string>
+#include <vector>
 
+#include "netcommon.h"
 #include "strato/dissector.h"
 #include "strato/format.h"
 
@@ -48,6 +50,29 @@ std::string seconds(int64_t ns) {
   return s + " seconds";
 }
 
+enum PacketFlagValues { kBool = 0, kDirections, kReceptions, kNumber };
+struct PacketFlag {
+  const char* abbrev;
+  const char* name;
+  uint32_t mask;
+  int values;
+};
+// tshark 4.0's frame.packet_flags_* (pcapng epb_flags).
+const PacketFlag kPacketFlags[] = {
+    {"frame.packet_flags_direction", "Direction", 0x3, kDirections},
+    {"frame.packet_flags_reception_type", "Reception type", 0x1c, kReceptions},
+    {"frame.packet_flags_fcs_length", "FCS length", 0x1e0, kNumber},
+    {"frame.packet_flags_reserved", "Reserved", 0xfe00, kNumber},
+    {"frame.packet_flags_crc_error", "CRC error", 0x1000000, kBool},
+    {"frame.packet_flags_packet_too_error", "Packet too long error", 0x2000000, kBool},
+    {"frame.packet_flags_packet_too_short_error", "Packet too short error", 0x4000000, kBool},
+    {"frame.packet_flags_wrong_inter_frame_gap_error", "Wrong interframe gap error", 0x8000000, kBool},
+    {"frame.packet_flags_unaligned_frame_error", "Unaligned frame error", 0x10000000, kBool},
+    {"frame.packet_flags_start_frame_delimiter_error", "Start frame delimiter error", 0x20000000, kBool},
+    {"frame.packet_flags_preamble_error", "Preamble error", 0x40000000, kBool},
+    {"frame.packet_flags_symbol_error", "Symbol error", 0x80000000, kBool},
+};
+
 class FrameDissector : public Dissector {
  public:
   const char* name() const override { return "frame"; }
@@ -70,6 +95,10 @@ class FrameDissector : public Dissector {
     comment_ = reg.add_field(proto_, "frame.comment", "Comment", FieldType::String);
     section_ = reg.add_field(proto_, "frame.section_number", "Section number", FieldType::UInt);
     iface_descr_ = reg.add_field(proto_, "frame.interface_description", "Interface description", FieldType::String);
+    pflags_ = reg.add_field(proto_, "frame.packet_flags", "Packet flags", FieldType::UInt, Base::Hex, 32);
+    for (const PacketFlag& f : kPacketFlags)
+      pflag_ids_.push_back(reg.add_field(proto_, f.abbrev, f.name, f.values ? FieldType::UInt : FieldType::Boolean,
+                                         f.values ? Base::Hex : Base::Dec, 32, f.mask));
     shift_ = reg.add_field(proto_, "frame.offset_shift", "Time shift for this packet", FieldType::RelTime);
     delta_displayed_ = reg.add_field(proto_, "frame.time_delta_displayed", "Time delta from previous displayed frame",
                                      FieldType::RelTime);
@@ -100,6 +129,8 @@ class FrameDissector : public Dissector {
                           std::to_string(ev.cap_len) + " bytes captured (" +
                           std::to_string(uint64_t(ev.cap_len) * 8) + " bits)";
       if (has_id) label += " on interface " + iface_name(*named) + ", id " + std::to_string(ifi->id_in_section);
+      if ((ev.epb_flags & 3) == 1) label += " (inbound)";
+      if ((ev.epb_flags & 3) == 2) label += " (outbound)";
       ctx.set_label(top, label);
     }
     if (!ev.comment.empty()) ctx.add_string(comment_, Tvb{}, 0, 0, ev.comment, top);
@@ -110,6 +141,7 @@ class FrameDissector : public Dissector {
       ctx.add_string(iface_name_, Tvb{}, 0, 0, iface_name(*named), ii);
       if (!named->description.empty()) ctx.add_string(iface_descr_, Tvb{}, 0, 0, named->description, ii);
     }
+    if (ev.epb_flags) add_packet_flags(ctx, ev.epb_flags, top);
     const Encap* enc = encap_of(ev.link_type);
     int ei = ctx.add_int(encap_, Tvb{}, 0, 0, enc ? enc->wtap : int(ev.link_type), top);
     if (L && enc) ctx.set_label(ei, std::string("Encapsulation type: ") + enc->name + " (" + std::to_string(enc->wtap) + ")");
@@ -156,6 +188,38 @@ class FrameDissector : public Dissector {
 
  private:
   FieldId section_ = kNoField, iface_descr_ = kNoField, shift_ = kNoField, delta_displayed_ = kNoField;
+  FieldId pflags_ = kNoField;
+  std::vector<FieldId> pflag_ids_;  // parallel to kPacketFlags
+
+  // pcapng epb_flags, as tshark shows them: the word, then each part.
+  void add_packet_flags(DissectContext& ctx, uint32_t flags, int top) {
+    char hx[16];
+    std::snprintf(hx, sizeof hx, "0x%08x", flags);
+    int pi = ctx.add_uint(pflags_, Tvb{}, 0, 0, flags, top);
+    if (ctx.want_labels()) ctx.set_label(pi, std::string("Packet flags: ") + hx);
+    for (size_t i = 0; i < pflag_ids_.size(); ++i) {
+      const PacketFlag& f = kPacketFlags[i];
+      uint32_t v = (flags & f.mask) >> __builtin_ctz(f.mask);
+      int fi = f.values ? ctx.add_uint(pflag_ids_[i], Tvb{}, 0, 0, v, pi) : ctx.add_bool(pflag_ids_[i], Tvb{}, 0, 0, v != 0, pi);
+      if (!ctx.want_labels()) continue;
+      std::string text = f.name;
+      text += ": ";
+      if (f.values == kDirections) {
+        static const char* const names[] = {"Information not available", "Inbound", "Outbound", "Unknown"};
+        char b[8];
+        std::snprintf(b, sizeof b, "0x%x", v);
+        text += std::string(names[v & 3]) + " (" + b + ")";
+      } else if (f.values == kReceptions) {
+        static const char* const names[] = {"Not specified", "Unicast", "Multicast", "Broadcast", "Promiscuous"};
+        text += std::string(v < 5 ? names[v] : "Unknown") + " (" + std::to_string(v) + ")";
+      } else if (f.values == kNumber) {
+        text += std::to_string(v);
+      } else {
+        text += v ? "Set" : "Not set";
+      }
+      ctx.set_label(fi, net::bits_label(flags, 32, f.mask, text));
+    }
+  }
   FieldId proto_, iface_, iface_name_, encap_, time_, epoch_, delta_, relative_, number_, len_, cap_len_, marked_,
       ignored_, protocols_, comment_;
   const DissectorTables::Table* link_ = nullptr;

@@ -260,6 +260,11 @@ TEST(EbpfPackets, WrittenPcapngCarriesProcessesForTsharkAndStratoRead) {
   auto rd = run("'" + strato_bin() + "' read -r " + file + " -Y 'proc.name == \"curl\" && tcp.flags.reset == 1' -T fields -e proc.pid");
   ASSERT_EQ(rd.exit_code, 0) << rd.err;
   EXPECT_EQ(rd.out, std::to_string(pid) + "\n");
+  // Direction (epb_flags) as tshark reads it: lo is hooked on egress.
+  auto tdir = run("tshark -r " + file + " -Y tcp -T fields -e frame.packet_flags_direction");
+  auto sdir = run("'" + strato_bin() + "' read -r " + file + " -Y tcp -T fields -e frame.packet_flags_direction");
+  EXPECT_EQ(sdir.out, tdir.out);
+  EXPECT_NE(sdir.out.find("0x00000002"), std::string::npos) << "outbound\n" << sdir.out;
   auto sysdig = run("tshark -r " + file + " -Y sysdig | wc -l");
   auto connects = run("'" + strato_bin() + "' read -r " + file + " -Y syscall | wc -l");
   EXPECT_EQ(sysdig.out, connects.out);
