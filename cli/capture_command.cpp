@@ -12,8 +12,10 @@
 #include <thread>
 
 #include "commands.h"
+#include "lua_options.h"
 #include "output_options.h"
 #include "pipeline_spec.h"
+#include "script_options.h"
 #include "strato/error.h"
 #include "strato/plugin_manager.h"
 
@@ -56,6 +58,8 @@ po::options_description capture_options() {
     ("detail,V", po::bool_switch(), "print the event detail tree")
     ("quiet,q", po::bool_switch(), "no per-event output, only the summary")
     ("threads", po::value<unsigned>()->default_value(1), "dissection threads (default 1: the capture's reader and the traced workload need the other cores)");
+  add_lua_options(o);
+  add_script_options(o);
   return o;
 }
 
@@ -142,7 +146,9 @@ int capture_command(const std::vector<std::string>& args) {
 
   auto& pm = PluginManager::instance();
   pm.load_all();
-  pm.init_dissectors();
+  PluginManager::DissectorOptions dissector_options;
+  apply_lua_options(vm, dissector_options);
+  pm.init_dissectors(dissector_options);
   Engine engine(ec);
   std::unique_ptr<Source> src = pm.make_source("ebpf", src_opts);
   Source* raw = src.get();
@@ -157,6 +163,9 @@ int capture_command(const std::vector<std::string>& args) {
     std::multimap<std::string, std::string> o{{"file", vm["write"].as<std::string>()}};
     engine.add_sink(pm.make_sink("pcapng", o), stdout);
   }
+  std::vector<ComponentSpec> scripts;
+  apply_script_options(vm, scripts);
+  for (auto& s : scripts) engine.add_sink(pm.make_sink(s.plugin, s.options), stdout);
 
   g_capture_source = raw;
   struct sigaction sa {};

@@ -22,6 +22,8 @@ struct PipelineSpec {
   std::vector<ComponentSpec> sources;
   std::vector<ComponentSpec> sinks;
   EngineConfig engine;
+  // Options of dissector plugins by plugin name (the lua plugin's scripts).
+  std::map<std::string, std::multimap<std::string, std::string>> dissector_options;
   bool report_stats = false;  // print tcpdump-style counts to stderr at the end
 };
 

@@ -3,8 +3,10 @@
 #include <iostream>
 
 #include "commands.h"
+#include "lua_options.h"
 #include "output_options.h"
 #include "pipeline_spec.h"
+#include "script_options.h"
 #include "strato/error.h"
 
 namespace po = boost::program_options;
@@ -33,6 +35,8 @@ po::options_description read_options() {
     ("no-resolve,n", po::bool_switch(), "no name resolution (strato never resolves names)")
     ("threads", po::value<unsigned>()->default_value(0), "dissection threads (0: all cores)")
     ("batch-size", po::value<size_t>()->default_value(512), "events per batch moved through the engine");
+  add_lua_options(o);
+  add_script_options(o);
   return o;
 }
 
@@ -76,6 +80,8 @@ int read_command(const std::vector<std::string>& args) {
     sink.options.emplace("file", vm["write"].as<std::string>());
     spec.sinks.push_back(sink);
   }
+  apply_script_options(vm, spec.sinks);
+  apply_lua_options(vm, spec.dissector_options);
   if (vm.count("statistics")) {
     ComponentSpec sink{"stats", "stats", {}, {}, {}};
     for (auto& z : vm["statistics"].as<std::vector<std::string>>()) sink.options.emplace("z", z);

@@ -29,7 +29,7 @@ void install_signal_handlers() {
 int run_pipeline(const PipelineSpec& spec) {
   auto& pm = PluginManager::instance();
   pm.load_all();
-  pm.init_dissectors();
+  pm.init_dissectors(spec.dissector_options);
 
   Engine engine(spec.engine);
   for (auto& s : spec.sources) engine.add_source(pm.make_source(s.plugin, s.options));

@@ -230,6 +230,7 @@ struct Engine::Impl {
     };
     add_filter(filter);
     for (auto& f : sink_filter) add_filter(f);
+    for (const Dissector* d : DissectorTables::instance().dissectors()) d->wanted_fields(ids);
     const FieldRegistry& reg = FieldRegistry::instance();
     wanted_fields.assign(reg.size(), 0);
     for (FieldId id = 0; id < reg.size(); ++id)

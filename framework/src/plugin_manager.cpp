@@ -125,15 +125,26 @@ std::unique_ptr<T> instantiate(const PluginManager& pm, PluginKind kind, const s
 }
 }  // namespace
 
-void PluginManager::init_dissectors() {
+void PluginManager::init_dissectors(const DissectorOptions& options) {
   if (dissectors_ready_) return;
+  for (auto& [name, opts] : options)
+    if (!find(PluginKind::Dissector, name)) instantiate<Dissector>(*this, PluginKind::Dissector, name, opts);
   dissectors_ready_ = true;
   auto& tables = DissectorTables::instance();
+  std::vector<Dissector*> made;
   for (auto& p : plugins_) {
     if (p.desc->kind != PluginKind::Dissector) continue;
-    dissectors_.push_back(instantiate<Dissector>(*this, PluginKind::Dissector, p.desc->name, {}));
-    tables.add_dissector(dissectors_.back().get());
+    auto it = options.find(p.desc->name);
+    static const std::multimap<std::string, std::string> kNone;
+    dissectors_.push_back(
+        instantiate<Dissector>(*this, PluginKind::Dissector, p.desc->name, it == options.end() ? kNone : it->second));
+    made.push_back(dissectors_.back().get());
   }
+  // Later orders register later: their hand-offs override earlier ones, as a
+  // Wireshark Lua script's DissectorTable:add replaces a built-in entry.
+  std::stable_sort(made.begin(), made.end(),
+                   [](const Dissector* a, const Dissector* b) { return a->registration_order() < b->registration_order(); });
+  for (Dissector* d : made) tables.add_dissector(d);
   tables.finish();
 }
 

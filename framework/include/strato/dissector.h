@@ -91,6 +91,12 @@ class Dissector : public Plugin {
     return false;
   }
   virtual std::unique_ptr<ShardState> new_shard_state() const { return nullptr; }
+  // Fields this dissector reads back from the packet being dissected (a Lua
+  // script's Field.new): the engine records them even when no sink asks.
+  virtual void wanted_fields(std::vector<FieldId>& out) const { (void)out; }
+  // Dissectors register in increasing order (0: built-ins; Lua scripts
+  // later, so their table entries win and Dissector.get finds built-ins).
+  virtual int registration_order() const { return 0; }
 
   int slot = -1;  // assigned by DissectorTables: index into a shard's states
 };

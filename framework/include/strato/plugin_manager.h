@@ -33,8 +33,11 @@ class PluginManager {
   std::vector<std::string> errors() const { return errors_; }
 
   // Instantiates every dissector plugin and registers its fields and tables.
-  // Idempotent.
-  void init_dissectors();
+  // `options` holds option values for dissector plugins by name (the lua
+  // plugin's scripts and prefs); naming an unknown plugin is a usage error.
+  // Idempotent: options only count on the first call.
+  using DissectorOptions = std::map<std::string, std::multimap<std::string, std::string>>;
+  void init_dissectors(const DissectorOptions& options = {});
 
   // Creates a source/sink by name with validated options (usage error when the
   // name or an option is unknown).
