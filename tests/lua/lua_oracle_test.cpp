@@ -4,6 +4,7 @@
 // frames that carry it, its columns and its expert items must be the same.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <ostream>
 #include <regex>
@@ -188,6 +189,38 @@ TEST_P(LuaOracle, FieldFilterMatchesTshark) {
   // The second field of each script is a small integer (type or id) that most frames have.
   expect_same_output(cap, lua_args({c.script}) + " -Y '" + fields[1] + " >= 2'" +
                               field_args({"frame.number", fields[1]}));
+}
+
+// `strato fields` lists the script's protocol and fields (experts included)
+// as `tshark -G fields` does, given the script the same way.
+TEST_P(LuaOracle, FieldListMatchesTsharkG) {
+  const Case& c = GetParam();
+  auto rows = [&](const std::string& out) {
+    std::vector<std::string> v;
+    for (auto& line : st::split_lines(out)) {
+      std::vector<std::string> cols;
+      std::stringstream ls(line);
+      for (std::string col; std::getline(ls, col, '\t');) cols.push_back(col);
+      bool ours = (cols.size() == 3 && cols[0] == "P" && cols[2] == c.proto) ||
+                  (cols.size() >= 5 && cols[0] == "F" && cols[4] == c.proto);
+      if (ours) v.push_back(line);
+    }
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  auto theirs = st::run("tshark -G fields" + lua_args({c.script}));
+  auto t = rows(theirs.out);
+  ASSERT_GE(t.size(), 5u) << "tshark -G fields lists no " << c.proto << " fields";
+  auto ours = st::run(q(st::strato_bin()) + " fields" + lua_args({c.script}));
+  ASSERT_EQ(ours.exit_code, 0) << "strato fields" << lua_args({c.script}) << "\nfailed: " << first_line(ours.err);
+  auto o = rows(ours.out);
+  std::string missing, extra;
+  for (auto& r : t)
+    if (!std::binary_search(o.begin(), o.end(), r)) missing += "\n  " + r;
+  for (auto& r : o)
+    if (!std::binary_search(t.begin(), t.end(), r)) extra += "\n  " + r;
+  EXPECT_TRUE(missing.empty() && extra.empty())
+      << "rows of tshark -G fields missing in strato fields:" << missing << "\nrows only strato lists:" << extra;
 }
 
 INSTANTIATE_TEST_SUITE_P(Dissectors, LuaOracle, ::testing::ValuesIn(kCases),
