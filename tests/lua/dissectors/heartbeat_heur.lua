@@ -31,6 +31,7 @@ local e_degraded = ProtoExpert.new("hbt.degraded", "Node degraded", expert.group
 hbt.experts = { e_degraded }
 
 local FIXED = 16
+local udp_srcport = Field.new("udp.srcport")
 
 local function dissect(buf, pinfo, tree)
   local sub = tree:add(hbt, buf())
@@ -68,8 +69,8 @@ local function dissect(buf, pinfo, tree)
     o = o + 2 + len
   end
   pinfo.cols.protocol = "HBT"
-  pinfo.cols.info = string.format("Heartbeat from %s (0x%08x) %s, load %.2f",
-    name, node, statuses[status] or "?", buf(13, 2):uint() / 100)
+  pinfo.cols.info = string.format("Heartbeat from %s (0x%08x) %s, load %.2f via %s:%d",
+    name, node, statuses[status] or "?", buf(13, 2):uint() / 100, tostring(pinfo.src), udp_srcport()())
 end
 
 local function heuristic(buf, pinfo, tree)

@@ -66,6 +66,7 @@ tlm.experts = { e_bad_version, e_unknown_type, e_alarm, e_short }
 tlm.prefs.port = Pref.uint("UDP port", 47001, "UDP port of the telemetry protocol")
 
 local HEADER = 16
+local data_dissector = Dissector.get("data")
 
 local function dissect_hello(buf, pinfo, tree)
   local n = buf(16, 1):uint()
@@ -99,11 +100,13 @@ local function dissect_report(buf, pinfo, tree)
   local llen = string.len(label) + 1
   tree:add(f.label, buf(67, llen))
   local o = 67 + llen
+  local raw = ""
   if o < buf:len() then
     tree:add(f.raw, buf(o))
+    raw = " raw=" .. buf(o):bytes():tohex()
   end
   pinfo.cols.info:append(string.format(" sensor=%d temp=%.1f counter=%s",
-    buf(16, 2):uint(), temp, tostring(buf(30, 8):le_uint64())))
+    buf(16, 2):uint(), temp, tostring(buf(30, 8):le_uint64())) .. raw)
 end
 
 local function dissect_alarm(buf, pinfo, tree)
@@ -156,11 +159,18 @@ function tlm.dissector(buf, pinfo, tree)
   if bit.band(buf(2, 2):uint(), 0x4000) ~= 0 then
     pinfo.cols.info:append(" [URGENT]")
   end
+  local prio = buf(2, 1):bitfield(5, 3)
+  if prio >= 3 then
+    pinfo.cols.info:append(" prio=" .. (priorities[prio] or prio))
+  end
   subtree:add(f.body_len, buf:len() - HEADER):set_generated()
 
   local body = bodies[t]
   if body == nil then
     subtree:add_proto_expert_info(e_unknown_type, "Type " .. t .. " unknown")
+    if buf:len() > HEADER then
+      data_dissector:call(buf(HEADER):tvb(), pinfo, tree)
+    end
     return buf:len()
   end
   if buf:len() < minimum[t] then
