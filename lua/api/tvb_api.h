@@ -62,4 +62,8 @@ void push_bytearray(lua_State* L, const void* data, size_t len);
 const strato::Address* test_address(lua_State* L, int idx);
 void push_address(lua_State* L, const strato::Address& a);
 
+// NSTime (TvbRange:nstime(), time values): seconds and nanoseconds as
+// Wireshark's nstime_t holds them.
+void push_nstime(lua_State* L, int64_t secs, int32_t nsecs);
+
 }  // namespace strato::lua
