@@ -187,17 +187,15 @@ int listener_new(lua_State* L) {
   }
   if (!lua_isnoneornil(L, 2)) {
     const char* text = luaL_checkstring(L, 2);
-    std::string error;
+    bool failed = false;
     try {
       l.filter = DisplayFilter::compile(text);
     } catch (const std::exception& e) {
-      error = e.what();
+      lua_pushstring(L, e.what());
+      failed = true;
     }
-    // Raised outside the try block: a Lua error must not unwind C++ frames.
-    if (!error.empty()) {
-      lua_pushfstring(L, "Listener.new: %s", error.c_str());
-      return lua_error(L);
-    }
+    // Raised outside the try block: a Lua error (longjmp) must not skip C++ destructors.
+    if (failed) return luaL_error(L, "Listener.new: %s", lua_tostring(L, -1));
   }
   lua_newtable(L);
   luaL_setmetatable(L, kListenerMeta);
