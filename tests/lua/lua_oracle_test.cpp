@@ -182,6 +182,19 @@ TEST_P(LuaOracle, ExpertsMatchTshark) {
                                           "_ws.expert.group"}));
 }
 
+// The packet details (-V): Lua subtrees, generated items, appended texts and
+// expert items printed like built-in ones, reassembly notes on TCP.
+TEST_P(LuaOracle, VerboseTreeMatchesTshark) {
+  REQUIRE_RECORDING();
+  expect_same_output(cap, lua_args({GetParam().script}) + " -V");
+}
+
+// Hex dumps (-x), with the reassembled buffers TCP adds as data sources.
+TEST_P(LuaOracle, HexDumpMatchesTshark) {
+  REQUIRE_RECORDING();
+  expect_same_output(cap, lua_args({GetParam().script}) + " -x");
+}
+
 // A filter on a Lua field's value.
 TEST_P(LuaOracle, FieldFilterMatchesTshark) {
   REQUIRE_RECORDING();
