@@ -203,9 +203,7 @@ def chunked_writes(msgs):
     return writes
 
 
-def lp_server(listener, ready):
-    ready.set()
-    conn, _ = listener.accept()
+def lp_serve(conn):
     conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     buf = b""
     acks = []
@@ -219,7 +217,7 @@ def lp_server(listener, ready):
             mid = struct.unpack("!H", buf[5:7])[0]
             buf = buf[n:]
             acks.append(lp_message(4, 0x8000 | mid, struct.pack("!HB", mid, mid % 3)))
-        # Acks go out two or three at a time: several messages in one segment.
+        # Acks go out three or more at a time: several messages in one segment.
         if len(acks) >= 3:
             conn.sendall(b"".join(acks))
             acks = []
@@ -228,13 +226,7 @@ def lp_server(listener, ready):
     conn.close()
 
 
-def run_lp(port, client_port):
-    listener = bound(socket.SOCK_STREAM, port)
-    listener.listen(1)
-    ready = threading.Event()
-    t = threading.Thread(target=lp_server, args=(listener, ready))
-    t.start()
-    ready.wait()
+def lp_client(port, client_port):
     cli = bound(socket.SOCK_STREAM, client_port)
     cli.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     cli.connect((HOST, port))
@@ -246,15 +238,37 @@ def run_lp(port, client_port):
     while cli.recv(65536):
         pass
     cli.close()
-    t.join()
-    listener.close()
+
+
+def run_lp(flows):
+    """Connections to several servers at once: their segments interleave."""
+    threads = []
+    listeners = []
+    for port, cports in flows:
+        listener = bound(socket.SOCK_STREAM, port)
+        listener.listen(len(cports))
+        listeners.append(listener)
+        for cp in cports:
+            threads.append(threading.Thread(target=lp_client, args=(port, cp)))
+    for t in threads:
+        t.start()
+    handlers = []
+    for listener, (port, cports) in zip(listeners, flows):
+        for _ in cports:
+            conn, _ = listener.accept()
+            h = threading.Thread(target=lp_serve, args=(conn,))
+            h.start()
+            handlers.append(h)
+    for t in threads + handlers:
+        t.join()
+    for listener in listeners:
+        listener.close()
 
 
 def main():
     run_tlm()
     run_hbt()
-    run_lp(LPM_PORT, client_ports[2])
-    run_lp(LPX_PORT, client_ports[3])
+    run_lp([(LPM_PORT, client_ports[2:4]), (LPX_PORT, client_ports[4:6])])
     return 0
 
 
