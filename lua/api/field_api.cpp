@@ -284,9 +284,15 @@ void push_field_value(lua_State* L, const Event& ev, const FieldValue& fv) {
       lua_pushnumber(L, fv.v.d);
       return;
     case FieldType::AbsTime:
+#ifdef STRATO_HAVE_TVB_API
+      return push_nstime(L, static_cast<int64_t>(fv.v.u / 1000000000ull), static_cast<int32_t>(fv.v.u % 1000000000ull));
+#endif
       lua_pushnumber(L, static_cast<double>(fv.v.u) / 1e9);
       return;
     case FieldType::RelTime:
+#ifdef STRATO_HAVE_TVB_API
+      return push_nstime(L, fv.v.i / 1000000000, static_cast<int32_t>(fv.v.i % 1000000000));
+#endif
       lua_pushnumber(L, seconds(fv.v.i));
       return;
     case FieldType::String: {
@@ -344,6 +350,12 @@ void push_plain_value(lua_State* L, const Event& ev, const FieldValue& fv) {
       return;
     case FieldType::Int:
       lua_pushinteger(L, fv.v.i);
+      return;
+    case FieldType::AbsTime:
+      lua_pushnumber(L, static_cast<double>(fv.v.u) / 1e9);
+      return;
+    case FieldType::RelTime:
+      lua_pushnumber(L, seconds(fv.v.i));
       return;
     case FieldType::Bytes:
     case FieldType::IPv4:

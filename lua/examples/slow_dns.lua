@@ -16,7 +16,7 @@ function on_event(evt)
   if not t then return end
   local name = qry_name()
   answers[#answers + 1] = {
-    seconds = t.value,
+    seconds = evt:field("dns.time"),  -- a plain number, for sorting
     text = tostring(t),  -- as tshark prints it: nine decimals
     name = name and tostring(name) or "",
     rcode = tostring(rcode()),

@@ -205,6 +205,39 @@ end
   EXPECT_EQ(st.out, ts.out);
 }
 
+// Wireshark's value types through the same script: Address, NSTime, UInt64,
+// TvbRange, the Listener's tvb and pinfo.
+TEST(LuaScriptListener, ValuesAndPinfoAsTshark) {
+  REQUIRE_SINK();
+  if (!have_program("tshark")) GTEST_SKIP() << "tshark not installed";
+  std::string script = write_script("values.lua", R"(
+local rows = {}
+local dtime = Field.new("dns.time")
+local src = Field.new("ip.src")
+local id = Field.new("dns.id")
+local ftime = Field.new("frame.time_epoch")
+local fl = Field.new("frame.len")
+local tap = Listener.new("frame", "dns || http")
+function tap.packet(pinfo, tvb, tapinfo)
+  local dt = dtime()
+  local i = id()
+  rows[#rows + 1] = table.concat({pinfo.number, tostring(pinfo.src), tostring(pinfo.dst), tostring(pinfo.src_port),
+    tostring(pinfo.dst_port), pinfo.len, tvb:len(), tostring(tvb(0, 6):bytes()), tostring(src().value),
+    tostring(dt and dt.value), tostring(ftime().value), type(fl().value), tostring(i), tostring(i and i.value),
+    tostring(i and i.display), tostring(i and i.range), tostring(tapinfo)}, "|")
+end
+function tap.draw()
+  for _, r in ipairs(rows) do print(r) end
+end
+)");
+  std::string cap = shared_file(kMixed);
+  auto ts = run("tshark -q -X lua_script:'" + script + "' -r '" + cap + "' 2>/dev/null");
+  auto st = strato_script(cap, script);
+  ASSERT_EQ(st.exit_code, 0) << st.err;
+  EXPECT_GT(split_lines(ts.out).size(), 12u) << ts.out;
+  EXPECT_EQ(st.out, ts.out);
+}
+
 // A Listener's packet count equals tshark's -Y count for its filter, on every tap kind.
 TEST(LuaScriptListener, CountsEqualTsharkFilterCounts) {
   REQUIRE_SINK();
