@@ -13,13 +13,7 @@ extern "C" {
 #include "strato/dissector.h"
 #include "strato/format.h"
 
-// The Tvb API (UInt64, ByteArray, Address, TvbRange) is built by another
-// piece of this library; until its source is there, values fall back to
-// Lua integers and strings so Field works on its own.
-#if __has_include("tvb_api.cpp") && !defined(STRATO_NO_TVB_API)
-#define STRATO_HAVE_TVB_API 1
 #include "tvb_api.h"
-#endif
 
 namespace strato::lua {
 namespace {
@@ -151,7 +145,6 @@ int fieldinfo_len(lua_State* L) {
   return 1;
 }
 
-#ifdef STRATO_HAVE_TVB_API
 // FieldInfo.range: the bytes of the item, when they are the frame's own.
 void push_range(lua_State* L, const Event& ev, const FieldValue& fv) {
   if (fv.start > ev.cap_len || fv.length > ev.cap_len - fv.start || !ev.data) {
@@ -166,7 +159,6 @@ void push_range(lua_State* L, const Event& ev, const FieldValue& fv) {
   tvb.generation = tvb_generation(L);
   push_tvbrange(L, tvb, fv.start, fv.length);
 }
-#endif
 
 int fieldinfo_index(lua_State* L) {
   const Event* ev;
@@ -198,11 +190,7 @@ int fieldinfo_index(lua_State* L) {
   } else if (k == "little_endian" || k == "big_endian" || k == "is_url") {
     lua_pushboolean(L, k == "big_endian");
   } else if (k == "range") {
-#ifdef STRATO_HAVE_TVB_API
     push_range(L, *ev, fv);
-#else
-    lua_pushnil(L);
-#endif
   } else {
     lua_pushnil(L);
   }
@@ -266,15 +254,11 @@ void push_field_value(lua_State* L, const Event& ev, const FieldValue& fv) {
       lua_pushboolean(L, fv.v.u != 0);
       return;
     case FieldType::UInt:
-#ifdef STRATO_HAVE_TVB_API
       if (fi.bits > 32) return push_uint64(L, fv.v.u);
-#endif
       lua_pushinteger(L, static_cast<lua_Integer>(fv.v.u));
       return;
     case FieldType::Int:
-#ifdef STRATO_HAVE_TVB_API
       if (fi.bits > 32) return push_int64(L, fv.v.i);
-#endif
       lua_pushinteger(L, fv.v.i);
       return;
     case FieldType::FrameNum:
@@ -284,17 +268,9 @@ void push_field_value(lua_State* L, const Event& ev, const FieldValue& fv) {
       lua_pushnumber(L, fv.v.d);
       return;
     case FieldType::AbsTime:
-#ifdef STRATO_HAVE_TVB_API
       return push_nstime(L, static_cast<int64_t>(fv.v.u / 1000000000ull), static_cast<int32_t>(fv.v.u % 1000000000ull));
-#endif
-      lua_pushnumber(L, static_cast<double>(fv.v.u) / 1e9);
-      return;
     case FieldType::RelTime:
-#ifdef STRATO_HAVE_TVB_API
       return push_nstime(L, fv.v.i / 1000000000, static_cast<int32_t>(fv.v.i % 1000000000));
-#endif
-      lua_pushnumber(L, seconds(fv.v.i));
-      return;
     case FieldType::String: {
       std::string_view b = field_bytes(ev, fv);
       b = b.substr(0, std::min(b.find('\0'), b.size()));
@@ -306,17 +282,12 @@ void push_field_value(lua_State* L, const Event& ev, const FieldValue& fv) {
       std::string_view b = fi.type == FieldType::Bytes ? field_bytes(ev, fv) : std::string_view{};
       if (fi.type == FieldType::Protocol && ev.data && fv.start <= ev.cap_len)
         b = std::string_view(reinterpret_cast<const char*>(ev.data) + fv.start, std::min(fv.length, ev.cap_len - fv.start));
-#ifdef STRATO_HAVE_TVB_API
       push_bytearray(L, b.data(), b.size());
-#else
-      lua_pushlstring(L, b.data(), b.size());
-#endif
       return;
     }
     case FieldType::IPv4:
     case FieldType::IPv6:
     case FieldType::Ether: {
-#ifdef STRATO_HAVE_TVB_API
       Address a;
       if (fi.type == FieldType::IPv4) {
         a.family = Address::IPv4;
@@ -328,9 +299,6 @@ void push_field_value(lua_State* L, const Event& ev, const FieldValue& fv) {
         std::memcpy(a.bytes, b.data(), std::min<size_t>(b.size(), fi.type == FieldType::IPv6 ? 16 : 6));
       }
       push_address(L, a);
-#else
-      push_string(L, occurrence_text(ev, fv));
-#endif
       return;
     }
   }

@@ -33,9 +33,8 @@ std::vector<strato::FieldId> requested_fields(lua_State* L);
 int wireshark_ftype(const strato::FieldInfo& fi);
 
 // FieldInfo.value: Lua integers, numbers, booleans, strings; UInt64/Int64,
-// ByteArray, Address and NSTime userdata where Wireshark gives them (when
-// the Tvb API is built in; otherwise integers, strings and seconds); nil for
-// FT_NONE.
+// ByteArray, Address and NSTime userdata where Wireshark gives them (the
+// state must have open_tvb_api); nil for FT_NONE.
 void push_field_value(lua_State* L, const strato::Event& ev, const strato::FieldValue& fv);
 
 // Plain Lua values for scripts over events (evt:field): integers, numbers,

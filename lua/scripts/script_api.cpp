@@ -8,10 +8,7 @@
 #include "strato/error.h"
 #include "strato/format.h"
 
-#if __has_include("tvb_api.cpp") && !defined(STRATO_NO_TVB_API)
-#define STRATO_HAVE_TVB_API 1
 #include "tvb_api.h"
-#endif
 
 namespace strato::lua {
 namespace {
@@ -217,9 +214,7 @@ int listener_tostring(lua_State* L) {
 
 void open_script_api(lua_State* L, ScriptHost* host, const std::vector<std::string>& args, int& evt_ref,
                      int& pinfo_ref) {
-#ifdef STRATO_HAVE_TVB_API
   open_tvb_api(L);  // FieldInfo values, pinfo addresses and Listener tvbs are its classes
-#endif
   open_field_api(L);
 
   lua_pushlightuserdata(L, host);

@@ -6,10 +6,7 @@
 #include "field_api.h"
 #include "strato/error.h"
 
-#if __has_include("tvb_api.cpp") && !defined(STRATO_NO_TVB_API)
-#define STRATO_HAVE_TVB_API 1
 #include "tvb_api.h"
-#endif
 
 namespace strato::lua {
 
@@ -131,11 +128,7 @@ void ScriptHost::call_listeners(const char* method, const Event* ev) {
     int nargs = 0;
     if (ev) {
       lua_rawgeti(L_, LUA_REGISTRYINDEX, pinfo_ref_);
-#ifdef STRATO_HAVE_TVB_API
       push_tvb(L_, Tvb{ev->data, ev->cap_len, 0}, std::max(ev->orig_len, ev->cap_len));
-#else
-      lua_pushnil(L_);
-#endif
       lua_pushnil(L_);  // tapinfo: strato's taps carry no per-protocol record
       nargs = 3;
     }
@@ -156,9 +149,7 @@ void ScriptHost::event(const Event& ev) {
     protected_call("on_event", 1);
   }
   set_field_event(L_, nullptr);
-#ifdef STRATO_HAVE_TVB_API
   end_generation(L_);
-#endif
 }
 
 void ScriptHost::finish() {
