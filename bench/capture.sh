@@ -8,7 +8,8 @@
 # A capture still running STOP_TIMEOUT s after SIGINT is killed and reported.
 # 1. dd bs=1 (two syscalls per byte): no capture, strato capturing every
 #    syscall to a pcapng file, bpftrace counting every syscall, strato with a
-#    --pid filter that excludes dd (it should cost almost nothing).
+#    --pid filter that excludes dd (it should cost almost nothing), and as
+#    a reference bpftrace with the same filter on sys_enter and sys_exit.
 # 2. wrk -> nginx on 127.0.0.1: no capture, tcpdump -i lo -w, strato -i lo -w.
 # Rounds interleave the settings so background load hits them all alike; the
 # best of REPS rounds is reported.
@@ -152,6 +153,15 @@ for ((r = 1; r <= REPS; r++)); do
   line=$(grep 'events captured' "$T/strato.pid.err" || echo "no summary line")
   log "round $r dd strato --pid idle: ${t}s; $line"
   if best_dd pid "$t"; then SUMMARY[pid]=$line; CPU[best.pid]=${CPU[strato.pid]}; fi
+
+  # The floor of any kernel-side pid filter on the syscall tracepoints: the
+  # same filter in bpftrace, on enter and exit as strato needs, doing nothing.
+  start bpftrace.pid 'Attaching' bpftrace -e "tracepoint:raw_syscalls:sys_enter /pid == $IDLE/ { @e = count(); }
+    tracepoint:raw_syscalls:sys_exit /pid == $IDLE/ { @x = count(); }"
+  run_dd
+  stop bpftrace.pid "$TPID" || true
+  best_dd bpfpid "$t" || true
+  log "round $r dd bpftrace --pid idle (enter+exit): ${t}s"
 done
 
 # ---- 2. wrk -> nginx on loopback ----
@@ -246,7 +256,7 @@ done
 slow() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }  # a / b
 met() { if awk "BEGIN { exit !($1) }"; then echo "yes"; else echo "NO"; fi; }
 s_sys=$(slow "${DD[strato]}" "${DD[none]}"); s_bpf=$(slow "${DD[bpftrace]}" "${DD[none]}")
-s_pid=$(slow "${DD[pid]}" "${DD[none]}")
+s_pid=$(slow "${DD[pid]}" "${DD[none]}"); s_bpfpid=$(slow "${DD[bpfpid]}" "${DD[none]}")
 s_td=$(slow "${RPS[none]}" "${RPS[tcpdump]}"); s_lo=$(slow "${RPS[none]}" "${RPS[strato]}")
 ev() { echo "$1" | awk '/dropped/ {print $1 " / " $4; exit} {print "-"}'; }
 
@@ -259,6 +269,7 @@ echo "| dd bs=1 count=$DD_COUNT | none | ${DD[none]} s | 1.00x | - | - | - | - |
 echo "| | strato capture -w F -q (all syscalls) | ${DD[strato]} s | $s_sys | $(ev "${SUMMARY[strato]}") | ${CPU[best.strato]} | ≤ bpftrace's | $(met "${DD[strato]} <= ${DD[bpftrace]}") |"
 echo "| | bpftrace count of sys_enter | ${DD[bpftrace]} s | $s_bpf | - | ${CPU[best.bpftrace]} | - | - |"
 echo "| | strato capture --pid IDLE -q | ${DD[pid]} s | $s_pid | $(ev "${SUMMARY[pid]}") | ${CPU[best.pid]} | < 1.05x | $(met "${DD[pid]} < 1.05 * ${DD[none]}") |"
+echo "| | bpftrace, pid == IDLE on sys_enter and sys_exit (reference) | ${DD[bpfpid]} s | $s_bpfpid | - | - | - | - |"
 echo "| wrk -t$WRK_THREADS -c$WRK_CONNS ${WRK_SECS}s -> nginx | none | ${RPS[none]} req/s | 1.00x | - | - | - | - |"
 echo "| | tcpdump -i lo -w F | ${RPS[tcpdump]} req/s | $s_td | ${PKTS[tcpdump]} / ${DROP[tcpdump]} | ${CPU[best.tcpdump]} | - | - |"
 echo "| | strato capture -i lo -w F -q | ${RPS[strato]} req/s | $s_lo | ${PKTS[strato]} / ${DROP[strato]} | ${CPU[best.lo]} | ≤ tcpdump's | $(met "${RPS[strato]} >= ${RPS[tcpdump]}") |"
