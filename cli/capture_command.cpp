@@ -54,7 +54,7 @@ po::options_description capture_options() {
     ("count,c", po::value<uint64_t>(), "stop after N events")
     ("autostop,a", po::value<std::string>(), "duration:SEC: stop after SEC seconds")
     ("write,w", po::value<std::string>(), "write events to a pcapng FILE ('-' for stdout): packets as EPBs, syscalls as Sysdig event blocks")
-    ("print,P", po::bool_switch(), "print events while writing with -w")
+    ("print,P", po::bool_switch(), "print events while writing with -w or running --script")
     ("detail,V", po::bool_switch(), "print the event detail tree")
     ("quiet,q", po::bool_switch(), "no per-event output, only the summary")
     ("threads", po::value<unsigned>()->default_value(1), "dissection threads (default 1: the capture's reader and the traced workload need the other cores)");
@@ -155,7 +155,8 @@ int capture_command(const std::vector<std::string>& args) {
   engine.add_source(std::move(src));
   const bool writing = vm.count("write") != 0;
   const bool to_stdout = writing && vm["write"].as<std::string>() == "-";
-  if (!vm["quiet"].as<bool>() && !to_stdout && (!writing || vm["print"].as<bool>())) {
+  const bool scripted = vm.count("script") != 0;
+  if (!vm["quiet"].as<bool>() && !to_stdout && ((!writing && !scripted) || vm["print"].as<bool>())) {
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     engine.add_sink(pm.make_sink(sink.plugin, sink.options), stdout);
   }

@@ -27,7 +27,7 @@ po::options_description read_options() {
     ("field-option,E", po::value<std::vector<std::string>>()->composing(), "header=y|n, separator=/t|/s|C, quote=d|s|n, occurrence=f|l|a, aggregator=C")
     ("count,c", po::value<uint64_t>(), "stop after N packets (that pass -Y)")
     ("write,w", po::value<std::string>(), "write packets that pass the filters to a pcapng FILE ('-' for stdout)")
-    ("print,P", po::bool_switch(), "print packets even when writing with -w")
+    ("print,P", po::bool_switch(), "print packets even when writing with -w or running --script")
     ("detail,V", po::bool_switch(), "print the packet detail tree")
     ("hex,x", po::bool_switch(), "print a hex and ASCII dump of each packet")
     ("quiet,q", po::bool_switch(), "no per-packet output (use with -z)")
@@ -72,6 +72,8 @@ int read_command(const std::vector<std::string>& args) {
   bool writing = vm.count("write") != 0;
   bool print = !vm["quiet"].as<bool>() && (!writing || vm["print"].as<bool>() || vm["write"].as<std::string>() == "-");
   if (writing && vm["write"].as<std::string>() == "-" ) print = false;  // stdout carries the capture
+  // A script's output is the point, as with sysdig -c: events print only with -P.
+  if (vm.count("script") && !vm["print"].as<bool>()) print = false;
 
   if (print) spec.sinks.push_back(output_sink("read", vm));
   else check_output_format("read", format);

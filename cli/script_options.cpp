@@ -11,7 +11,7 @@ namespace strato::cli {
 void add_script_options(po::options_description& o) {
   o.add_options()
     ("script", po::value<std::string>(), "run a Lua script over the events (on_init, on_event, on_interval, on_end; "
-                                         "see lua/examples/); add -q to see only its output")
+                                         "see lua/examples/); events are not printed unless -P")
     ("script-arg", po::value<std::vector<std::string>>()->composing(), "k=v for the script (strato.args.k); repeatable");
 }
 
