@@ -1,0 +1,515 @@
+// The "lua" dissector plugin: runs Wireshark Lua dissectors (see lua_host.h
+// for the registration/shard split).
+#include <algorithm>
+#include <cstdlib>
+
+#include "lua_host.h"
+#include "strato/error.h"
+#include "strato/tcp_info.h"
+#include "tvb_api.h"
+
+#if __has_include("field_api.h")
+#include "field_api.h"
+#define STRATO_LUA_HAVE_FIELD_API 1
+#endif
+
+namespace strato::luad {
+
+namespace {
+const char kHostKey = 0;
+
+struct LuaShard : ShardState {
+  std::unique_ptr<Host> host;
+};
+}  // namespace
+
+// ---------------------------------------------------------------- Host
+
+Host::Host(Registry& r, bool reg_state) : reg(r), registering(reg_state) {
+  state = std::make_unique<lua::State>(reg.state_opts);
+  lua_State* L = state->L();
+  lua_pushlightuserdata(L, this);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &kHostKey);
+  lua::open_tvb_api(L);
+#ifdef STRATO_LUA_HAVE_FIELD_API
+  lua::open_field_api(L);
+#endif
+  open_proto_api(L);
+  open_tree_api(L);
+  open_pinfo_api(L);
+  open_tables_api(L);
+  proto_refs.assign(reg.protos.size(), LUA_NOREF);
+}
+
+Host::~Host() = default;
+
+Host* Host::of(lua_State* L) {
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &kHostKey);
+  auto* h = static_cast<Host*>(lua_touserdata(L, -1));
+  lua_pop(L, 1);
+  return h;
+}
+
+namespace {
+
+// The value of -o text for a pref, pushed; false when it does not parse.
+bool push_pref_value(lua_State* L, const PrefDef& p, const std::string& text) {
+  switch (p.kind) {
+    case PrefKind::UInt: {
+      char* end = nullptr;
+      unsigned long long v = std::strtoull(text.c_str(), &end, 10);
+      if (text.empty() || *end) return false;
+      lua_pushinteger(L, static_cast<lua_Integer>(v));
+      return true;
+    }
+    case PrefKind::Bool: {
+      std::string t = text;
+      for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (t == "true" || t == "1") lua_pushboolean(L, 1);
+      else if (t == "false" || t == "0") lua_pushboolean(L, 0);
+      else return false;
+      return true;
+    }
+    case PrefKind::Enum: {
+      for (auto& [name, v] : p.enums)
+        if (strcasecmp(name.c_str(), text.c_str()) == 0) {
+          lua_pushinteger(L, v);
+          return true;
+        }
+      char* end = nullptr;
+      long long v = std::strtoll(text.c_str(), &end, 10);
+      if (text.empty() || *end) return false;
+      lua_pushinteger(L, v);
+      return true;
+    }
+    case PrefKind::String:
+    case PrefKind::Range:
+      lua_pushstring(L, text.c_str());
+      return true;
+    case PrefKind::StaticText:
+      return false;
+  }
+  return false;
+}
+
+// Calls proto[field] (a function) with `nargs` extra args already pushed
+// after the proto userdata; used for init and prefs_changed.
+bool call_proto_hook(Host& h, ProtoDef& def, const char* field, std::string& error) {
+  lua_State* L = h.L();
+  push_proto(L, def);
+  lua_getfield(L, -1, field);
+  lua_remove(L, -2);
+  if (!lua_isfunction(L, -1)) {
+    lua_pop(L, 1);
+    return true;
+  }
+  return h.state->call(0, 0, error);
+}
+
+}  // namespace
+
+bool Host::load(std::string& error) {
+  lua_State* L = state->L();
+  for (size_t i = 0; i < reg.scripts.size(); ++i) {
+    if (!state->run_file(reg.scripts[i], reg.args[i], error)) return false;
+    lua_settop(L, 0);
+  }
+  // -o values come after registration, as in Wireshark (prefs are read once
+  // every protocol exists): a script sees its defaults while it loads.
+  std::vector<ProtoDef*> changed;
+  for (auto& [key, text] : reg.prefs) {
+    size_t dot = key.find('.');
+    auto it = reg.proto_by_name.find(key.substr(0, dot));
+    if (it == reg.proto_by_name.end()) continue;  // a built-in's pref (validated at registration)
+    ProtoDef& def = *it->second;
+    auto p = def.prefs.find(key.substr(dot + 1));
+    if (p == def.prefs.end()) continue;
+    if (!push_pref_value(L, p->second, text)) {
+      error = "invalid value '" + text + "' for preference " + key;
+      return false;
+    }
+    int value = lua_gettop(L);
+    push_proto(L, def);
+    lua_getfield(L, -1, "prefs");
+    lua_getiuservalue(L, -1, 1);  // the prefs' value table
+    lua_pushvalue(L, value);
+    lua_setfield(L, -2, p->first.c_str());
+    lua_settop(L, value - 1);
+    if (std::find(changed.begin(), changed.end(), &def) == changed.end()) changed.push_back(&def);
+  }
+  for (ProtoDef* def : changed)
+    if (!call_proto_hook(*this, *def, "prefs_changed", error)) return false;
+  if (!registering)
+    for (auto& def : reg.protos)
+      if (!call_proto_hook(*this, def, "init", error)) return false;
+  return true;
+}
+
+Host::Result Host::call(ProtoDef& proto, Tvb tvb, int parent, const char* heur_list) {
+  Result r;
+  lua_State* L = state->L();
+  DissectContext* saved_ctx = ctx;
+  ProtoDef* saved_proto = curr_proto;
+  uint32_t saved_len = desegment_len, saved_off = desegment_offset;
+  desegment_len = desegment_offset = 0;
+  curr_proto = &proto;
+  ++depth;
+#ifdef STRATO_LUA_HAVE_FIELD_API
+  if (depth == 1) lua::set_field_event(L, &ctx->event());
+#endif
+  int top = lua_gettop(L);
+  push_proto(L, proto);
+  if (heur_list) {
+    lua_getiuservalue(L, -1, 1);
+    lua_getfield(L, -1, (std::string("heuristic:") + heur_list).c_str());
+    lua_remove(L, -2);
+  } else {
+    lua_getiuservalue(L, -1, 1);
+    lua_getfield(L, -1, "dissector");
+    lua_remove(L, -2);
+  }
+  lua_remove(L, -2);
+  if (lua_isfunction(L, -1)) {
+    lua::push_tvb(L, tvb, tvb.len);
+    push_pinfo(L);
+    push_tree(L, parent, true);
+    std::string err;
+    if (!state->call(3, 1, err)) {
+      r.ok = false;
+      ctx->add_expert(reg.lua_error, Tvb{}, 0, 0, parent, ExpertSeverity::Error, ExpertGroup::Undecoded,
+                      "Lua error: " + err);
+    } else if (lua_isinteger(L, -1) || lua_type(L, -1) == LUA_TNUMBER) {
+      r.has_number = true;
+      r.number = static_cast<int64_t>(lua_tonumber(L, -1));
+      r.truthy = r.number > 0;
+    } else {
+      r.truthy = lua_toboolean(L, -1);
+    }
+  }
+  lua_settop(L, top);
+  r.desegment_len = desegment_len;
+  r.desegment_offset = desegment_offset;
+  --depth;
+  if (depth == 0) {
+    lua::end_generation(L);
+#ifdef STRATO_LUA_HAVE_FIELD_API
+    lua::set_field_event(L, nullptr);
+#endif
+  }
+  ctx = saved_ctx;
+  curr_proto = saved_proto;
+  desegment_len = saved_len;
+  desegment_offset = saved_off;
+  return r;
+}
+
+// ---------------------------------------------------------------- ProtoDissector
+
+namespace {
+
+// The dissector's port for pinfo.match_uint: the lower port it is registered on.
+uint32_t match_port(const Registry& reg, const Dissector* d, const PacketInfo& pi) {
+  const char* table = pi.ip_proto == 6 ? "tcp.port" : pi.ip_proto == 17 ? "udp.port" : nullptr;
+  if (!table) return 0;
+  uint16_t lo = std::min(pi.srcport, pi.dstport), hi = std::max(pi.srcport, pi.dstport);
+  auto it = reg.tables.find(table);
+  if (it != reg.tables.end() && it->second) {
+    if (it->second->lookup(lo) == d) return lo;
+    if (it->second->lookup(hi) == d) return hi;
+  }
+  return lo;
+}
+
+Tvb detached(const std::string& s) {
+  return Tvb{reinterpret_cast<const uint8_t*>(s.data()), static_cast<uint32_t>(s.size()), Tvb::kDetached};
+}
+
+}  // namespace
+
+uint32_t ProtoDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
+  Host* h = plugin_.host(ctx);
+  if (!h) return 0;
+  DissectContext* saved = h->ctx;
+  h->ctx = &ctx;
+  if (h->depth == 0) h->match_uint = match_port(h->reg, this, ctx.pinfo);
+  // The layer goes into frame.protocols as a dissector handle call adds it,
+  // and comes out again when the dissector declines.
+  std::string& layers = ctx.dissection().protocols;
+  size_t mark = layers.size();
+  ctx.add_layer(def_.name);
+  uint32_t used;
+  bool shown = true;
+  const TcpSegment* seg = tcp_segment(ctx.pinfo);
+  if (seg && h->depth == 0 && tvb.len == seg->payload_len) {
+    used = dissect_tcp(*h, ctx, tvb, parent, shown);
+  } else {
+    Host::Result r = h->call(def_, tvb, parent);
+    used = !r.ok || !r.has_number || r.number < 0 ? tvb.len : static_cast<uint32_t>(std::min<int64_t>(r.number, tvb.len));
+  }
+  if (used == 0 || !shown) layers.resize(mark);
+  h->ctx = saved;
+  return used;
+}
+
+bool ProtoDissector::heuristic(DissectContext& ctx, Tvb tvb, int parent) {
+  Host* h = plugin_.host(ctx);
+  if (!h) return false;
+  DissectContext* saved = h->ctx;
+  h->ctx = &ctx;
+  std::string& layers = ctx.dissection().protocols;
+  size_t mark = layers.size();
+  ctx.add_layer(def_.name);
+  const char* list = ctx.pinfo.ip_proto == 6 ? "tcp" : "udp";
+  Host::Result r = h->call(def_, tvb, parent, list);
+  bool taken = r.ok && r.truthy;
+  if (!taken) layers.resize(mark);
+  h->ctx = saved;
+  return taken;
+}
+
+// TCP desegmentation as tshark's: a dissector that sets desegment_len keeps
+// the bytes from desegment_offset on in a per-direction buffer; the segment
+// that completes the PDU dissects it (a detached buffer), then the rest of
+// that segment.
+uint32_t ProtoDissector::dissect_tcp(Host& h, DissectContext& ctx, Tvb tvb, int parent, bool& shown) {
+  const TcpSegment& seg = *tcp_segment(ctx.pinfo);
+  Registry& reg = h.reg;
+  Pending& p = h.pending[seg.stream << 1 | (seg.direction & 1)];
+  const std::string tcp_info = ctx.info();
+  bool dissected_any = false;  // a PDU of ours was shown in this frame
+  int tcp_tree = reg.reasm.tcp_tree(ctx);
+  auto segment_only = [&](Tvb t, uint32_t off, uint32_t len) {
+    int i = ctx.add_bytes(reg.reasm.segment_data, t, off, len, tcp_tree);
+    if (ctx.want_labels() && i >= 0 && ctx.dissection().fields[size_t(i)].id == reg.reasm.segment_data)
+      ctx.set_label(i, "TCP segment data (" + std::to_string(len) + (len == 1 ? " byte)" : " bytes)"));
+  };
+  uint32_t off = 0;
+  if (p.buf.active() && seg.seq == p.buf.next_seq) {
+    uint32_t take = p.need ? std::min<uint32_t>(tvb.len, p.need - static_cast<uint32_t>(p.buf.data.size())) : tvb.len;
+    p.buf.data.append(reinterpret_cast<const char*>(tvb.data), take);
+    p.buf.segs.emplace_back(seg.frame, take);
+    p.buf.next_seq += take;
+    if (p.need && p.buf.data.size() < p.need) {
+      segment_only(tvb, 0, take);
+      ctx.set_protocol_column("TCP");
+      ctx.info() = tcp_info + app::kSegmentOfPdu;
+      shown = false;
+      return tvb.len;
+    }
+    std::string pdu = std::move(p.buf.data);
+    auto segs = std::move(p.buf.segs);
+    p.buf.clear();
+    p.need = 0;
+    segment_only(tvb, 0, take);
+    Tvb all = detached(pdu);
+    reg.reasm.add(ctx, segs, all);
+    Host::Result r = h.call(def_, all, parent);
+    dissected_any = true;
+    if (r.ok && r.desegment_len) {
+      // Still not enough: keep what the dissector did not use and wait.
+      uint32_t from = std::min<uint32_t>(r.desegment_offset, all.len);
+      p.buf.data = pdu.substr(from);
+      p.buf.segs.assign(1, {seg.frame, static_cast<uint32_t>(p.buf.data.size())});
+      p.buf.next_seq = seg.seq + take;
+      p.need = r.desegment_len == kDesegmentOneMore ? 0 : static_cast<uint32_t>(p.buf.data.size()) + r.desegment_len;
+      if (take < tvb.len) {
+        // The segment's remaining bytes continue the buffer.
+        p.buf.data.append(reinterpret_cast<const char*>(tvb.data) + take, tvb.len - take);
+        p.buf.segs.back().second += tvb.len - take;
+        p.buf.next_seq += tvb.len - take;
+      }
+      if (from == 0) {
+        ctx.set_protocol_column("TCP");
+        ctx.info() = tcp_info + app::kSegmentOfPdu;
+        shown = false;
+      }
+      return tvb.len;
+    }
+    off = take;
+  } else if (p.buf.active()) {
+    p.buf.clear();  // a gap: the partial PDU never completes
+    p.need = 0;
+  }
+  while (off < tvb.len) {
+    Tvb rest = tvb.sub(off);
+    Host::Result r = h.call(def_, rest, parent);
+    if (!r.ok) return tvb.len;
+    uint32_t deseg_len = r.desegment_len, deseg_off = r.desegment_offset;
+    if (!deseg_len && r.has_number && r.number < 0) {
+      deseg_len = static_cast<uint32_t>(-r.number);
+      deseg_off = 0;
+    }
+    if (deseg_len) {
+      uint32_t from = std::min(deseg_off, rest.len);
+      p.buf.keep(seg, rest.data + from, rest.len - from);
+      p.need = deseg_len == kDesegmentOneMore ? 0 : (rest.len - from) + deseg_len;
+      if (from > 0 || dissected_any) segment_only(rest, from, rest.len - from);
+      if (from == 0 && !dissected_any) {
+        segment_only(rest, 0, rest.len);
+        ctx.set_protocol_column("TCP");
+        ctx.info() = tcp_info + app::kSegmentOfPdu;
+        shown = false;
+      }
+      return tvb.len;
+    }
+    uint32_t used = r.has_number ? static_cast<uint32_t>(std::min<int64_t>(r.number, rest.len)) : rest.len;
+    if (used == 0) return dissected_any ? tvb.len : 0;
+    dissected_any = true;
+    off += used;
+  }
+  return tvb.len;
+}
+
+// ---------------------------------------------------------------- LuaPlugin
+
+namespace {
+
+std::vector<std::string> split_lines(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const auto& v : values) {
+    size_t start = 0;
+    while (start <= v.size()) {
+      size_t nl = v.find('\n', start);
+      if (nl == std::string::npos) nl = v.size();
+      if (nl > start) out.push_back(v.substr(start, nl - start));
+      start = nl + 1;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+LuaPlugin::LuaPlugin(const Options& opts) {
+  reg_.plugin = this;
+  reg_.scripts = split_lines(opts.list("script"));
+  reg_.args.resize(reg_.scripts.size());
+  for (const std::string& a : split_lines(opts.list("arg"))) {
+    // "N:ARG": an argument of the Nth script (1-based), as -X lua_scriptN:ARG.
+    size_t colon = a.find(':');
+    char* end = nullptr;
+    unsigned long n = colon == std::string::npos ? 0 : std::strtoul(a.substr(0, colon).c_str(), &end, 10);
+    if (n == 0 || (end && *end))
+      throw usage_error("lua: bad script argument '" + a + "' (expected N:ARG, N the script's number from 1)");
+    if (n > reg_.scripts.size())
+      throw usage_error("lua: argument '" + a + "' is for script " + std::to_string(n) + " but only " +
+                        std::to_string(reg_.scripts.size()) + " script(s) are given");
+    reg_.args[n - 1].push_back(a.substr(colon + 1));
+  }
+  for (const std::string& p : split_lines(opts.list("pref"))) {
+    size_t colon = p.find(':');
+    size_t dot = p.find('.');
+    if (colon == std::string::npos || dot == std::string::npos || dot > colon)
+      throw usage_error("lua: bad preference '" + p + "' (expected proto.pref:value)");
+    reg_.prefs.emplace_back(p.substr(0, colon), p.substr(colon + 1));
+  }
+  reg_.state_opts.unsafe = opts.has("unsafe") && opts.boolean("unsafe");
+  if (opts.has("max-instructions")) reg_.state_opts.max_instructions = static_cast<uint64_t>(opts.integer("max-instructions"));
+}
+
+void LuaPlugin::register_fields(FieldRegistry& fr) {
+  if (reg_.scripts.empty()) {
+    // No script: nothing to do, but a -o for a Lua protocol cannot be right.
+    for (auto& [key, v] : reg_.prefs) {
+      std::string proto = key.substr(0, key.find('.'));
+      if (!DissectorTables::instance().find(proto)) throw usage_error("lua: unknown preference '" + key + "'");
+    }
+    return;
+  }
+  FieldId lua = fr.add_protocol("_ws.lua", "Lua");
+  reg_.lua_error = fr.add_field(lua, "_ws.lua.error", "Lua error", FieldType::Label);
+  static const char* const kLevels[] = {"comment", "chat", "note", "warning", "error"};
+  for (int i = 0; i < 5; ++i)
+    reg_.proto_expert[i] = fr.add_field(lua, std::string("_ws.lua.proto.") + kLevels[i], "Lua expert", FieldType::Label);
+  reg_.text = fr.add_field(kNoField, "text", "Text", FieldType::Label);
+  reg_.reasm.register_all(fr);
+
+  registration_ = std::make_unique<Host>(reg_, true);
+  std::string error;
+  if (!registration_->load(error)) throw usage_error("lua: " + error);
+  // ProtoFields and experts no proto.fields took: registered on their own.
+  for (auto& f : reg_.fields) register_field(f, kNoField);
+  for (auto& e : reg_.experts) register_expert(e, kNoField);
+  for (auto& [key, v] : reg_.prefs) {
+    size_t dot = key.find('.');
+    std::string proto = key.substr(0, dot), pref = key.substr(dot + 1);
+    auto it = reg_.proto_by_name.find(proto);
+    if (it == reg_.proto_by_name.end()) {
+      if (!DissectorTables::instance().find(proto)) throw usage_error("lua: unknown preference '" + key + "'");
+    } else if (!it->second->prefs.count(pref)) {
+      throw usage_error("lua: unknown preference '" + key + "'");
+    }
+  }
+#ifdef STRATO_LUA_HAVE_FIELD_API
+  reg_.requested = lua::requested_fields(registration_->L());
+#endif
+}
+
+void LuaPlugin::register_handoffs(DissectorTables& tables) {
+  // Later entries win, and a remove drops what an earlier add put.
+  std::map<std::pair<std::string, uint32_t>, Dissector*> final;
+  for (auto& h : reg_.handoffs) final[{h.table, h.key}] = h.target;
+  for (auto& [k, d] : final)
+    if (d) tables.add(k.first, k.second, d);
+  for (auto& [list, def] : reg_.heuristics) tables.add_heuristic(list, def->dissector.get());
+  for (ProtoDef* def : reg_.postdissectors) tables.add_heuristic("postdissector", def->dissector.get());
+}
+
+void LuaPlugin::resolve(DissectorTables& tables) {
+  std::vector<std::string> names = {"tcp.port", "udp.port", "ethertype", "ip.proto", "link_type"};
+  names.insert(names.end(), reg_.table_names.begin(), reg_.table_names.end());
+  for (auto& h : reg_.handoffs) names.push_back(h.table);
+  for (auto& n : names) reg_.tables[n] = tables.table(n);
+  // The shards' states are made lazily, while dissecting: the registration
+  // state is not needed any more.
+  registration_.reset();
+}
+
+std::unique_ptr<ShardState> LuaPlugin::new_shard_state() const {
+  if (reg_.scripts.empty()) return nullptr;
+  auto s = std::make_unique<LuaShard>();
+  auto* self = const_cast<LuaPlugin*>(this);
+  s->host = std::make_unique<Host>(self->reg_, false);
+  std::string error;
+  if (!s->host->load(error)) {
+    warn("lua: " + error);
+    s->host.reset();
+  }
+  return s;
+}
+
+Host* LuaPlugin::host(DissectContext& ctx) {
+  auto* s = &ctx.shard_state<LuaShard>(this);
+  return s ? s->host.get() : nullptr;
+}
+
+void LuaPlugin::wanted_fields(std::vector<FieldId>& out) const {
+  out.insert(out.end(), reg_.requested.begin(), reg_.requested.end());
+}
+
+DissectContext& check_ctx(lua_State* L) {
+  Host* h = Host::of(L);
+  if (!h || !h->ctx) luaL_error(L, "only available while a packet is being dissected");
+  return *h->ctx;
+}
+
+}  // namespace strato::luad
+
+namespace {
+
+const strato::OptionSpec kOptions[] = {
+    {"script", "fileselect", nullptr, "Wireshark Lua dissector script to load (tshark's -X lua_script:FILE)", false, true},
+    {"arg", "string", nullptr, "N:ARG: an argument for the Nth script, as tshark's -X lua_scriptN:ARG", false, true},
+    {"pref", "string", nullptr, "proto.pref:value: a Lua protocol preference, as tshark's -o", false, true},
+    {"unsafe", "boolean", "false", "give scripts io, os.execute, package.loadlib and C modules", false, false},
+    {"max-instructions", "unsigned", "100000000", "Lua instructions one dissector call may run (0: no limit)", false,
+     false},
+};
+
+std::unique_ptr<strato::Plugin> create(const strato::Options& opts) {
+  return std::make_unique<strato::luad::LuaPlugin>(opts);
+}
+
+}  // namespace
+
+STRATO_PLUGIN(strato::PluginKind::Dissector, "lua", "Wireshark Lua dissectors (Lua 5.4)", kOptions, create)

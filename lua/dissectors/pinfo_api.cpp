@@ -1,0 +1,220 @@
+// Pinfo, Columns and Column: one Pinfo per Lua state, reading the packet
+// being dissected now (Wireshark's pinfo is per packet; its Lua object is
+// only valid during the call, as here).
+#include <cstring>
+
+#include "lua_host.h"
+#include "tvb_api.h"
+
+namespace strato::luad {
+
+namespace {
+
+const char kColumnsMt[] = "Columns";
+const char kColumnMt[] = "Column";
+
+enum ColumnId { ColProtocol, ColInfo, ColSrc, ColDst, ColOther };
+struct ColumnUd {
+  ColumnId id;
+};
+
+ColumnId column_id(const char* name) {
+  if (!std::strcmp(name, "protocol")) return ColProtocol;
+  if (!std::strcmp(name, "info")) return ColInfo;
+  if (!std::strcmp(name, "src") || !std::strcmp(name, "def_src") || !std::strcmp(name, "net_src") ||
+      !std::strcmp(name, "res_src") || !std::strcmp(name, "unres_src") || !std::strcmp(name, "res_net_src"))
+    return ColSrc;
+  if (!std::strcmp(name, "dst") || !std::strcmp(name, "def_dst") || !std::strcmp(name, "net_dst") ||
+      !std::strcmp(name, "res_dst") || !std::strcmp(name, "unres_dst") || !std::strcmp(name, "res_net_dst"))
+    return ColDst;
+  return ColOther;
+}
+
+std::string* column_text(DissectContext& ctx, ColumnId id) {
+  Dissection& d = ctx.dissection();
+  switch (id) {
+    case ColProtocol: return &d.col_protocol;
+    case ColInfo: return &d.col_info;
+    case ColSrc: return &d.col_src;
+    case ColDst: return &d.col_dst;
+    default: return nullptr;
+  }
+}
+
+std::string arg_text(lua_State* L, int idx) {
+  size_t n = 0;
+  const char* s = luaL_tolstring(L, idx, &n);
+  std::string out(s, n);
+  lua_pop(L, 1);
+  return out;
+}
+
+void push_column(lua_State* L, ColumnId id) {
+  auto* c = static_cast<ColumnUd*>(lua_newuserdatauv(L, sizeof(ColumnUd), 0));
+  c->id = id;
+  luaL_setmetatable(L, kColumnMt);
+}
+
+int columns_index(lua_State* L) {
+  push_column(L, column_id(luaL_checkstring(L, 2)));
+  return 1;
+}
+
+int columns_newindex(lua_State* L) {
+  DissectContext& ctx = check_ctx(L);
+  ColumnId id = column_id(luaL_checkstring(L, 2));
+  if (std::string* s = column_text(ctx, id)) *s = arg_text(L, 3);
+  return 0;
+}
+
+int column_op(lua_State* L, int op) {  // 0 set, 1 append, 2 prepend, 3 clear
+  auto* c = static_cast<ColumnUd*>(luaL_checkudata(L, 1, kColumnMt));
+  DissectContext& ctx = check_ctx(L);
+  std::string* s = column_text(ctx, c->id);
+  if (!s) return 0;
+  switch (op) {
+    case 0: *s = arg_text(L, 2); break;
+    case 1: s->append(arg_text(L, 2)); break;
+    case 2: s->insert(0, arg_text(L, 2)); break;
+    default: s->clear();
+  }
+  return 0;
+}
+int column_set(lua_State* L) { return column_op(L, 0); }
+int column_append(lua_State* L) { return column_op(L, 1); }
+int column_prepend(lua_State* L) { return column_op(L, 2); }
+int column_clear(lua_State* L) { return column_op(L, 3); }
+int column_noop(lua_State*) { return 0; }
+
+int column_tostring(lua_State* L) {
+  auto* c = static_cast<ColumnUd*>(luaL_checkudata(L, 1, kColumnMt));
+  Host* h = Host::of(L);
+  std::string* s = h && h->ctx ? column_text(*h->ctx, c->id) : nullptr;
+  if (s) lua_pushlstring(L, s->data(), s->size());
+  else lua_pushliteral(L, "");
+  return 1;
+}
+
+// ------------------------------------------------------------ Pinfo
+
+void push_ipv4_or_addr(lua_State* L, const Address& a) {
+  if (a.family == Address::None) lua_pushnil(L);
+  else lua::push_address(L, a);
+}
+
+int pinfo_index(lua_State* L) {
+  luaL_checkudata(L, 1, kPinfoMt);
+  const char* k = luaL_checkstring(L, 2);
+  Host& h = *Host::of(L);
+  if (!std::strcmp(k, "cols") || !std::strcmp(k, "columns")) {
+    lua_newuserdatauv(L, 1, 0);
+    luaL_setmetatable(L, kColumnsMt);
+    return 1;
+  }
+  if (!std::strcmp(k, "private")) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, h.private_ref);
+    return 1;
+  }
+  if (!std::strcmp(k, "desegment_len")) {
+    lua_pushinteger(L, h.desegment_len);
+    return 1;
+  }
+  if (!std::strcmp(k, "desegment_offset")) {
+    lua_pushinteger(L, h.desegment_offset);
+    return 1;
+  }
+  if (!std::strcmp(k, "visited") || !std::strcmp(k, "fragmented")) {
+    lua_pushboolean(L, 0);
+    return 1;
+  }
+  if (!std::strcmp(k, "curr_proto")) {
+    lua_pushstring(L, h.curr_proto ? h.curr_proto->upper.c_str() : "");
+    return 1;
+  }
+  if (!std::strcmp(k, "conversation") || !std::strcmp(k, "match_string")) {
+    lua_pushnil(L);
+    return 1;
+  }
+  DissectContext& ctx = check_ctx(L);
+  const PacketInfo& pi = ctx.pinfo;
+  const Event& ev = ctx.event();
+  if (!std::strcmp(k, "src") || !std::strcmp(k, "net_src")) push_ipv4_or_addr(L, pi.net_src);
+  else if (!std::strcmp(k, "dst") || !std::strcmp(k, "net_dst")) push_ipv4_or_addr(L, pi.net_dst);
+  else if (!std::strcmp(k, "dl_src")) push_ipv4_or_addr(L, pi.dl_src);
+  else if (!std::strcmp(k, "dl_dst")) push_ipv4_or_addr(L, pi.dl_dst);
+  else if (!std::strcmp(k, "src_port")) lua_pushinteger(L, pi.srcport);
+  else if (!std::strcmp(k, "dst_port")) lua_pushinteger(L, pi.dstport);
+  else if (!std::strcmp(k, "number")) lua_pushinteger(L, static_cast<lua_Integer>(ev.number));
+  else if (!std::strcmp(k, "len")) lua_pushinteger(L, ev.orig_len);
+  else if (!std::strcmp(k, "caplen")) lua_pushinteger(L, ev.cap_len);
+  else if (!std::strcmp(k, "abs_ts")) lua_pushnumber(L, static_cast<double>(ev.ts_ns) / 1e9);
+  else if (!std::strcmp(k, "rel_ts")) lua_pushnumber(L, static_cast<double>(ev.rel_ns) / 1e9);
+  else if (!std::strcmp(k, "delta_ts")) lua_pushnumber(L, static_cast<double>(ev.delta_ns) / 1e9);
+  else if (!std::strcmp(k, "match_uint") || !std::strcmp(k, "match")) lua_pushinteger(L, h.match_uint);
+  else if (!std::strcmp(k, "port_type")) lua_pushinteger(L, pi.ip_proto == 6 ? 2 : pi.ip_proto == 17 ? 3 : 0);
+  else if (!std::strcmp(k, "can_desegment")) lua_pushinteger(L, pi.ip_proto == 6 ? 2 : 0);
+  else if (!std::strcmp(k, "in_error_pkt")) lua_pushboolean(L, pi.in_error_packet);
+  else if (!std::strcmp(k, "p2p_dir")) lua_pushinteger(L, -1);
+  else if (!std::strcmp(k, "hi") || !std::strcmp(k, "lo")) {
+    bool src_hi = std::memcmp(pi.net_src.bytes, pi.net_dst.bytes, 16) > 0;
+    push_ipv4_or_addr(L, (k[0] == 'h') == src_hi ? pi.net_src : pi.net_dst);
+  } else lua_pushnil(L);
+  return 1;
+}
+
+int pinfo_newindex(lua_State* L) {
+  luaL_checkudata(L, 1, kPinfoMt);
+  const char* k = luaL_checkstring(L, 2);
+  Host& h = *Host::of(L);
+  if (!std::strcmp(k, "desegment_len")) h.desegment_len = static_cast<uint32_t>(luaL_checkinteger(L, 3));
+  else if (!std::strcmp(k, "desegment_offset")) h.desegment_offset = static_cast<uint32_t>(luaL_checkinteger(L, 3));
+  else if (!std::strcmp(k, "can_desegment") || !std::strcmp(k, "conversation") || !std::strcmp(k, "src") ||
+           !std::strcmp(k, "dst") || !std::strcmp(k, "private") || !std::strcmp(k, "src_port") ||
+           !std::strcmp(k, "dst_port") || !std::strcmp(k, "hi") || !std::strcmp(k, "lo"))
+    ;  // accepted, not kept
+  else return luaL_error(L, "Pinfo: '%s' cannot be set", k);
+  return 0;
+}
+
+int pinfo_tostring(lua_State* L) {
+  lua_pushliteral(L, "Pinfo");
+  return 1;
+}
+
+}  // namespace
+
+void push_pinfo(lua_State* L) {
+  Host& h = *Host::of(L);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, h.pinfo_ref);
+}
+
+void open_pinfo_api(lua_State* L) {
+  static const luaL_Reg kPinfo[] = {
+      {"__index", pinfo_index}, {"__newindex", pinfo_newindex}, {"__tostring", pinfo_tostring}, {nullptr, nullptr}};
+  luaL_newmetatable(L, kPinfoMt);
+  luaL_setfuncs(L, kPinfo, 0);
+  lua_pop(L, 1);
+  static const luaL_Reg kColumns[] = {{"__index", columns_index}, {"__newindex", columns_newindex}, {nullptr, nullptr}};
+  luaL_newmetatable(L, kColumnsMt);
+  luaL_setfuncs(L, kColumns, 0);
+  lua_pop(L, 1);
+  static const luaL_Reg kColumnMethods[] = {{"set", column_set},       {"append", column_append},
+                                            {"prepend", column_prepend}, {"preppend", column_prepend},
+                                            {"clear", column_clear},   {"fence", column_noop},
+                                            {"clear_fence", column_noop}, {nullptr, nullptr}};
+  luaL_newmetatable(L, kColumnMt);
+  luaL_newlib(L, kColumnMethods);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, column_tostring);
+  lua_setfield(L, -2, "__tostring");
+  lua_pop(L, 1);
+
+  Host& h = *Host::of(L);
+  lua_newuserdatauv(L, 1, 0);
+  luaL_setmetatable(L, kPinfoMt);
+  h.pinfo_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_newtable(L);
+  h.private_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+}  // namespace strato::luad
