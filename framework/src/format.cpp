@@ -221,7 +221,9 @@ void append_field_value(const Event& ev, const FieldValue& fv, std::string& out)
       return;
     case FieldType::Double: {
       char buf[32];
-      std::snprintf(buf, sizeof buf, "%.*g", 12, fv.v.d);
+      // bits 64: a double-precision field (Lua's ProtoField.double), printed
+      // with DBL_DIG digits as tshark prints FT_DOUBLE.
+      std::snprintf(buf, sizeof buf, "%.*g", fi.bits == 64 ? 15 : 12, fv.v.d);
       out.append(buf);
       return;
     }

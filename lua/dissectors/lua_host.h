@@ -172,7 +172,7 @@ class ProtoDissector : public Dissector {
   ProtoDef& def() { return def_; }
 
  private:
-  uint32_t dissect_tcp(Host& h, DissectContext& ctx, Tvb tvb, int parent, bool& shown);
+  uint32_t dissect_tcp(Host& h, DissectContext& ctx, Tvb tvb, int parent);
   LuaPlugin& plugin_;
   ProtoDef& def_;
 };

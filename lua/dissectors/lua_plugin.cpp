@@ -236,17 +236,18 @@ uint32_t ProtoDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
   // and comes out again when the dissector declines.
   std::string& layers = ctx.dissection().protocols;
   size_t mark = layers.size();
-  ctx.add_layer(def_.name);
   uint32_t used;
-  bool shown = true;
   const TcpSegment* seg = tcp_segment(ctx.pinfo);
   if (seg && h->depth == 0 && tvb.len == seg->payload_len) {
-    used = dissect_tcp(*h, ctx, tvb, parent, shown);
+    // tshark lists the protocol once per call: a frame that completes a PDU
+    // and starts the next shows it twice.
+    used = dissect_tcp(*h, ctx, tvb, parent);
   } else {
+    ctx.add_layer(def_.name);
     Host::Result r = h->call(def_, tvb, parent);
     used = !r.ok || !r.has_number || r.number < 0 ? tvb.len : static_cast<uint32_t>(std::min<int64_t>(r.number, tvb.len));
   }
-  if (used == 0 || !shown) layers.resize(mark);
+  if (used == 0) layers.resize(mark);
   h->ctx = saved;
   return used;
 }
@@ -271,7 +272,7 @@ bool ProtoDissector::heuristic(DissectContext& ctx, Tvb tvb, int parent) {
 // the bytes from desegment_offset on in a per-direction buffer; the segment
 // that completes the PDU dissects it (a detached buffer), then the rest of
 // that segment.
-uint32_t ProtoDissector::dissect_tcp(Host& h, DissectContext& ctx, Tvb tvb, int parent, bool& shown) {
+uint32_t ProtoDissector::dissect_tcp(Host& h, DissectContext& ctx, Tvb tvb, int parent) {
   const TcpSegment& seg = *tcp_segment(ctx.pinfo);
   Registry& reg = h.reg;
   Pending& p = h.pending[seg.stream << 1 | (seg.direction & 1)];
@@ -293,7 +294,6 @@ uint32_t ProtoDissector::dissect_tcp(Host& h, DissectContext& ctx, Tvb tvb, int 
       segment_only(tvb, 0, take);
       ctx.set_protocol_column("TCP");
       ctx.info() = tcp_info + app::kSegmentOfPdu;
-      shown = false;
       return tvb.len;
     }
     std::string pdu = std::move(p.buf.data);
@@ -303,6 +303,7 @@ uint32_t ProtoDissector::dissect_tcp(Host& h, DissectContext& ctx, Tvb tvb, int 
     segment_only(tvb, 0, take);
     Tvb all = detached(pdu);
     reg.reasm.add(ctx, segs, all);
+    ctx.add_layer(def_.name);
     Host::Result r = h.call(def_, all, parent);
     dissected_any = true;
     if (r.ok && r.desegment_len) {
@@ -321,7 +322,6 @@ uint32_t ProtoDissector::dissect_tcp(Host& h, DissectContext& ctx, Tvb tvb, int 
       if (from == 0) {
         ctx.set_protocol_column("TCP");
         ctx.info() = tcp_info + app::kSegmentOfPdu;
-        shown = false;
       }
       return tvb.len;
     }
@@ -332,6 +332,7 @@ uint32_t ProtoDissector::dissect_tcp(Host& h, DissectContext& ctx, Tvb tvb, int 
   }
   while (off < tvb.len) {
     Tvb rest = tvb.sub(off);
+    ctx.add_layer(def_.name);
     Host::Result r = h.call(def_, rest, parent);
     if (!r.ok) return tvb.len;
     uint32_t deseg_len = r.desegment_len, deseg_off = r.desegment_offset;
@@ -348,7 +349,6 @@ uint32_t ProtoDissector::dissect_tcp(Host& h, DissectContext& ctx, Tvb tvb, int 
         segment_only(rest, 0, rest.len);
         ctx.set_protocol_column("TCP");
         ctx.info() = tcp_info + app::kSegmentOfPdu;
-        shown = false;
       }
       return tvb.len;
     }
