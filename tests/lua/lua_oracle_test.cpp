@@ -182,6 +182,17 @@ TEST_P(LuaOracle, ExpertsMatchTshark) {
                                           "_ws.expert.group"}));
 }
 
+// TCP's reassembly around the Lua framing: which segments make up each
+// message, where a message ends, which frames the protocol touched.
+TEST_P(LuaOracle, ReassemblyMatchesTshark) {
+  const Case& c = GetParam();
+  if (!c.tcp) GTEST_SKIP() << c.script << " is not over TCP";
+  REQUIRE_RECORDING();
+  expect_same_output(cap, lua_args({c.script}) +
+                              field_args({"frame.number", "frame.protocols", "tcp.segment", "tcp.segment.count",
+                                          "tcp.reassembled.length", "tcp.pdu.size", "tcp.segment_data"}));
+}
+
 // The packet details (-V): Lua subtrees, generated items, appended texts and
 // expert items printed like built-in ones, reassembly notes on TCP.
 TEST_P(LuaOracle, VerboseTreeMatchesTshark) {
