@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "lua_options.h"
 #include "strato/dissector.h"
 #include "strato/error.h"
 #include "strato/plugin_manager.h"
@@ -45,10 +46,10 @@ const char* base_name(Base b) {
   return "BASE_NONE";
 }
 
-void load() {
+void load(const PluginManager::DissectorOptions& options = {}) {
   auto& pm = PluginManager::instance();
   pm.load_all();
-  pm.init_dissectors();
+  pm.init_dissectors(options);
 }
 
 void print_options(std::ostream& os, const PluginDescriptor& d, const char* indent) {
@@ -69,8 +70,23 @@ int fields_command(const std::vector<std::string>& args) {
                  "P<TAB>name<TAB>abbrev\nF<TAB>name<TAB>abbrev<TAB>type<TAB>protocol<TAB>base<TAB>bitmask<TAB>description\n";
     return 0;
   }
-  load();
-  std::string prefix = args.empty() ? "" : args[0];
+  // Lua dissector flags (-X lua_script:FILE, --lua) add the scripts' fields, as tshark -G fields.
+  namespace po = boost::program_options;
+  po::options_description o;
+  o.add_options()("prefix", po::value<std::string>());
+  add_lua_options(o);
+  po::positional_options_description pos;
+  pos.add("prefix", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(o).positional(pos).run(), vm);
+  } catch (const po::error& e) {
+    throw usage_error(std::string("fields: ") + e.what());
+  }
+  PluginManager::DissectorOptions dissector_options;
+  apply_lua_options(vm, dissector_options);
+  load(dissector_options);
+  std::string prefix = vm.count("prefix") ? vm["prefix"].as<std::string>() : "";
   auto& reg = FieldRegistry::instance();
   for (const FieldInfo& f : reg.all()) {
     if (!prefix.empty() && f.abbrev.rfind(prefix, 0) != 0) continue;
