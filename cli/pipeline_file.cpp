@@ -5,8 +5,13 @@
 //   filters:  { NAME: { inputs: [A, ...], filter: 'display filter' } }
 //   sinks:    { NAME: { inputs: [A, ...], plugin: json, output: FILE, ... } }
 //   engine:   { threads: 0, batch_size: 512, count: 0, filter: '...' }
+//   lua:      [ dissector.lua, { script: other.lua, args: [a, b] } ]   (Wireshark Lua dissectors;
+//             paths relative to the pipeline file)
+//   lua-unsafe: true                                                   (io, os.execute, C modules)
+//   prefs:    { proto.pref: value }                                    (as tshark's -o)
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -60,6 +65,60 @@ struct Loader {
   }
 };
 
+// The Lua dissector keys: options of the "lua" dissector plugin.
+void load_lua_section(const Loader& L, const std::string& section, const YAML::Node& body,
+                      std::multimap<std::string, std::string>& lua) {
+  if (section == "lua-unsafe") {
+    bool on = false;
+    try {
+      on = body.as<bool>();
+    } catch (const YAML::BadConversion&) {
+      L.fail(body, "lua-unsafe must be true or false");
+    }
+    if (on) lua.emplace("unsafe", "true");
+    return;
+  }
+  if (section == "prefs") {
+    if (!body.IsMap()) L.fail(body, "prefs must be a mapping of proto.pref: value");
+    for (auto e : body) {
+      std::string k = L.scalar(e.first, "prefs: name");
+      if (k.find('.') == std::string::npos) L.fail(e.first, "prefs: '" + k + "' is not proto.pref");
+      lua.emplace("pref", k + ":" + L.scalar(e.second, "prefs: " + k));
+    }
+    return;
+  }
+  // Script paths are relative to the pipeline file.
+  auto path_of = [&](const YAML::Node& n) {
+    std::filesystem::path p = L.scalar(n, "lua: script");
+    if (p.is_relative()) p = std::filesystem::path(L.file).parent_path() / p;
+    if (!std::filesystem::exists(p)) L.fail(n, "lua: script '" + p.string() + "' not found");
+    return p.string();
+  };
+  std::vector<YAML::Node> list;
+  if (body.IsSequence())
+    for (auto item : body) list.push_back(item);
+  else
+    list.push_back(body);
+  size_t n = static_cast<size_t>(lua.count("script"));
+  for (const YAML::Node& item : list) {
+    if (item.IsScalar()) {
+      lua.emplace("script", path_of(item));
+      ++n;
+      continue;
+    }
+    if (!item.IsMap()) L.fail(item, "lua: each entry is a script path or {script: FILE, args: [...]}");
+    if (!item["script"]) L.fail(item, "lua: entry without 'script'");
+    for (auto e : item) {
+      std::string k = e.first.as<std::string>();
+      if (k != "script" && k != "args") L.fail(e.first, "lua: unknown key '" + k + "' (known: script, args)");
+    }
+    lua.emplace("script", path_of(item["script"]));
+    ++n;
+    if (item["args"])
+      for (const std::string& a : L.scalars(item["args"], "lua: args")) lua.emplace("arg", std::to_string(n) + ":" + a);
+  }
+}
+
 }  // namespace
 
 PipelineSpec load_pipeline_file(const std::string& path) {
@@ -100,8 +159,12 @@ PipelineSpec load_pipeline_file(const std::string& path) {
       }
       continue;
     }
+    if (section == "lua" || section == "lua-unsafe" || section == "prefs") {
+      load_lua_section(L, section, body, spec.dissector_options["lua"]);
+      continue;
+    }
     if (section != "sources" && section != "filters" && section != "sinks")
-      L.fail(kv.first, "unknown key '" + section + "' (known: sources, filters, sinks, engine)");
+      L.fail(kv.first, "unknown key '" + section + "' (known: sources, filters, sinks, engine, lua, lua-unsafe, prefs)");
     if (!body.IsMap()) L.fail(body, section + " must be a mapping of NAME: {...}");
     for (auto comp : body) {
       std::string name = comp.first.as<std::string>();

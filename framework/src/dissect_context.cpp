@@ -229,8 +229,15 @@ std::string_view field_label(const Event& ev, const FieldValue& fv) {
 
 void dissect_event(Event& ev, Shard& shard) {
   static Dissector* frame = DissectorTables::instance().find("frame");
+  // Postdissectors (a Lua register_postdissector) see the whole frame after
+  // every other dissector; the list is fixed once registration is done.
+  static const std::vector<Dissector*>* post = DissectorTables::instance().heuristics("postdissector");
   DissectContext ctx(ev, shard);
   if (frame) ctx.call(frame, ctx.frame(), -1);
+  if (!post->empty()) {
+    ctx.pinfo.l4 = nullptr;
+    for (Dissector* d : *post) ctx.call(d, ctx.frame(), -1);
+  }
 }
 
 }  // namespace strato

@@ -155,6 +155,30 @@ TEST(LuaDissect, FieldsAreListedLikeBuiltIns) {
   EXPECT_NE(s.out.find("mydns.flags.rcode"), std::string::npos);
 }
 
+TEST(LuaDissect, PostdissectorSeesEveryFrameLikeTshark) {
+  expect_same_as_tshark("-X lua_script:" + q(script("post.lua")) +
+                            " -T fields -e frame.number -e postlen.len -e postlen.udp -e frame.protocols",
+                        78);
+}
+
+TEST(LuaDissect, PipelineFileLoadsScriptsArgsAndPrefs) {
+  std::string dir = st::temp_dir();
+  std::string yaml = dir + "/lua-pipeline.yaml";
+  std::string text = "sources:\n  in: { plugin: file, path: " + capture() +
+                     " }\nsinks:\n  out: { inputs: [in], plugin: fields, field: [frame.number, mydns.tag] }\n"
+                     "engine: { filter: 'mydns', count: 2 }\nlua:\n  - { script: " + script("mydns.lua") +
+                     ", args: [x] }\nprefs: { mydns.tag: fromyaml }\n";
+  ASSERT_EQ(st::run("printf '%s' " + q(text) + " > " + q(yaml)).exit_code, 0);
+  auto ok = st::run(q(st::strato_bin()) + " run " + q(yaml));
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(ok.out, "1\tfromyaml\n2\tfromyaml\n");
+  std::string bad = dir + "/lua-pipeline-bad.yaml";
+  ASSERT_EQ(st::run("printf 'lua:\\n  - { script: " + script("mydns.lua") + ", argz: [x] }\\n' > " + q(bad)).exit_code, 0);
+  auto err = st::run(q(st::strato_bin()) + " run " + q(bad));
+  EXPECT_EQ(err.exit_code, 1);
+  EXPECT_NE(err.err.find(bad + ":2: lua: unknown key 'argz'"), std::string::npos) << err.err;
+}
+
 TEST(LuaDissect, NoScriptCostsNothing) {
   auto with = strato_read("-T fields -e frame.protocols -e _ws.col.Info");
   ASSERT_EQ(with.exit_code, 0) << with.err;
