@@ -197,6 +197,15 @@ int fieldinfo_index(lua_State* L) {
   return 1;
 }
 
+// Wireshark's FieldInfo:__call: `fi()` is `fi.value` (scripts write
+// `f()()` for the first occurrence's value).
+int fieldinfo_call(lua_State* L) {
+  const Event* ev;
+  const FieldValue& fv = check_fieldinfo(L, 1, &ev);
+  push_field_value(L, *ev, fv);
+  return 1;
+}
+
 // Wireshark compares FieldInfos by value (fi1 == fi2, fi1 < fi2) through
 // their text, which orders numbers wrongly, so numbers compare as numbers.
 int fieldinfo_compare(lua_State* L, int op) {
@@ -355,6 +364,7 @@ void open_field_api(lua_State* L) {
 
   luaL_newmetatable(L, kFieldInfoMeta);
   const luaL_Reg info_meta[] = {{"__index", fieldinfo_index}, {"__tostring", fieldinfo_tostring},
+                                {"__call", fieldinfo_call},
                                 {"__len", fieldinfo_len},     {"__eq", fieldinfo_eq},
                                 {"__lt", fieldinfo_lt},       {"__le", fieldinfo_le},
                                 {nullptr, nullptr}};
