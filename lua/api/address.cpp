@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 
+#include "lua_state.h"
 #include "tvb_api_internal.h"
 
 namespace strato::lua {
@@ -23,7 +24,7 @@ size_t size_of(const strato::Address& a) {
 }
 
 const strato::Address& check_address(lua_State* L, int idx) {
-  return *static_cast<strato::Address*>(luaL_checkudata(L, idx, kAddress));
+  return *static_cast<strato::Address*>(::strato::lua::check_udata(L, idx, kAddress));
 }
 
 // Wireshark resolves host names here; strato takes literals only, and like
@@ -128,12 +129,12 @@ void open_address(lua_State* L) { new_class(L, kAddress, kMethods, kStatics); }
 }  // namespace detail
 
 const strato::Address* test_address(lua_State* L, int idx) {
-  return static_cast<const strato::Address*>(luaL_testudata(L, idx, detail::kAddress));
+  return static_cast<const strato::Address*>(::strato::lua::test_udata(L, idx, detail::kAddress));
 }
 
 void push_address(lua_State* L, const strato::Address& a) {
   *static_cast<strato::Address*>(lua_newuserdatauv(L, sizeof(strato::Address), 0)) = a;
-  luaL_setmetatable(L, detail::kAddress);
+  ::strato::lua::set_metatable(L, detail::kAddress);
 }
 
 }  // namespace strato::lua

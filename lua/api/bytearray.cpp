@@ -4,6 +4,7 @@
 #include <utility>
 #include <string>
 
+#include "lua_state.h"
 #include "tvb_api_internal.h"
 
 namespace strato::lua {
@@ -57,7 +58,7 @@ int ba_new(lua_State* L) {
 }
 
 int ba_gc(lua_State* L) {
-  auto* ud = static_cast<BaUd*>(luaL_checkudata(L, 1, kByteArray));
+  auto* ud = static_cast<BaUd*>(::strato::lua::check_udata(L, 1, kByteArray));
   if (ud->live) ud->s.~basic_string();
   ud->live = false;
   return 0;
@@ -228,7 +229,7 @@ const luaL_Reg kStatics[] = {{"new", ba_new}, {nullptr, nullptr}};
 }  // namespace
 
 std::string* check_bytearray(lua_State* L, int idx) {
-  auto* ud = static_cast<BaUd*>(luaL_checkudata(L, idx, kByteArray));
+  auto* ud = static_cast<BaUd*>(::strato::lua::check_udata(L, idx, kByteArray));
   if (!ud->live) luaL_argerror(L, idx, "ByteArray already collected");
   return &ud->s;
 }
@@ -237,7 +238,7 @@ std::string& push_empty_bytearray(lua_State* L) {
   auto* ud = static_cast<BaUd*>(lua_newuserdatauv(L, sizeof(BaUd), 0));
   new (&ud->s) std::string();
   ud->live = true;
-  luaL_setmetatable(L, kByteArray);
+  ::strato::lua::set_metatable(L, kByteArray);
   return ud->s;
 }
 
@@ -246,7 +247,7 @@ void open_bytearray(lua_State* L) { new_class(L, kByteArray, kMethods, kStatics)
 }  // namespace detail
 
 const std::string* test_bytearray(lua_State* L, int idx) {
-  if (!luaL_testudata(L, idx, detail::kByteArray)) return nullptr;
+  if (!::strato::lua::test_udata(L, idx, detail::kByteArray)) return nullptr;
   return detail::check_bytearray(L, idx);
 }
 

@@ -1,3 +1,4 @@
+#include "lua_state.h"
 #include "field_api.h"
 
 #include <algorithm>
@@ -51,7 +52,7 @@ int state_gc(lua_State* L) {
 }
 
 const FieldValue& check_fieldinfo(lua_State* L, int idx, const Event** ev_out) {
-  auto* fi = static_cast<LuaFieldInfo*>(luaL_checkudata(L, idx, kFieldInfoMeta));
+  auto* fi = static_cast<LuaFieldInfo*>(::strato::lua::check_udata(L, idx, kFieldInfoMeta));
   FieldApiState& s = api_state(L);
   if (fi->generation != s.generation || !s.ev || fi->index >= s.ev->dissection.fields.size())
     luaL_error(L, "FieldInfo expired: it is valid only during the call that got it");
@@ -69,7 +70,7 @@ int field_new(lua_State* L) {
   if (std::find(s.requested.begin(), s.requested.end(), id) == s.requested.end()) s.requested.push_back(id);
   auto* f = static_cast<LuaField*>(lua_newuserdatauv(L, sizeof(LuaField), 0));
   f->id = id;
-  luaL_setmetatable(L, kFieldMeta);
+  ::strato::lua::set_metatable(L, kFieldMeta);
   return 1;
 }
 
@@ -87,7 +88,7 @@ int field_list(lua_State* L) {
 
 // Calling an extractor: every occurrence in the current event, in tree order.
 int field_call(lua_State* L) {
-  auto* f = static_cast<LuaField*>(luaL_checkudata(L, 1, kFieldMeta));
+  auto* f = static_cast<LuaField*>(::strato::lua::check_udata(L, 1, kFieldMeta));
   FieldApiState& s = api_state(L);
   if (!s.ev) return 0;
   const auto& fields = s.ev->dissection.fields;
@@ -98,21 +99,21 @@ int field_call(lua_State* L) {
     auto* fi = static_cast<LuaFieldInfo*>(lua_newuserdatauv(L, sizeof(LuaFieldInfo), 0));
     fi->generation = s.generation;
     fi->index = static_cast<uint32_t>(i);
-    luaL_setmetatable(L, kFieldInfoMeta);
+    ::strato::lua::set_metatable(L, kFieldInfoMeta);
     ++n;
   }
   return n;
 }
 
 int field_tostring(lua_State* L) {
-  auto* f = static_cast<LuaField*>(luaL_checkudata(L, 1, kFieldMeta));
+  auto* f = static_cast<LuaField*>(::strato::lua::check_udata(L, 1, kFieldMeta));
   const std::string& a = FieldRegistry::instance().info(f->id).abbrev;
   lua_pushlstring(L, a.data(), a.size());
   return 1;
 }
 
 int field_index(lua_State* L) {
-  auto* f = static_cast<LuaField*>(luaL_checkudata(L, 1, kFieldMeta));
+  auto* f = static_cast<LuaField*>(::strato::lua::check_udata(L, 1, kFieldMeta));
   const FieldInfo& info = FieldRegistry::instance().info(f->id);
   std::string_view k = luaL_checkstring(L, 2);
   if (k == "name") lua_pushlstring(L, info.abbrev.data(), info.abbrev.size());

@@ -7,6 +7,7 @@
 #include <string>
 #include <type_traits>
 
+#include "lua_state.h"
 #include "tvb_api_internal.h"
 
 namespace strato::lua {
@@ -15,7 +16,7 @@ namespace detail {
 
 namespace {
 
-bool is_class(lua_State* L, int idx, const char* name) { return luaL_testudata(L, idx, name) != nullptr; }
+bool is_class(lua_State* L, int idx, const char* name) { return ::strato::lua::test_udata(L, idx, name) != nullptr; }
 
 // Floats outside int64 range saturate instead of being undefined behaviour.
 uint64_t float_bits(lua_Number d) {
@@ -65,10 +66,10 @@ struct Cls {
 
   static void push(lua_State* L, T v) {
     *static_cast<T*>(lua_newuserdatauv(L, sizeof(T), 0)) = v;
-    luaL_setmetatable(L, name());
+    ::strato::lua::set_metatable(L, name());
   }
   static T get(lua_State* L, int idx) { return T(value_bits(L, idx, kSigned)); }
-  static T self(lua_State* L) { return *static_cast<T*>(luaL_checkudata(L, 1, name())); }
+  static T self(lua_State* L) { return *static_cast<T*>(::strato::lua::check_udata(L, 1, name())); }
 
   // new([value[, high]]): `high` gives the upper 32 bits, `value` the lower.
   static int construct(lua_State* L, int base) {

@@ -59,7 +59,7 @@ table.getn = table.getn or function(t) return #t end
 }  // namespace
 
 State::State(const StateOptions& opts) : opts_(opts) {
-  L_ = luaL_newstate();
+  L_ = lua_newstate(&SmallAlloc::lua_alloc, &alloc_);
   if (!L_) throw std::bad_alloc();
   *static_cast<State**>(lua_getextraspace(L_)) = this;
   static const luaL_Reg kSafe[] = {{LUA_GNAME, luaopen_base},        {LUA_LOADLIBNAME, luaopen_package},
@@ -152,6 +152,39 @@ bool State::run_file(const std::string& path, const std::vector<std::string>& ar
   }
   for (const auto& a : args) lua_pushlstring(L_, a.data(), a.size());
   return call(static_cast<int>(args.size()), 0, error);
+}
+
+void get_metatable(lua_State* L, const char* tname) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, tname) != LUA_TNIL) return;
+  lua_pop(L, 1);
+  luaL_getmetatable(L, tname);
+  if (lua_isnil(L, -1)) return;  // not created yet: do not cache the miss
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, tname);
+}
+
+void* test_udata(lua_State* L, int idx, const char* tname) {
+  void* p = lua_touserdata(L, idx);
+  if (!p || !lua_getmetatable(L, idx)) return nullptr;
+  get_metatable(L, tname);
+  bool same = lua_rawequal(L, -1, -2);
+  lua_pop(L, 2);
+  return same ? p : nullptr;
+}
+
+void* check_udata(lua_State* L, int idx, const char* tname) {
+  void* p = test_udata(L, idx, tname);
+  if (!p) {
+    const char* got = luaL_typename(L, idx);
+    if (luaL_getmetafield(L, idx, "__name") == LUA_TSTRING) got = lua_tostring(L, -1);
+    luaL_argerror(L, idx, lua_pushfstring(L, "%s expected, got %s", tname, got));
+  }
+  return p;
+}
+
+void set_metatable(lua_State* L, const char* tname) {
+  get_metatable(L, tname);
+  lua_setmetatable(L, -2);
 }
 
 std::string error_text(lua_State* L, int idx) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "small_alloc.h"
+
 extern "C" {
 #include <lauxlib.h>
 #include <lua.h>
@@ -46,6 +48,7 @@ class State {
 
  private:
   static void hook(lua_State* L, lua_Debug* ar);
+  SmallAlloc alloc_;  // before L_: the state is closed first
   lua_State* L_ = nullptr;
   StateOptions opts_;
   int64_t budget_ = 0;  // instructions left in the current call, in hook ticks
@@ -55,6 +58,16 @@ class State {
 // strings as they are (Lua prefixes "FILE:LINE:"), other values through
 // __tostring, newlines folded into spaces.
 std::string error_text(lua_State* L, int idx);
+
+// luaL_checkudata/testudata/setmetatable/getmetatable without the string
+// lookups (each costs a strcmp in Lua's string cache): the metatable is
+// cached in the registry under the address of the name constant, so `tname`
+// must be a string with static storage (a `constexpr const char*` or literal
+// used consistently). Created with luaL_newmetatable as usual.
+void get_metatable(lua_State* L, const char* tname);
+void* test_udata(lua_State* L, int idx, const char* tname);
+void* check_udata(lua_State* L, int idx, const char* tname);
+void set_metatable(lua_State* L, const char* tname);
 
 // Registers the `bit` (LuaBitOp, as Wireshark ships it) and `bit32`
 // (Lua 5.2) libraries as globals.

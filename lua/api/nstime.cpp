@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "lua_state.h"
 #include "tvb_api_internal.h"
 
 namespace strato::lua {
@@ -21,7 +22,7 @@ struct NSTime {
 
 constexpr int64_t kNano = 1000000000;
 
-NSTime& check(lua_State* L, int idx) { return *static_cast<NSTime*>(luaL_checkudata(L, idx, kNSTime)); }
+NSTime& check(lua_State* L, int idx) { return *static_cast<NSTime*>(::strato::lua::check_udata(L, idx, kNSTime)); }
 
 // The time in nanoseconds; 128-bit so extreme seconds do not overflow.
 __int128 total(const NSTime& t) { return __int128(t.secs) * kNano + t.nsecs; }
@@ -60,7 +61,7 @@ int index(lua_State* L) {
   if (!std::strcmp(key, "secs")) lua_pushinteger(L, t.secs);
   else if (!std::strcmp(key, "nsecs")) lua_pushinteger(L, t.nsecs);
   else {
-    luaL_getmetatable(L, kNSTime);
+    ::strato::lua::get_metatable(L, kNSTime);
     lua_getfield(L, -1, "methods");
     lua_getfield(L, -1, key);
   }
@@ -105,7 +106,7 @@ const luaL_Reg kStatics[] = {{"new", ns_new}, {nullptr, nullptr}};
 void open_nstime(lua_State* L) {
   new_class(L, kNSTime, kMethods, kStatics);
   // Fields secs/nsecs next to the methods: __index becomes a function.
-  luaL_getmetatable(L, kNSTime);
+  ::strato::lua::get_metatable(L, kNSTime);
   lua_newtable(L);
   luaL_setfuncs(L, kMethods, 0);
   lua_setfield(L, -2, "methods");
@@ -124,7 +125,7 @@ void open_nstime(lua_State* L) {
 
 void push_nstime(lua_State* L, int64_t secs, int32_t nsecs) {
   *static_cast<detail::NSTime*>(lua_newuserdatauv(L, sizeof(detail::NSTime), 0)) = {secs, nsecs};
-  luaL_setmetatable(L, detail::kNSTime);
+  ::strato::lua::set_metatable(L, detail::kNSTime);
 }
 
 }  // namespace strato::lua

@@ -1,3 +1,4 @@
+#include "lua_state.h"
 #include "tvb_api.h"
 
 #include <string>
@@ -16,7 +17,7 @@ const char kGenerationKey = 0;
 const char kCopiesKey = 0;
 
 TvbUd* check_tvb_ud(lua_State* L, int idx) {
-  auto* ud = static_cast<TvbUd*>(luaL_checkudata(L, idx, kTvb));
+  auto* ud = static_cast<TvbUd*>(::strato::lua::check_udata(L, idx, kTvb));
   if (ud->t.generation != *ud->gen) luaL_error(L, "expired tvb");
   return ud;
 }
@@ -168,12 +169,12 @@ LuaTvbRange* push_range(lua_State* L, const LuaTvb& tvb, uint32_t offset, uint32
   ud->r.offset = offset;
   ud->r.len = len;
   ud->gen = gen;
-  luaL_setmetatable(L, kTvbRange);
+  ::strato::lua::set_metatable(L, kTvbRange);
   return &ud->r;
 }
 
 RangeUd* check_range_ud(lua_State* L, int idx) {
-  auto* ud = static_cast<RangeUd*>(luaL_checkudata(L, idx, kTvbRange));
+  auto* ud = static_cast<RangeUd*>(::strato::lua::check_udata(L, idx, kTvbRange));
   if (ud->r.tvb.generation != *ud->gen) luaL_error(L, "expired tvb");
   return ud;
 }
@@ -218,7 +219,7 @@ LuaTvb* push_tvb(lua_State* L, const strato::Tvb& tvb, uint32_t reported_len) {
   auto* ud = static_cast<TvbUd*>(lua_newuserdatauv(L, sizeof(TvbUd), 0));
   ud->t = LuaTvb{tvb.data, tvb.len, reported_len < tvb.len ? tvb.len : reported_len, tvb.base, *gen};
   ud->gen = gen;
-  luaL_setmetatable(L, kTvb);
+  ::strato::lua::set_metatable(L, kTvb);
   return &ud->t;
 }
 
@@ -227,7 +228,7 @@ LuaTvb* check_tvb(lua_State* L, int idx) { return &check_tvb_ud(L, idx)->t; }
 LuaTvbRange* check_tvbrange(lua_State* L, int idx) { return &check_range_ud(L, idx)->r; }
 
 LuaTvbRange* test_tvbrange(lua_State* L, int idx) {
-  auto* ud = static_cast<RangeUd*>(luaL_testudata(L, idx, kTvbRange));
+  auto* ud = static_cast<RangeUd*>(::strato::lua::test_udata(L, idx, kTvbRange));
   if (!ud) return nullptr;
   if (ud->r.tvb.generation != *ud->gen) luaL_error(L, "expired tvb");
   return &ud->r;

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 
+#include "lua_state.h"
 #include "tvb_api_internal.h"
 
 namespace strato::lua::detail {
