@@ -220,10 +220,6 @@ uint32_t match_port(const Registry& reg, const Dissector* d, const PacketInfo& p
   return lo;
 }
 
-Tvb detached(const std::string& s) {
-  return Tvb{reinterpret_cast<const uint8_t*>(s.data()), static_cast<uint32_t>(s.size()), Tvb::kDetached};
-}
-
 }  // namespace
 
 uint32_t ProtoDissector::dissect(DissectContext& ctx, Tvb tvb, int parent) {
@@ -266,98 +262,6 @@ bool ProtoDissector::heuristic(DissectContext& ctx, Tvb tvb, int parent) {
   if (!taken) layers.resize(mark);
   h->ctx = saved;
   return taken;
-}
-
-// TCP desegmentation as tshark's: a dissector that sets desegment_len keeps
-// the bytes from desegment_offset on in a per-direction buffer; the segment
-// that completes the PDU dissects it (a detached buffer), then the rest of
-// that segment.
-uint32_t ProtoDissector::dissect_tcp(Host& h, DissectContext& ctx, Tvb tvb, int parent) {
-  const TcpSegment& seg = *tcp_segment(ctx.pinfo);
-  Registry& reg = h.reg;
-  Pending& p = h.pending[seg.stream << 1 | (seg.direction & 1)];
-  const std::string tcp_info = ctx.info();
-  bool dissected_any = false;  // a PDU of ours was shown in this frame
-  int tcp_tree = reg.reasm.tcp_tree(ctx);
-  auto segment_only = [&](Tvb t, uint32_t off, uint32_t len) {
-    int i = ctx.add_bytes(reg.reasm.segment_data, t, off, len, tcp_tree);
-    if (ctx.want_labels() && i >= 0 && ctx.dissection().fields[size_t(i)].id == reg.reasm.segment_data)
-      ctx.set_label(i, "TCP segment data (" + std::to_string(len) + (len == 1 ? " byte)" : " bytes)"));
-  };
-  uint32_t off = 0;
-  if (p.buf.active() && seg.seq == p.buf.next_seq) {
-    uint32_t take = p.need ? std::min<uint32_t>(tvb.len, p.need - static_cast<uint32_t>(p.buf.data.size())) : tvb.len;
-    p.buf.data.append(reinterpret_cast<const char*>(tvb.data), take);
-    p.buf.segs.emplace_back(seg.frame, take);
-    p.buf.next_seq += take;
-    if (p.need && p.buf.data.size() < p.need) {
-      segment_only(tvb, 0, take);
-      ctx.set_protocol_column("TCP");
-      ctx.info() = tcp_info + app::kSegmentOfPdu;
-      return tvb.len;
-    }
-    std::string pdu = std::move(p.buf.data);
-    auto segs = std::move(p.buf.segs);
-    p.buf.clear();
-    p.need = 0;
-    segment_only(tvb, 0, take);
-    Tvb all = detached(pdu);
-    reg.reasm.add(ctx, segs, all);
-    ctx.add_layer(def_.name);
-    Host::Result r = h.call(def_, all, parent);
-    dissected_any = true;
-    if (r.ok && r.desegment_len) {
-      // Still not enough: keep what the dissector did not use and wait.
-      uint32_t from = std::min<uint32_t>(r.desegment_offset, all.len);
-      p.buf.data = pdu.substr(from);
-      p.buf.segs.assign(1, {seg.frame, static_cast<uint32_t>(p.buf.data.size())});
-      p.buf.next_seq = seg.seq + take;
-      p.need = r.desegment_len == kDesegmentOneMore ? 0 : static_cast<uint32_t>(p.buf.data.size()) + r.desegment_len;
-      if (take < tvb.len) {
-        // The segment's remaining bytes continue the buffer.
-        p.buf.data.append(reinterpret_cast<const char*>(tvb.data) + take, tvb.len - take);
-        p.buf.segs.back().second += tvb.len - take;
-        p.buf.next_seq += tvb.len - take;
-      }
-      if (from == 0) {
-        ctx.set_protocol_column("TCP");
-        ctx.info() = tcp_info + app::kSegmentOfPdu;
-      }
-      return tvb.len;
-    }
-    off = take;
-  } else if (p.buf.active()) {
-    p.buf.clear();  // a gap: the partial PDU never completes
-    p.need = 0;
-  }
-  while (off < tvb.len) {
-    Tvb rest = tvb.sub(off);
-    ctx.add_layer(def_.name);
-    Host::Result r = h.call(def_, rest, parent);
-    if (!r.ok) return tvb.len;
-    uint32_t deseg_len = r.desegment_len, deseg_off = r.desegment_offset;
-    if (!deseg_len && r.has_number && r.number < 0) {
-      deseg_len = static_cast<uint32_t>(-r.number);
-      deseg_off = 0;
-    }
-    if (deseg_len) {
-      uint32_t from = std::min(deseg_off, rest.len);
-      p.buf.keep(seg, rest.data + from, rest.len - from);
-      p.need = deseg_len == kDesegmentOneMore ? 0 : (rest.len - from) + deseg_len;
-      if (from > 0 || dissected_any) segment_only(rest, from, rest.len - from);
-      if (from == 0 && !dissected_any) {
-        segment_only(rest, 0, rest.len);
-        ctx.set_protocol_column("TCP");
-        ctx.info() = tcp_info + app::kSegmentOfPdu;
-      }
-      return tvb.len;
-    }
-    uint32_t used = r.has_number ? static_cast<uint32_t>(std::min<int64_t>(r.number, rest.len)) : rest.len;
-    if (used == 0) return dissected_any ? tvb.len : 0;
-    dissected_any = true;
-    off += used;
-  }
-  return tvb.len;
 }
 
 // ---------------------------------------------------------------- LuaPlugin

@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "lua_host.h"
+#include "strato/tcp_info.h"
 #include "tvb_api.h"
 
 namespace strato::luad {
@@ -182,6 +183,8 @@ int dissect_tcp_pdus(lua_State* L) {
   Tvb view = tvb->view();
   uint32_t len = tvb->len;
   uint32_t off = 0;
+  int tcp_tree = -2;  // -2: not over TCP
+  if (h.ctx && tcp_segment(h.ctx->pinfo)) tcp_tree = h.reg.reasm.tcp_tree(*h.ctx);
   while (off < len) {
     uint32_t rem = len - off;
     if (rem < min_header) {
@@ -206,6 +209,12 @@ int dissect_tcp_pdus(lua_State* L) {
         break;
       }
       plen = rem;
+    }
+    if (tcp_tree >= -1) {
+      // tshark notes each PDU's size in TCP's tree (none off TCP).
+      DissectContext& ctx = *h.ctx;
+      ctx.add_uint(h.reg.reasm.pdu_size, view, off, static_cast<uint32_t>(plen), static_cast<uint64_t>(plen), tcp_tree,
+                   FieldValue::Generated);
     }
     lua_pushvalue(L, 5);
     lua::push_tvb(L, view.sub(off, static_cast<uint32_t>(plen)), static_cast<uint32_t>(plen));
