@@ -138,6 +138,11 @@ class Host {
   uint32_t desegment_len = 0, desegment_offset = 0;
   uint32_t match_uint = 0;
   int depth = 0;
+  // Once a reassembled PDU is shown and more of the segment follows, TCP
+  // fences the Info column (later texts go after it) and freezes Protocol,
+  // as tshark does; reset when the frame's TCP payload is done.
+  size_t info_fence = 0;
+  bool protocol_locked = false;
 
   std::vector<int> proto_refs;  // by ProtoDef::index: registry ref of the Proto userdata, or LUA_NOREF
   int pinfo_ref = LUA_NOREF;

@@ -1,6 +1,7 @@
 // Pinfo, Columns and Column: one Pinfo per Lua state, reading the packet
 // being dissected now (Wireshark's pinfo is per packet; its Lua object is
 // only valid during the call, as here).
+#include <algorithm>
 #include <cstring>
 
 #include "lua_host.h"
@@ -60,24 +61,35 @@ int columns_index(lua_State* L) {
   return 1;
 }
 
-int columns_newindex(lua_State* L) {
+// Writes as Wireshark's col_* do under TCP's fences (see Host::info_fence):
+// set and clear keep the Info text before the fence, prepend moves it.
+void column_write(lua_State* L, ColumnId id, int op, int arg) {  // op: 0 set, 1 append, 2 prepend, 3 clear
   DissectContext& ctx = check_ctx(L);
-  ColumnId id = column_id(luaL_checkstring(L, 2));
-  if (std::string* s = column_text(ctx, id)) *s = arg_text(L, 3);
+  Host& h = *Host::of(L);
+  std::string* s = column_text(ctx, id);
+  if (!s || (id == ColProtocol && h.protocol_locked)) return;
+  size_t fence = id == ColInfo ? std::min(h.info_fence, s->size()) : 0;
+  switch (op) {
+    case 0: s->replace(fence, std::string::npos, arg_text(L, arg)); break;
+    case 1: s->append(arg_text(L, arg)); break;
+    case 2: {
+      std::string t = arg_text(L, arg);
+      s->insert(0, t);
+      if (fence > 0) h.info_fence += t.size();
+      break;
+    }
+    default: s->resize(fence);
+  }
+}
+
+int columns_newindex(lua_State* L) {
+  column_write(L, column_id(luaL_checkstring(L, 2)), 0, 3);
   return 0;
 }
 
-int column_op(lua_State* L, int op) {  // 0 set, 1 append, 2 prepend, 3 clear
+int column_op(lua_State* L, int op) {
   auto* c = static_cast<ColumnUd*>(luaL_checkudata(L, 1, kColumnMt));
-  DissectContext& ctx = check_ctx(L);
-  std::string* s = column_text(ctx, c->id);
-  if (!s) return 0;
-  switch (op) {
-    case 0: *s = arg_text(L, 2); break;
-    case 1: s->append(arg_text(L, 2)); break;
-    case 2: s->insert(0, arg_text(L, 2)); break;
-    default: s->clear();
-  }
+  column_write(L, c->id, op, 2);
   return 0;
 }
 int column_set(lua_State* L) { return column_op(L, 0); }

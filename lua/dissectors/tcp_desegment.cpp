@@ -81,6 +81,13 @@ uint32_t ProtoDissector::dissect_tcp(Host& h, DissectContext& ctx, Tvb tvb, int 
     ctx.set_protocol_column("TCP");
     ctx.info() = tcp_info + app::kSegmentOfPdu;
   };
+  struct FenceReset {
+    Host& h;
+    ~FenceReset() {
+      h.info_fence = 0;
+      h.protocol_locked = false;
+    }
+  } fence_reset{h};
   uint32_t off = 0;
   if (p.buf.active() && seg.seq == p.buf.next_seq) {
     uint32_t take = p.need ? std::min<uint32_t>(tvb.len, p.need - static_cast<uint32_t>(p.buf.data.size())) : tvb.len;
@@ -145,6 +152,10 @@ uint32_t ProtoDissector::dissect_tcp(Host& h, DissectContext& ctx, Tvb tvb, int 
       return tvb.len;
     }
     off = take;
+    if (off < tvb.len) {
+      h.info_fence = ctx.info().size();
+      h.protocol_locked = true;
+    }
   } else if (p.buf.active()) {
     p.buf.clear();  // a gap: the partial PDU never completes
     p.need = 0;
