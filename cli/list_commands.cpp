@@ -13,13 +13,19 @@ namespace strato::cli {
 
 namespace {
 
-const char* ft_name(const FieldInfo& f) {
+// Wireshark's width suffix of an integer type: FT_UINT8 ... FT_UINT64.
+std::string sized(const char* prefix, uint8_t bits) {
+  unsigned w = bits <= 8 ? 8 : bits <= 16 ? 16 : bits <= 24 ? 24 : bits <= 32 ? 32 : bits <= 40 ? 40 : bits <= 48 ? 48 : bits <= 56 ? 56 : 64;
+  return prefix + std::to_string(w);
+}
+
+std::string ft_name(const FieldInfo& f) {
+  if (!f.ws_ftype.empty()) return f.ws_ftype;
   switch (f.type) {
     case FieldType::Protocol: return "FT_PROTOCOL";
     case FieldType::Boolean: return "FT_BOOLEAN";
-    case FieldType::UInt:
-      return f.bits <= 8 ? "FT_UINT8" : f.bits <= 16 ? "FT_UINT16" : f.bits <= 24 ? "FT_UINT24" : f.bits <= 32 ? "FT_UINT32" : "FT_UINT64";
-    case FieldType::Int: return "FT_INT64";
+    case FieldType::UInt: return sized("FT_UINT", f.bits);
+    case FieldType::Int: return sized("FT_INT", f.bits);
     case FieldType::Double: return "FT_DOUBLE";
     case FieldType::String: return "FT_STRING";
     case FieldType::Bytes: return "FT_BYTES";
@@ -34,16 +40,24 @@ const char* ft_name(const FieldInfo& f) {
   return "FT_NONE";
 }
 
-const char* base_name(Base b) {
-  switch (b) {
-    case Base::Dec: return "BASE_DEC";
-    case Base::Hex: return "BASE_HEX";
-    case Base::DecHex: return "BASE_DEC_HEX";
-    case Base::HexDec: return "BASE_HEX_DEC";
-    case Base::Oct: return "BASE_OCT";
-    case Base::Calendar: return "ABSOLUTE_TIME_LOCAL";
+// tshark -G fields' base column: the display base of integers, the parent
+// width of booleans (0 without a bitmask), nothing for other types.
+std::string base_column(const FieldInfo& f) {
+  switch (f.type) {
+    case FieldType::Boolean:
+      return std::to_string(f.bitmask ? unsigned(f.bits) : 0u);
+    case FieldType::UInt:
+    case FieldType::Int:
+      switch (f.base) {
+        case Base::Hex: return "BASE_HEX";
+        case Base::DecHex: return "BASE_DEC_HEX";
+        case Base::HexDec: return "BASE_HEX_DEC";
+        case Base::Oct: return "BASE_OCT";
+        default: return "BASE_DEC";
+      }
+    default:
+      return "";
   }
-  return "BASE_NONE";
 }
 
 void load(const PluginManager::DissectorOptions& options = {}) {
@@ -90,14 +104,16 @@ int fields_command(const std::vector<std::string>& args) {
   auto& reg = FieldRegistry::instance();
   for (const FieldInfo& f : reg.all()) {
     if (!prefix.empty() && f.abbrev.rfind(prefix, 0) != 0) continue;
-    if (f.type == FieldType::Protocol) {
+    // A protocol item declared as a field (Lua's ProtoField.protocol, which
+    // names its Wireshark type) is listed as one.
+    if (f.type == FieldType::Protocol && f.ws_ftype.empty()) {
       std::cout << "P\t" << f.name << "\t" << f.abbrev << "\n";
     } else {
       std::string proto = f.protocol == kNoField ? "" : reg.info(f.protocol).abbrev;
       char mask[24];
       std::snprintf(mask, sizeof mask, "0x%llx", static_cast<unsigned long long>(f.bitmask));
       std::cout << "F\t" << f.name << "\t" << f.abbrev << "\t" << ft_name(f) << "\t" << proto << "\t"
-                << base_name(f.base) << "\t" << mask << "\t" << f.description << "\n";
+                << base_column(f) << "\t" << mask << "\t" << f.description << "\n";
     }
   }
   return 0;

@@ -268,27 +268,101 @@ void append_field_value(const Event& ev, const FieldValue& fv, std::string& out)
   }
 }
 
+namespace {
+
+// Bits of a field's value as its tree line shows it: a masked value spans
+// only its mask once shifted down, so a 0x00ff mask prints "0xff" where
+// -T fields prints the whole "0x0000".
+unsigned display_bits(const FieldInfo& fi) {
+  if (!fi.bitmask) return fi.bits;
+  uint64_t m = fi.bitmask >> __builtin_ctzll(fi.bitmask);
+  return 64u - unsigned(__builtin_clzll(m));
+}
+
+void append_octal(uint64_t v, std::string& out) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%#llo", static_cast<unsigned long long>(v));
+  out.append(buf);
+}
+
+// An integer in one of the four plain bases, as tshark's tree shows it.
+void append_number(const FieldInfo& fi, const FieldValue& fv, Base base, std::string& out) {
+  bool is_signed = fi.type == FieldType::Int;
+  unsigned bits = display_bits(fi);
+  uint64_t u = fv.v.u;
+  if (is_signed && bits < 64) u &= (uint64_t(1) << bits) - 1;  // hex of a negative value: its own width only
+  auto dec = [&] {
+    if (is_signed) append_int(fv.v.i, out);
+    else append_uint(fv.v.u, out);
+  };
+  switch (base) {
+    case Base::Hex:
+      append_hex(u, (bits + 3) / 4, out);
+      break;
+    case Base::DecHex:
+      dec();
+      out.append(" (");
+      append_hex(u, (bits + 3) / 4, out);
+      out.push_back(')');
+      break;
+    case Base::HexDec:
+      append_hex(u, (bits + 3) / 4, out);
+      out.append(" (");
+      dec();
+      out.push_back(')');
+      break;
+    case Base::Oct:
+      append_octal(u, out);
+      break;
+    default:
+      dec();
+  }
+}
+
+const char* boolean_text(const FieldInfo& fi, bool v) {
+  if (v) return fi.true_text ? fi.true_text : fi.bitmask ? "Set" : "True";
+  return fi.false_text ? fi.false_text : fi.bitmask ? "Not set" : "False";
+}
+
+// Wireshark's bit pattern before a masked field's label: the container's
+// bits from the top in groups of four, the mask's bits as 0/1, others '.',
+// then " = ".
+void append_bit_pattern(uint64_t raw, uint64_t mask, unsigned width, std::string& out) {
+  for (unsigned i = 0; i < width; ++i) {
+    if (i && i % 4 == 0) out.push_back(' ');
+    uint64_t bit = uint64_t(1) << (width - 1 - i);
+    out.push_back(mask & bit ? (raw & bit ? '1' : '0') : '.');
+  }
+  out.append(" = ");
+}
+
+bool has_bit_pattern(const FieldInfo& fi) {
+  return fi.bitmask && fi.bits > 0 && fi.bits <= 64 &&
+         (fi.type == FieldType::UInt || fi.type == FieldType::Int || fi.type == FieldType::Boolean);
+}
+
+}  // namespace
+
 void append_field_display(const Event& ev, const FieldValue& fv, std::string& out) {
   const FieldInfo& fi = FieldRegistry::instance().info(fv.id);
   switch (fi.type) {
     case FieldType::Boolean:
-      if (fi.bitmask) {
-        out.append(fv.v.u ? "Set" : "Not set");
-      } else {
-        out.append(fv.v.u ? "True" : "False");
-      }
+      out.append(boolean_text(fi, fv.v.u != 0));
       return;
     case FieldType::UInt:
     case FieldType::Int: {
-      const char* name = fi.value_name(fv.v.u);
-      if (name) {
-        out.append(name);
-        out.append(" (");
-        append_field_value(ev, fv, out);
-        out.push_back(')');
-      } else {
-        append_field_value(ev, fv, out);
+      if (!fi.names) {
+        append_number(fi, fv, fi.base, out);
+        return;
       }
+      // With a value string: "Text (N)", N in the base's first form; a
+      // value the table lacks is "Unknown" as in tshark.
+      const char* name = fi.value_name(fv.v.u);
+      out.append(name ? name : "Unknown");
+      out.append(" (");
+      Base b = fi.base == Base::DecHex ? Base::Dec : fi.base == Base::HexDec ? Base::Hex : fi.base;
+      append_number(fi, fv, b, out);
+      out.push_back(')');
       return;
     }
     case FieldType::String:
@@ -319,25 +393,43 @@ void append_field_display(const Event& ev, const FieldValue& fv, std::string& ou
       append_seconds(fv.v.i, out);
       out.append(" seconds");
       return;
+    case FieldType::Bytes: {
+      // tshark's tree shows at most 36 bytes, then "…".
+      std::string_view b = field_bytes(ev, fv);
+      append_hex_bytes(b.substr(0, 36), out);
+      if (b.size() > 36) out.append("\xe2\x80\xa6");
+      return;
+    }
     default:
       append_field_value(ev, fv, out);
   }
 }
 
-void append_tree_line(const Event& ev, const FieldValue& fv, std::string& out) {
+void append_item_text(const Event& ev, const FieldValue& fv, std::string& out) {
   std::string_view label = field_label(ev, fv);
-  bool generated = fv.flags & FieldValue::Generated;
-  if (generated) out.push_back('[');
   if (!label.empty()) {
     out.append(label);
-  } else {
-    const FieldInfo& fi = FieldRegistry::instance().info(fv.id);
-    out.append(fi.name);
-    if (fi.type != FieldType::Protocol && fi.type != FieldType::Label) {
-      out.append(": ");
-      append_field_display(ev, fv, out);
-    }
+    return;
   }
+  const FieldInfo& fi = FieldRegistry::instance().info(fv.id);
+  if (has_bit_pattern(fi)) {
+    // Values are kept shifted down: shift back under the mask. A boolean
+    // kept as a plain 1 (or already in place) still shows as set.
+    uint64_t raw = (fv.v.u << __builtin_ctzll(fi.bitmask)) & fi.bitmask;
+    if (fi.type == FieldType::Boolean && fv.v.u && !raw) raw = fv.v.u & fi.bitmask ? fv.v.u & fi.bitmask : fi.bitmask;
+    append_bit_pattern(raw, fi.bitmask, fi.bits, out);
+  }
+  out.append(fi.name);
+  if (fi.type != FieldType::Protocol && fi.type != FieldType::Label) {
+    out.append(": ");
+    append_field_display(ev, fv, out);
+  }
+}
+
+void append_tree_line(const Event& ev, const FieldValue& fv, std::string& out) {
+  bool generated = fv.flags & FieldValue::Generated;
+  if (generated) out.push_back('[');
+  append_item_text(ev, fv, out);
   if (generated) out.push_back(']');
 }
 

@@ -277,6 +277,10 @@ int push_field(lua_State* L, FieldDef* d) {
 
 lua_Integer opt_int(lua_State* L, int idx) { return lua_isinteger(L, idx) ? lua_tointeger(L, idx) : lua_isnumber(L, idx) ? static_cast<lua_Integer>(lua_tonumber(L, idx)) : 0; }
 
+// A description as tshark -G fields shows it: an empty one given
+// explicitly is "" (an absent one is nothing).
+std::string blurb(const char* text) { return *text ? text : "\"\""; }
+
 // Fills a def from (abbr, name, base, valuestring, mask, desc), the typed
 // constructors' order; `base_idx` 0 when the type takes no base.
 int make_field(lua_State* L, int ftype, int abbr_idx, int name_idx, int base_idx, int vs_idx, int mask_idx,
@@ -288,7 +292,7 @@ int make_field(lua_State* L, int ftype, int abbr_idx, int name_idx, int base_idx
     d->ftype = ftype;
     d->base = base_idx ? static_cast<int>(opt_int(L, base_idx)) : 0;
     d->mask = mask_idx ? static_cast<uint64_t>(opt_int(L, mask_idx)) : 0;
-    if (desc_idx && lua_type(L, desc_idx) == LUA_TSTRING) d->desc = lua_tostring(L, desc_idx);
+    if (desc_idx && lua_type(L, desc_idx) == LUA_TSTRING) d->desc = blurb(lua_tostring(L, desc_idx));
     if (vs_idx) take_valuestring(L, vs_idx, *d, d->base & 0x100);
   }
   return push_field(L, d);
@@ -298,7 +302,9 @@ template <int FT>
 int field_int(lua_State* L) {
   return make_field(L, FT, 1, 2, 3, 4, 5, 6);
 }
-int field_bool(lua_State* L) { return make_field(L, FT_BOOLEAN, 1, 2, 3, 0, 5, 6); }
+// (abbr, name, display, true_false_string, mask, desc): the strings table
+// {"true text", "false text"} lands in names as values 1 and 2.
+int field_bool(lua_State* L) { return make_field(L, FT_BOOLEAN, 1, 2, 3, 4, 5, 6); }
 template <int FT>
 int field_base_desc(lua_State* L) {  // string, bytes, absolute_time: (abbr, name, display, desc)
   return make_field(L, FT, 1, 2, 3, 0, 0, 4);
@@ -325,7 +331,7 @@ int field_new(lua_State* L) {
     d->ftype = ft;
     d->base = static_cast<int>(opt_int(L, 5));
     d->mask = static_cast<uint64_t>(opt_int(L, 6));
-    if (lua_type(L, 7) == LUA_TSTRING) d->desc = lua_tostring(L, 7);
+    if (lua_type(L, 7) == LUA_TSTRING) d->desc = blurb(lua_tostring(L, 7));
     take_valuestring(L, 4, *d, d->base & 0x100);
   }
   return push_field(L, d);
@@ -482,6 +488,34 @@ void new_table_global(lua_State* L, const char* name, const IntConst* c, size_t 
 
 }  // namespace
 
+namespace {
+
+const char* ftype_name(int ft) {
+  static const char* const kNames[] = {
+      "FT_NONE", "FT_PROTOCOL", "FT_BOOLEAN", "FT_CHAR", "FT_UINT8", "FT_UINT16", "FT_UINT24", "FT_UINT32",
+      "FT_UINT40", "FT_UINT48", "FT_UINT56", "FT_UINT64", "FT_INT8", "FT_INT16", "FT_INT24", "FT_INT32",
+      "FT_INT40", "FT_INT48", "FT_INT56", "FT_INT64", "FT_IEEE_11073_SFLOAT", "FT_IEEE_11073_FLOAT",
+      "FT_FLOAT", "FT_DOUBLE", "FT_ABSOLUTE_TIME", "FT_RELATIVE_TIME", "FT_STRING", "FT_STRINGZ",
+      "FT_UINT_STRING", "FT_ETHER", "FT_BYTES", "FT_UINT_BYTES", "FT_IPv4", "FT_IPv6", "FT_IPXNET",
+      "FT_FRAMENUM", "FT_GUID", "FT_OID", "FT_EUI64", "FT_AX25", "FT_VINES", "FT_REL_OID", "FT_SYSTEM_ID",
+      "FT_STRINGZPAD", "FT_FCWWN", "FT_STRINGZTRUNC"};
+  static_assert(std::size(kNames) == FT_STRINGZTRUNC + 1);
+  return ft >= 0 && ft <= FT_STRINGZTRUNC ? kNames[ft] : "FT_NONE";
+}
+
+Base integer_base(int base, Base none) {
+  switch (base & 0xff) {
+    case 1: return Base::Dec;
+    case 2: return Base::Hex;
+    case 3: return Base::Oct;
+    case 4: return Base::DecHex;
+    case 5: return Base::HexDec;
+    default: return none;
+  }
+}
+
+}  // namespace
+
 void register_field(FieldDef& f, FieldId proto) {
   if (f.id != kNoField) return;
   FieldInfo fi;
@@ -491,16 +525,16 @@ void register_field(FieldDef& f, FieldId proto) {
   fi.protocol = proto;
   fi.bitmask = f.mask;
   fi.names = f.names.empty() ? nullptr : f.names.data();
-  switch (f.base & 0xff) {
-    case 2: fi.base = Base::Hex; break;
-    case 3: fi.base = Base::Oct; break;
-    case 4: fi.base = Base::DecHex; break;
-    case 5: fi.base = Base::HexDec; break;
-    default: fi.base = Base::Dec;
-  }
+  fi.ws_ftype = ftype_name(f.ftype);
+  fi.base = integer_base(f.base, Base::Dec);
   static const uint8_t kUintBits[] = {8, 16, 24, 32, 40, 48, 56, 64};
   switch (f.ftype) {
-    case FT_CHAR: fi.type = FieldType::UInt; fi.bits = 8; break;
+    case FT_CHAR:
+      // Wireshark shows a char field in octal unless told otherwise.
+      fi.type = FieldType::UInt;
+      fi.bits = 8;
+      fi.base = integer_base(f.base, Base::Oct);
+      break;
     case FT_UINT8: case FT_UINT16: case FT_UINT24: case FT_UINT32:
     case FT_UINT40: case FT_UINT48: case FT_UINT56: case FT_UINT64:
       fi.type = FieldType::UInt;
@@ -511,11 +545,22 @@ void register_field(FieldDef& f, FieldId proto) {
       fi.type = FieldType::Int;
       fi.bits = kUintBits[f.ftype - FT_INT8];
       break;
-    case FT_BOOLEAN:
+    case FT_BOOLEAN: {
       fi.type = FieldType::Boolean;
+      // The display argument is the parent's width, which the bit pattern spans.
       fi.bits = static_cast<uint8_t>(f.base > 0 && f.base <= 64 ? f.base : 8);
       fi.base = Base::Dec;
+      fi.names = nullptr;
+      // {"true text", "false text"} arrives as values 1 and 2; tshark's
+      // default is True/False even with a bitmask.
+      fi.true_text = "True";
+      fi.false_text = "False";
+      for (const ValueName& n : f.names) {
+        if (n.name && n.value == 1) fi.true_text = n.name;
+        if (n.name && n.value == 2) fi.false_text = n.name;
+      }
       break;
+    }
     case FT_FLOAT: case FT_DOUBLE: case FT_IEEE_11073_FLOAT: case FT_IEEE_11073_SFLOAT:
       fi.type = FieldType::Double;
       fi.bits = f.ftype == FT_DOUBLE ? 64 : 32;

@@ -58,6 +58,14 @@ struct FieldInfo {
   std::string description;
   FieldId id = kNoField;    // filled in by the registry
   FieldId protocol = kNoField;  // the protocol item this field belongs to
+  // Wireshark's type name when FieldType and bits do not pin it (FT_STRINGZ,
+  // FT_FLOAT, FT_CHAR, FT_GUID...), as `strato fields` prints it; empty:
+  // derived from type and bits.
+  std::string ws_ftype;
+  // A boolean's true/false texts (Wireshark's true_false_string). Null: the
+  // built-ins' convention, "Set"/"Not set" with a bitmask, else "True"/"False".
+  const char* true_text = nullptr;
+  const char* false_text = nullptr;
 
   const char* value_name(uint64_t v) const {
     if (!names) return nullptr;

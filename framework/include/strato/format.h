@@ -19,6 +19,10 @@ void append_field_display(const Event& ev, const FieldValue& fv, std::string& ou
 // The -V tree line of one item without indentation: the custom label when
 // there is one, else "Name: display value".
 void append_tree_line(const Event& ev, const FieldValue& fv, std::string& out);
+// The same without the brackets of a generated item: the text that
+// Wireshark's proto_item_append_text/prepend_text extend. A masked integer
+// or boolean starts with its bit pattern ("..1. .... = Urgent: True").
+void append_item_text(const Event& ev, const FieldValue& fv, std::string& out);
 
 // Helpers shared by dissectors and sinks.
 void append_ipv4(uint32_t host_order, std::string& out);
