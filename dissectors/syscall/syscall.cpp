@@ -104,6 +104,9 @@ class SyscallDissector : public Dissector {
   void register_fields(FieldRegistry& reg) override {
     proto_ = reg.add_protocol("syscall", "System Call");
     type_ = reg.add_field(proto_, "evt.type", "Event type", FieldType::String);
+    num_ = reg.add_field(proto_, "evt.num", "Event number (sysdig's count in a .scap file, else frame.number)",
+                         FieldType::UInt, Base::Dec, 64);
+    dir_ = reg.add_field(proto_, "evt.dir", "Direction: > enter, < exit", FieldType::String);
     res_ = reg.add_field(proto_, "evt.res", "Result (errno name on failure)", FieldType::String);
     rawres_ = reg.add_field(proto_, "evt.rawres", "Raw result", FieldType::Int, Base::Dec, 64);
     failed_ = reg.add_field(proto_, "evt.failed", "Failed (present only when the call failed)", FieldType::Boolean);
@@ -181,14 +184,23 @@ class SyscallDissector : public Dissector {
     }
     const EventInfo* info = scap::event_info(v.type);
     std::string type = info ? info->name : "event" + std::to_string(v.type);
+    // Generic events name their syscall by its ppm_sc code, as sysdig does.
+    if ((v.type == 0 || v.type == 1) && !v.params.empty()) {
+      if (const char* sc = scap::syscall_name(v.u64(0))) type = sc;
+    }
+    const bool enter = scap::is_enter(v.type);
     if (ctx.want_labels()) ctx.set_label(top, "System Call: " + type);
     ctx.add_string(type_, Tvb{}, 0, 0, type, top);
+    uint64_t num = ev.number;
+    comment_value(ev.comment, "EvtNum", num);
+    ctx.add_uint(num_, Tvb{}, 0, 0, num, top);
+    ctx.add_string(dir_, Tvb{}, 0, 0, enter ? ">" : "<", top);
     ctx.add_uint(cpu_, Tvb{}, 0, 0, v.cpu, top);
 
     // Result: the leading res/fd parameter of exit events.
     bool have_res = false;
     int64_t res = 0;
-    if (info && !info->params.empty() && v.params.size() >= 1) {
+    if (!enter && info && !info->params.empty() && v.params.size() >= 1) {
       const auto& p0 = info->params[0];
       if (std::string_view(p0.name) == "res" || std::string_view(p0.name) == "fd") {
         have_res = true;
@@ -339,7 +351,7 @@ class SyscallDissector : public Dissector {
   }
 
  private:
-  FieldId proto_, type_, res_, rawres_, failed_, latency_, args_, cpu_, buffer_, fdnum_, fdname_, fdtype_, lip_,
+  FieldId proto_, type_, num_, dir_, res_, rawres_, failed_, latency_, args_, cpu_, buffer_, fdnum_, fdname_, fdtype_, lip_,
       lport_, rip_, rport_, cip_, cport_, sip_, sport_;
   FieldId tid_ = kNoField;
 };

@@ -3,9 +3,12 @@
 #include <arpa/inet.h>
 
 #include <cstring>
+#include <deque>
+#include <string>
 #include <unordered_map>
 
 #include "strato/error.h"
+#include "syscall_event_table.h"
 
 namespace strato::scap {
 
@@ -21,6 +24,55 @@ const std::vector<ParamInfo> kProcParams = {
     {"pid", T::Pid},          {"ptid", T::Pid},        {"cwd", T::String},      {"fdlimit", T::UInt64},
     {"pgft_maj", T::UInt64},  {"pgft_min", T::UInt64}, {"vm_size", T::UInt32},  {"vm_rss", T::UInt32},
     {"vm_swap", T::UInt32},   {"comm", T::String}};
+
+ParamType raw_type(char c) {
+  switch (c) {
+    case 'E': return T::Errno;
+    case 'F': return T::Fd;
+    case 'P': return T::Pid;
+    case 'S': return T::String;
+    case 'A': return T::SockAddr;
+    case 'T': return T::SockTuple;
+    case 'X': return T::Flags32;
+    case 'q': return T::Int64;
+    case 'i': return T::Int32;
+    case 'Q': return T::UInt64;
+    default: return T::Bytes;
+  }
+}
+
+// Adds the generated table: ids strato's own schemas lack get sysdig's; an
+// own schema that the generated one extends (same leading names, more
+// parameters, e.g. clone's cgroups, flags, uid, gid, vtid, vpid) is extended.
+void merge_raw_table(std::unordered_map<uint16_t, EventInfo>& m) {
+  static std::deque<std::string> names;  // backs ParamInfo::name; push_back keeps addresses
+  for (size_t id = 0; id < detail::kRawEventCount; ++id) {
+    const auto& r = detail::kRawEvents[id];
+    EventInfo info{static_cast<uint16_t>(id), r.name, {}, r.flags};
+    std::string_view ps = r.params;
+    while (!ps.empty()) {
+      size_t sp = ps.find(' ');
+      std::string_view item = ps.substr(0, sp);
+      ps = sp == std::string_view::npos ? std::string_view() : ps.substr(sp + 1);
+      size_t colon = item.rfind(':');
+      if (colon == std::string_view::npos || colon + 1 >= item.size()) continue;
+      names.emplace_back(item.substr(0, colon));
+      info.params.push_back({names.back().c_str(), raw_type(item[colon + 1])});
+    }
+    auto it = m.find(info.id);
+    if (it == m.end()) {
+      m.emplace(info.id, std::move(info));
+      continue;
+    }
+    EventInfo& own = it->second;
+    own.flags = info.flags;
+    if (info.params.size() <= own.params.size()) continue;
+    bool prefix = true;
+    for (size_t i = 0; i < own.params.size(); ++i)
+      prefix = prefix && std::string_view(own.params[i].name) == info.params[i].name;
+    if (prefix) own.params.insert(own.params.end(), info.params.begin() + own.params.size(), info.params.end());
+  }
+}
 
 const std::unordered_map<uint16_t, EventInfo>& table() {
   static const std::unordered_map<uint16_t, EventInfo> t = [] {
@@ -85,6 +137,7 @@ const std::unordered_map<uint16_t, EventInfo>& table() {
     };
     std::unordered_map<uint16_t, EventInfo> m;
     for (auto& e : v) m.emplace(e.id, e);
+    merge_raw_table(m);
     return m;
   }();
   return t;
@@ -105,6 +158,10 @@ const EventInfo* event_info(uint16_t type) {
   auto& t = table();
   auto it = t.find(type);
   return it == t.end() ? nullptr : &it->second;
+}
+
+const char* syscall_name(uint64_t ppm_sc) {
+  return ppm_sc < detail::kSyscallNameCount ? detail::kSyscallNames[ppm_sc] : nullptr;
 }
 
 void Encoder::begin(uint16_t cpu, uint64_t ts_ns, uint64_t tid, uint16_t type, uint32_t nparams) {

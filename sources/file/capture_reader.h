@@ -24,6 +24,9 @@ struct Packet {
   // the consumer clears has_process once it has taken it.
   ProcessInfo process;
   bool has_process = false;
+  // A reader that keeps process tables (.scap) hands out shared snapshots;
+  // the consumer moves it out.
+  std::shared_ptr<const ProcessInfo> shared_process;
 };
 
 class CaptureReader {
@@ -49,6 +52,11 @@ std::unique_ptr<CaptureReader> make_pcap_reader(std::unique_ptr<InputStream> in,
                                                 std::vector<InterfaceInfo>& ifaces);
 std::unique_ptr<CaptureReader> make_pcapng_reader(std::unique_ptr<InputStream> in,
                                                   std::vector<InterfaceInfo>& ifaces);
+// Falco/sysdig .scap files (scap_blocks.cpp). They share pcapng's section
+// header; the block after it tells them apart.
+std::unique_ptr<CaptureReader> make_scap_reader(std::unique_ptr<InputStream> in,
+                                                std::vector<InterfaceInfo>& ifaces);
+bool is_scap_block_type(uint32_t type);
 
 // Byte-order helpers.
 inline uint16_t rd16(const uint8_t* p, bool swap) {

@@ -54,7 +54,9 @@ bool FileSource::read(Batch& batch, size_t max_events) {
       e.orig_len = pkt_.orig_len;
       e.epb_flags = pkt_.epb_flags;
       if (!pkt_.comment.empty()) e.comment.assign(pkt_.comment);
-      if (pkt_.has_process) {
+      if (pkt_.shared_process) {
+        e.process = std::move(pkt_.shared_process);
+      } else if (pkt_.has_process) {
         e.process = std::make_unique<ProcessInfo>(pkt_.process);
         pkt_.has_process = false;
       }

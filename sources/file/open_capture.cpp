@@ -6,13 +6,31 @@
 
 namespace strato::file {
 
+namespace {
+
+// libscap writes a little-endian section header like pcapng's, then its own
+// block types (machine info first); a pcapng file goes on with an IDB.
+bool scap_follows_header(InputStream& in) {
+  if (!in.ensure(12)) return false;
+  const uint8_t* d = in.data();
+  if (rd32(d + 8, false) != 0x1A2B3C4D) return false;
+  uint32_t shb = rd32(d + 4, false);
+  if (shb < 28 || shb > (1u << 20) || !in.ensure(size_t(shb) + 8)) return false;
+  return is_scap_block_type(rd32(in.data() + shb, false));
+}
+
+}  // namespace
+
 std::unique_ptr<CaptureReader> open_capture(std::unique_ptr<InputStream> in, std::vector<InterfaceInfo>& ifaces) {
   in->ensure(4);
   const uint8_t* m = in->data();
   uint32_t magic = 0;
   for (size_t i = 0; i < 4 && i < in->avail(); ++i) magic = (magic << 8) | m[i];
   if (in->avail() >= 4) {
-    if (magic == 0x0A0D0D0A) return make_pcapng_reader(std::move(in), ifaces);
+    if (magic == 0x0A0D0D0A) {
+      if (scap_follows_header(*in)) return make_scap_reader(std::move(in), ifaces);
+      return make_pcapng_reader(std::move(in), ifaces);
+    }
     switch (magic) {
       case 0xa1b2c3d4: case 0xd4c3b2a1:
       case 0xa1b23c4d: case 0x4d3cb2a1:

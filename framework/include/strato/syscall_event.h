@@ -90,10 +90,24 @@ struct EventInfo {
   uint16_t id;
   const char* name;
   std::vector<ParamInfo> params;
+  uint8_t flags = 0;
+  // sysdig keeps these out of its output (state only: procinfo, container, ...).
+  static constexpr uint8_t kInternal = 1;
+  // Placeholder ids ("NA1") and exits of enter-only events: never emitted.
+  static constexpr uint8_t kUnused = 2;
 };
 
-// Schema of `type`, or nullptr when strato does not know it.
+// Schema of `type`, or nullptr when strato does not know it. Ids are
+// falcosecurity's (every id sysdig 0.29 knows); schemas are the newest
+// strato knows, so older files carry a prefix of the parameters.
 const EventInfo* event_info(uint16_t type);
+
+// Enter events have even ids, exits odd (procexit and the like only enter).
+inline bool is_enter(uint16_t type) { return (type & 1) == 0; }
+
+// Name of a generic event's syscall (its ID parameter, a ppm_sc code);
+// nullptr when unknown.
+const char* syscall_name(uint64_t ppm_sc);
 
 // Socket address families as scap encodes them.
 inline constexpr uint8_t kAfUnix = 1, kAfInet = 2, kAfInet6 = 10;
