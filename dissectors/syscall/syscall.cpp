@@ -317,10 +317,10 @@ class SyscallDissector : public Dissector {
     // which also tells the role of the local end for calls without a tuple.
     std::string fdtype, known_name;
     const bool have_known_name = comment_text(ev.comment, "FdName", known_name);
-    if (fdname.empty() && have_known_name) {
-      fdname = known_name;
-      if (comment_text(ev.comment, "FdType", fdtype)) ctx.add_string(fdtype_, Tvb{}, 0, 0, fdtype, top);
-    }
+    // Unnamed fds (eventfd, unconnected sockets) still have a type.
+    const bool typed_by_params = remote || !path.empty();
+    if (fdname.empty() && have_known_name) fdname = known_name;
+    if (!typed_by_params && comment_text(ev.comment, "FdType", fdtype)) ctx.add_string(fdtype_, Tvb{}, 0, 0, fdtype, top);
     if (!fdname.empty()) ctx.add_string(fdname_, Tvb{}, 0, 0, fdname, top);
     add_client_server(ctx, top, v.type, local, remote, have_known_name ? known_name : std::string());
 

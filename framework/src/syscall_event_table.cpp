@@ -12,14 +12,14 @@ namespace strato::scap::detail {
 const RawEvent kRawEvents[] = {
     {"syscall", "ID:Q nativeID:Q", 0},  // 0
     {"syscall", "ID:Q", 0},  // 1
-    {"open", "name:S flags:X mode:Q", 0},  // 2
-    {"open", "fd:F name:S flags:X mode:Q dev:Q", 0},  // 3
-    {"close", "fd:F", 0},  // 4
-    {"close", "res:E", 0},  // 5
-    {"read", "fd:F size:Q", 0},  // 6
-    {"read", "res:E data:B", 0},  // 7
-    {"write", "fd:F size:Q", 0},  // 8
-    {"write", "res:E data:B", 0},  // 9
+    {"open", "name:S flags:X mode:Q", 4},  // 2
+    {"open", "fd:F name:S flags:X mode:Q dev:Q", 4},  // 3
+    {"close", "fd:F", 4},  // 4
+    {"close", "res:E", 4},  // 5
+    {"read", "fd:F size:Q", 4},  // 6
+    {"read", "res:E data:B", 4},  // 7
+    {"write", "fd:F size:Q", 4},  // 8
+    {"write", "res:E data:B", 4},  // 9
     {"brk", "size:Q", 0},  // 10
     {"brk", "res:Q", 0},  // 11
     {"execve", "", 0},  // 12
@@ -28,66 +28,66 @@ const RawEvent kRawEvents[] = {
     {"clone", "res:P exe:S args:B tid:P pid:P ptid:P cwd:S fdlimit:q flags:X uid:Q gid:Q", 0},  // 15
     {"procexit", "", 0},  // 16
     {"NA1", "", 2},  // 17
-    {"socket", "domain:X type:Q proto:Q", 0},  // 18
-    {"socket", "fd:F", 0},  // 19
-    {"bind", "fd:F", 0},  // 20
-    {"bind", "res:E addr:A", 0},  // 21
-    {"connect", "fd:F addr:A", 0},  // 22
-    {"connect", "res:E tuple:T", 0},  // 23
-    {"listen", "fd:F backlog:Q", 0},  // 24
-    {"listen", "res:E", 0},  // 25
-    {"accept", "", 0},  // 26
-    {"accept", "fd:F tuple:T queuepct:Q", 0},  // 27
-    {"send", "fd:F size:Q", 0},  // 28
-    {"send", "res:E data:B", 0},  // 29
-    {"sendto", "fd:F size:Q tuple:T", 0},  // 30
-    {"sendto", "res:E data:B", 0},  // 31
-    {"recv", "fd:F size:Q", 0},  // 32
-    {"recv", "res:E data:B", 0},  // 33
-    {"recvfrom", "fd:F size:Q", 0},  // 34
-    {"recvfrom", "res:E data:B tuple:T", 0},  // 35
-    {"shutdown", "fd:F how:X", 0},  // 36
-    {"shutdown", "res:E", 0},  // 37
+    {"socket", "domain:X type:Q proto:Q", 4},  // 18
+    {"socket", "fd:F", 4},  // 19
+    {"bind", "fd:F", 4},  // 20
+    {"bind", "res:E addr:A", 4},  // 21
+    {"connect", "fd:F addr:A", 4},  // 22
+    {"connect", "res:E tuple:T", 4},  // 23
+    {"listen", "fd:F backlog:Q", 4},  // 24
+    {"listen", "res:E", 4},  // 25
+    {"accept", "", 4},  // 26
+    {"accept", "fd:F tuple:T queuepct:Q", 4},  // 27
+    {"send", "fd:F size:Q", 4},  // 28
+    {"send", "res:E data:B", 4},  // 29
+    {"sendto", "fd:F size:Q tuple:T", 4},  // 30
+    {"sendto", "res:E data:B", 4},  // 31
+    {"recv", "fd:F size:Q", 4},  // 32
+    {"recv", "res:E data:B", 4},  // 33
+    {"recvfrom", "fd:F size:Q", 4},  // 34
+    {"recvfrom", "res:E data:B tuple:T", 4},  // 35
+    {"shutdown", "fd:F how:X", 4},  // 36
+    {"shutdown", "res:E", 4},  // 37
     {"getsockname", "", 0},  // 38
     {"getsockname", "", 0},  // 39
     {"getpeername", "", 0},  // 40
     {"getpeername", "", 0},  // 41
-    {"socketpair", "domain:X type:Q proto:Q", 0},  // 42
-    {"socketpair", "res:E fd1:F fd2:F source:Q peer:Q", 0},  // 43
+    {"socketpair", "domain:X type:Q proto:Q", 4},  // 42
+    {"socketpair", "res:E fd1:F fd2:F source:Q peer:Q", 4},  // 43
     {"setsockopt", "", 0},  // 44
-    {"setsockopt", "res:E fd:F level:X optname:X val:B optlen:Q", 0},  // 45
+    {"setsockopt", "res:E fd:F level:X optname:X val:B optlen:Q", 4},  // 45
     {"getsockopt", "", 0},  // 46
-    {"getsockopt", "res:E fd:F level:X optname:X val:B optlen:Q", 0},  // 47
-    {"sendmsg", "fd:F size:Q tuple:T", 0},  // 48
-    {"sendmsg", "res:E data:B", 0},  // 49
+    {"getsockopt", "res:E fd:F level:X optname:X val:B optlen:Q", 4},  // 47
+    {"sendmsg", "fd:F size:Q tuple:T", 4},  // 48
+    {"sendmsg", "res:E data:B", 4},  // 49
     {"sendmmsg", "", 0},  // 50
     {"sendmmsg", "", 0},  // 51
-    {"recvmsg", "fd:F", 0},  // 52
-    {"recvmsg", "res:E size:Q data:B tuple:T", 0},  // 53
+    {"recvmsg", "fd:F", 4},  // 52
+    {"recvmsg", "res:E size:Q data:B tuple:T", 4},  // 53
     {"recvmmsg", "", 0},  // 54
     {"recvmmsg", "", 0},  // 55
-    {"accept", "flags:i", 0},  // 56
-    {"accept", "fd:F tuple:T queuepct:Q", 0},  // 57
-    {"creat", "name:S mode:Q", 0},  // 58
-    {"creat", "fd:F name:S mode:Q dev:Q", 0},  // 59
-    {"pipe", "", 0},  // 60
-    {"pipe", "res:E fd1:F fd2:F ino:Q", 0},  // 61
-    {"eventfd", "initval:Q flags:X", 0},  // 62
-    {"eventfd", "res:F", 0},  // 63
+    {"accept", "flags:i", 4},  // 56
+    {"accept", "fd:F tuple:T queuepct:Q", 4},  // 57
+    {"creat", "name:S mode:Q", 4},  // 58
+    {"creat", "fd:F name:S mode:Q dev:Q", 4},  // 59
+    {"pipe", "", 4},  // 60
+    {"pipe", "res:E fd1:F fd2:F ino:Q", 4},  // 61
+    {"eventfd", "initval:Q flags:X", 4},  // 62
+    {"eventfd", "res:F", 4},  // 63
     {"futex", "addr:Q op:X val:Q", 0},  // 64
     {"futex", "res:E", 0},  // 65
     {"stat", "", 0},  // 66
     {"stat", "res:E path:S", 0},  // 67
     {"lstat", "", 0},  // 68
     {"lstat", "res:E path:S", 0},  // 69
-    {"fstat", "fd:F", 0},  // 70
-    {"fstat", "res:E", 0},  // 71
+    {"fstat", "fd:F", 4},  // 70
+    {"fstat", "res:E", 4},  // 71
     {"stat64", "", 0},  // 72
     {"stat64", "res:E path:S", 0},  // 73
     {"lstat64", "", 0},  // 74
     {"lstat64", "res:E path:S", 0},  // 75
-    {"fstat64", "fd:F", 0},  // 76
-    {"fstat64", "res:E", 0},  // 77
+    {"fstat64", "fd:F", 4},  // 76
+    {"fstat64", "res:E", 4},  // 77
     {"epoll_wait", "maxevents:E", 0},  // 78
     {"epoll_wait", "res:E", 0},  // 79
     {"poll", "fds:B timeout:q", 0},  // 80
@@ -96,24 +96,24 @@ const RawEvent kRawEvents[] = {
     {"select", "res:E", 0},  // 83
     {"select", "", 0},  // 84
     {"select", "res:E", 0},  // 85
-    {"lseek", "fd:F offset:Q whence:X", 0},  // 86
-    {"lseek", "res:E", 0},  // 87
-    {"llseek", "fd:F offset:Q whence:X", 0},  // 88
-    {"llseek", "res:E", 0},  // 89
-    {"ioctl", "fd:F request:Q", 0},  // 90
-    {"ioctl", "res:E", 0},  // 91
+    {"lseek", "fd:F offset:Q whence:X", 4},  // 86
+    {"lseek", "res:E", 4},  // 87
+    {"llseek", "fd:F offset:Q whence:X", 4},  // 88
+    {"llseek", "res:E", 4},  // 89
+    {"ioctl", "fd:F request:Q", 4},  // 90
+    {"ioctl", "res:E", 4},  // 91
     {"getcwd", "", 0},  // 92
     {"getcwd", "res:E path:S", 0},  // 93
     {"chdir", "", 0},  // 94
     {"chdir", "res:E path:S", 0},  // 95
-    {"fchdir", "fd:F", 0},  // 96
-    {"fchdir", "res:E", 0},  // 97
+    {"fchdir", "fd:F", 4},  // 96
+    {"fchdir", "res:E", 4},  // 97
     {"mkdir", "path:S mode:Q", 0},  // 98
     {"mkdir", "res:E", 0},  // 99
     {"rmdir", "path:S", 0},  // 100
     {"rmdir", "res:E", 0},  // 101
-    {"openat", "dirfd:F name:S flags:X mode:Q", 0},  // 102
-    {"openat", "fd:F", 0},  // 103
+    {"openat", "dirfd:F name:S flags:X mode:Q", 4},  // 102
+    {"openat", "fd:F", 4},  // 103
     {"link", "oldpath:S newpath:S", 0},  // 104
     {"link", "res:E", 0},  // 105
     {"linkat", "olddir:F oldpath:S newdir:F newpath:S", 0},  // 106
@@ -122,22 +122,22 @@ const RawEvent kRawEvents[] = {
     {"unlink", "res:E", 0},  // 109
     {"unlinkat", "dirfd:F name:S", 0},  // 110
     {"unlinkat", "res:E", 0},  // 111
-    {"pread", "fd:F size:Q pos:Q", 0},  // 112
-    {"pread", "res:E data:B", 0},  // 113
-    {"pwrite", "fd:F size:Q pos:Q", 0},  // 114
-    {"pwrite", "res:E data:B", 0},  // 115
-    {"readv", "fd:F", 0},  // 116
-    {"readv", "res:E size:Q data:B", 0},  // 117
-    {"writev", "fd:F size:Q", 0},  // 118
-    {"writev", "res:E data:B", 0},  // 119
-    {"preadv", "fd:F pos:Q", 0},  // 120
-    {"preadv", "res:E size:Q data:B", 0},  // 121
-    {"pwritev", "fd:F size:Q pos:Q", 0},  // 122
-    {"pwritev", "res:E data:B", 0},  // 123
-    {"dup", "fd:F", 0},  // 124
-    {"dup", "res:F", 0},  // 125
-    {"signalfd", "fd:F mask:Q flags:X", 0},  // 126
-    {"signalfd", "res:F", 0},  // 127
+    {"pread", "fd:F size:Q pos:Q", 4},  // 112
+    {"pread", "res:E data:B", 4},  // 113
+    {"pwrite", "fd:F size:Q pos:Q", 4},  // 114
+    {"pwrite", "res:E data:B", 4},  // 115
+    {"readv", "fd:F", 4},  // 116
+    {"readv", "res:E size:Q data:B", 4},  // 117
+    {"writev", "fd:F size:Q", 4},  // 118
+    {"writev", "res:E data:B", 4},  // 119
+    {"preadv", "fd:F pos:Q", 4},  // 120
+    {"preadv", "res:E size:Q data:B", 4},  // 121
+    {"pwritev", "fd:F size:Q pos:Q", 4},  // 122
+    {"pwritev", "res:E data:B", 4},  // 123
+    {"dup", "fd:F", 4},  // 124
+    {"dup", "res:F", 4},  // 125
+    {"signalfd", "fd:F mask:Q flags:X", 4},  // 126
+    {"signalfd", "res:F", 4},  // 127
     {"kill", "pid:P sig:Q", 0},  // 128
     {"kill", "res:E", 0},  // 129
     {"tkill", "tid:P sig:Q", 0},  // 130
@@ -146,10 +146,10 @@ const RawEvent kRawEvents[] = {
     {"tgkill", "res:E", 0},  // 133
     {"nanosleep", "interval:Q", 0},  // 134
     {"nanosleep", "res:E", 0},  // 135
-    {"timerfd_create", "clockid:Q flags:X", 0},  // 136
-    {"timerfd_create", "res:F", 0},  // 137
-    {"inotify_init", "flags:X", 0},  // 138
-    {"inotify_init", "res:F", 0},  // 139
+    {"timerfd_create", "clockid:Q flags:X", 4},  // 136
+    {"timerfd_create", "res:F", 4},  // 137
+    {"inotify_init", "flags:X", 4},  // 138
+    {"inotify_init", "res:F", 4},  // 139
     {"getrlimit", "resource:X", 0},  // 140
     {"getrlimit", "res:E cur:q max:q", 0},  // 141
     {"setrlimit", "resource:X", 0},  // 142
@@ -160,8 +160,8 @@ const RawEvent kRawEvents[] = {
     {"NA2", "", 2},  // 147
     {"drop", "ratio:Q", 1},  // 148
     {"drop", "ratio:Q", 1},  // 149
-    {"fcntl", "fd:F cmd:X", 0},  // 150
-    {"fcntl", "res:F", 0},  // 151
+    {"fcntl", "fd:F cmd:X", 4},  // 150
+    {"fcntl", "res:F", 4},  // 151
     {"switch", "next:P pgft_maj:Q pgft_min:Q vm_size:Q vm_rss:Q vm_swap:Q", 0},  // 152
     {"NA2", "", 2},  // 153
     {"execve", "", 0},  // 154
@@ -176,12 +176,12 @@ const RawEvent kRawEvents[] = {
     {"mmap2", "res:Q vm_size:Q vm_rss:Q vm_swap:Q", 0},  // 163
     {"munmap", "addr:Q length:Q", 0},  // 164
     {"munmap", "res:E vm_size:Q vm_rss:Q vm_swap:Q", 0},  // 165
-    {"splice", "fd_in:F fd_out:F size:Q flags:X", 0},  // 166
-    {"splice", "res:E", 0},  // 167
+    {"splice", "fd_in:F fd_out:F size:Q flags:X", 4},  // 166
+    {"splice", "res:E", 4},  // 167
     {"ptrace", "request:X pid:P", 0},  // 168
     {"ptrace", "res:E addr:B data:B", 0},  // 169
-    {"ioctl", "fd:F request:Q argument:Q", 0},  // 170
-    {"ioctl", "res:E", 0},  // 171
+    {"ioctl", "fd:F request:Q argument:Q", 4},  // 170
+    {"ioctl", "res:E", 4},  // 171
     {"execve", "", 0},  // 172
     {"execve", "res:E exe:S args:B tid:P pid:P ptid:P cwd:S fdlimit:Q pgft_maj:Q pgft_min:Q vm_size:Q vm_rss:Q vm_swap:Q env:B", 0},  // 173
     {"rename", "", 0},  // 174
@@ -198,8 +198,8 @@ const RawEvent kRawEvents[] = {
     {"vfork", "res:P exe:S args:B tid:P pid:P ptid:P cwd:S fdlimit:q pgft_maj:Q pgft_min:Q vm_size:Q vm_rss:Q vm_swap:Q flags:X uid:Q gid:Q", 0},  // 185
     {"procexit", "status:E ret:E sig:Q core:Q", 0},  // 186
     {"NA1", "", 2},  // 187
-    {"sendfile", "out_fd:F in_fd:F offset:Q size:Q", 0},  // 188
-    {"sendfile", "res:E offset:Q", 0},  // 189
+    {"sendfile", "out_fd:F in_fd:F offset:Q size:Q", 4},  // 188
+    {"sendfile", "res:E offset:Q", 4},  // 189
     {"quotactl", "cmd:X type:X id:Q quota_fmt:X", 0},  // 190
     {"quotactl", "res:E special:S quotafilepath:S dqb_bhardlimit:Q dqb_bsoftlimit:Q dqb_curspace:Q dqb_ihardlimit:Q dqb_isoftlimit:Q dqb_btime:Q dqb_itime:Q dqi_bgrace:Q dqi_igrace:Q dqi_flags:X quota_fmt_out:X", 0},  // 191
     {"setresuid", "ruid:Q euid:Q suid:Q", 0},  // 192
@@ -246,20 +246,20 @@ const RawEvent kRawEvents[] = {
     {"signaldeliver", "", 2},  // 233
     {"procinfo", "cpu_usr:Q cpu_sys:Q", 1},  // 234
     {"NA2", "", 3},  // 235
-    {"getdents", "fd:F", 0},  // 236
-    {"getdents", "res:E", 0},  // 237
-    {"getdents64", "fd:F", 0},  // 238
-    {"getdents64", "res:E", 0},  // 239
-    {"setns", "fd:F nstype:X", 0},  // 240
-    {"setns", "res:E", 0},  // 241
-    {"flock", "fd:F operation:X", 0},  // 242
-    {"flock", "res:E", 0},  // 243
+    {"getdents", "fd:F", 4},  // 236
+    {"getdents", "res:E", 4},  // 237
+    {"getdents64", "fd:F", 4},  // 238
+    {"getdents64", "res:E", 4},  // 239
+    {"setns", "fd:F nstype:X", 4},  // 240
+    {"setns", "res:E", 4},  // 241
+    {"flock", "fd:F operation:X", 4},  // 242
+    {"flock", "res:E", 4},  // 243
     {"cpu_hotplug", "cpu:Q action:Q", 0},  // 244
     {"NA2", "", 2},  // 245
-    {"accept", "", 0},  // 246
-    {"accept", "fd:F tuple:T queuepct:Q queuelen:Q queuemax:Q", 0},  // 247
-    {"accept", "flags:i", 0},  // 248
-    {"accept", "fd:F tuple:T queuepct:Q queuelen:Q queuemax:Q", 0},  // 249
+    {"accept", "", 4},  // 246
+    {"accept", "fd:F tuple:T queuepct:Q queuelen:Q queuemax:Q", 4},  // 247
+    {"accept", "flags:i", 4},  // 248
+    {"accept", "fd:F tuple:T queuepct:Q queuelen:Q queuemax:Q", 4},  // 249
     {"semop", "semid:i", 0},  // 250
     {"semop", "res:E nsops:Q sem_num_0:Q sem_op_0:i sem_flg_0:X sem_num_1:Q sem_op_1:i sem_flg_1:X", 0},  // 251
     {"semctl", "semid:i semnum:i cmd:X val:i", 0},  // 252
@@ -306,8 +306,8 @@ const RawEvent kRawEvents[] = {
     {"execve", "res:E exe:S args:B tid:P pid:P ptid:P cwd:S fdlimit:Q pgft_maj:Q pgft_min:Q vm_size:Q vm_rss:Q vm_swap:Q comm:S cgroups:B env:B tty:i pgid:P loginuid:i flags:X", 0},  // 293
     {"setpgid", "pid:P pgid:P", 0},  // 294
     {"setpgid", "res:P", 0},  // 295
-    {"bpf", "cmd:q", 0},  // 296
-    {"bpf", "res_or_fd:B", 0},  // 297
+    {"bpf", "cmd:q", 4},  // 296
+    {"bpf", "res_or_fd:B", 4},  // 297
     {"seccomp", "op:Q", 0},  // 298
     {"seccomp", "res:E", 0},  // 299
     {"unlink", "", 0},  // 300
@@ -316,8 +316,8 @@ const RawEvent kRawEvents[] = {
     {"unlinkat", "res:E dirfd:F name:S flags:X", 0},  // 303
     {"mkdirat", "", 0},  // 304
     {"mkdirat", "res:E dirfd:F path:S mode:Q", 0},  // 305
-    {"openat", "dirfd:F name:S flags:X mode:Q", 0},  // 306
-    {"openat", "fd:F dirfd:F name:S flags:X mode:Q dev:Q", 0},  // 307
+    {"openat", "dirfd:F name:S flags:X mode:Q", 4},  // 306
+    {"openat", "fd:F dirfd:F name:S flags:X mode:Q dev:Q", 4},  // 307
     {"link", "", 0},  // 308
     {"link", "res:E oldpath:S newpath:S", 0},  // 309
     {"linkat", "", 0},  // 310
@@ -330,20 +330,20 @@ const RawEvent kRawEvents[] = {
     {"fchmod", "res:E fd:F mode:X", 0},  // 317
     {"renameat2", "", 0},  // 318
     {"renameat2", "res:E olddirfd:F oldpath:S newdirfd:F newpath:S flags:X", 0},  // 319
-    {"userfaultfd", "", 0},  // 320
-    {"userfaultfd", "res:E flags:X", 0},  // 321
+    {"userfaultfd", "", 4},  // 320
+    {"userfaultfd", "res:E flags:X", 4},  // 321
     {"pluginevent", "plugin ID:Q event_data:B", 0},  // 322
     {"pluginevent", "", 2},  // 323
     {"container", "json:S", 0},  // 324
     {"container", "", 2},  // 325
-    {"openat2", "dirfd:F name:S flags:X mode:Q resolve:X", 0},  // 326
-    {"openat2", "fd:F dirfd:F name:S flags:X mode:Q resolve:X", 0},  // 327
+    {"openat2", "dirfd:F name:S flags:X mode:Q resolve:X", 4},  // 326
+    {"openat2", "fd:F dirfd:F name:S flags:X mode:Q resolve:X", 4},  // 327
     {"mprotect", "addr:Q length:Q prot:X", 0},  // 328
     {"mprotect", "res:E", 0},  // 329
     {"execveat", "dirfd:F pathname:S flags:X", 0},  // 330
     {"execveat", "res:E exe:S args:B tid:P pid:P ptid:P cwd:S fdlimit:Q pgft_maj:Q pgft_min:Q vm_size:Q vm_rss:Q vm_swap:Q comm:S cgroups:B env:B tty:i pgid:P loginuid:i flags:X", 0},  // 331
-    {"copy_file_range", "fdin:F offin:Q len:Q", 0},  // 332
-    {"copy_file_range", "res:E fdout:F offout:Q", 0},  // 333
+    {"copy_file_range", "fdin:F offin:Q len:Q", 4},  // 332
+    {"copy_file_range", "res:E fdout:F offout:Q", 4},  // 333
     {"clone3", "", 0},  // 334
     {"clone3", "res:P exe:S args:B tid:P pid:P ptid:P cwd:S fdlimit:q pgft_maj:Q pgft_min:Q vm_size:Q vm_rss:Q vm_swap:Q comm:S cgroups:B flags:X uid:Q gid:Q vtid:P vpid:P", 0},  // 335
 };

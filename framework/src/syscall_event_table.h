@@ -9,7 +9,7 @@ namespace strato::scap::detail {
 struct RawEvent {
   const char* name;
   const char* params;  // "name:CODE name:CODE ..."
-  uint8_t flags;       // EventInfo::kInternal | EventInfo::kUnused
+  uint8_t flags;       // EventInfo::kInternal | kUnused | kUsesFd
 };
 
 extern const RawEvent kRawEvents[];

@@ -116,6 +116,13 @@ std::string ip_text(int family, const uint8_t* a) {
   return inet_ntop(family, a, buf, sizeof buf) ? buf : "";
 }
 
+// The list gives a connected socket as local->remote; sysdig names it
+// client->server, and the server's is the smaller (well-known) port.
+std::string tuple_name(const std::string& lip, uint16_t lport, const std::string& rip, uint16_t rport) {
+  if (lport < rport) return rip + ":" + std::to_string(rport) + "->" + lip + ":" + std::to_string(lport);
+  return lip + ":" + std::to_string(lport) + "->" + rip + ":" + std::to_string(rport);
+}
+
 // Type-specific data of an fd entry; false when it overruns or the type is
 // not known (a v1 list cannot go on after that).
 bool fd_data(uint8_t type, Cursor& c, ScapFd& f) {
@@ -126,13 +133,13 @@ bool fd_data(uint8_t type, Cursor& c, ScapFd& f) {
     case 3: {
       uint8_t s[4], d[4];
       if (!c.bytes(s, 4) || !c.bytes(d, 4) || !c.get(sport) || !c.get(dport) || !c.get(l4)) return false;
-      f.name = ip_text(AF_INET, s) + ":" + std::to_string(sport) + "->" + ip_text(AF_INET, d) + ":" + std::to_string(dport);
+      f.name = tuple_name(ip_text(AF_INET, s), sport, ip_text(AF_INET, d), dport);
       return true;
     }
     case 4: {
       uint8_t s[16], d[16];
       if (!c.bytes(s, 16) || !c.bytes(d, 16) || !c.get(sport) || !c.get(dport) || !c.get(l4)) return false;
-      f.name = ip_text(AF_INET6, s) + ":" + std::to_string(sport) + "->" + ip_text(AF_INET6, d) + ":" + std::to_string(dport);
+      f.name = tuple_name(ip_text(AF_INET6, s), sport, ip_text(AF_INET6, d), dport);
       return true;
     }
     case 5: {
@@ -209,6 +216,7 @@ bool read_scap_process_list(int version, const uint8_t* body, size_t n, ScapStat
     }
     state.add_thread(std::move(t));
   }
+  state.link_threads();
   return true;
 }
 

@@ -31,6 +31,26 @@ std::string join_args(std::string_view raw) {
   return s;
 }
 
+// "/a/./b/../c" -> "/a/c", as sysdig shows paths joined with the cwd.
+std::string normalize(const std::string& path) {
+  std::string out;
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string::npos) j = path.size();
+    std::string_view seg(path.data() + i, j - i);
+    if (seg == "..") {
+      auto slash = out.rfind('/');
+      out.resize(slash == std::string::npos ? 0 : slash);
+    } else if (!seg.empty() && seg != ".") {
+      out += '/';
+      out += seg;
+    }
+    i = j + 1;
+  }
+  return out.empty() ? "/" : out;
+}
+
 bool in(std::string_view name, std::initializer_list<std::string_view> names) {
   for (auto n : names)
     if (n == name) return true;
@@ -73,6 +93,13 @@ void ScapState::add_thread(ScapThread t) {
   }
   int64_t tid = t.tid;
   threads_[tid] = std::move(t);
+}
+
+void ScapState::link_threads() {
+  for (auto& [tid, t] : threads_) {
+    if (t.pid == tid) continue;
+    if (ScapThread* leader = find(t.pid)) t.fds = leader->fds;
+  }
 }
 
 void ScapState::add_fd(int64_t tid, int64_t fd, ScapFd f) {
@@ -158,8 +185,7 @@ void ScapState::fd_exit(const EventView& v, const EventInfo& info, ScapThread& t
     if (res < 0) return;
     int pname = param(v, info, "name");
     std::string path = pname >= 0 ? std::string(v.str(pname)) : t.last_path;
-    if (!path.empty() && path[0] != '/' && !t.cwd.empty())
-      path = t.cwd + (t.cwd.back() == '/' ? "" : "/") + path;
+    if (!path.empty() && path[0] != '/' && !t.cwd.empty()) path = normalize(t.cwd + "/" + path);
     fds[res] = {path, "file"};
     fd = res;
   } else if (in(name, {"socket"})) {
@@ -231,11 +257,9 @@ void ScapState::apply(const EventView& v, const EventInfo& info, ScapResolved& o
   }
   head_ = false;
   ScapThread* t = find(tid);
-  // sysdig drops context switches of threads it does not know (idle, kernel threads).
-  if (!t && name == "switch") {
-    out.show = false;
-    return;
-  }
+  // A context switch does not make sysdig remember a thread it does not
+  // know (idle, kernel threads): no proc.* for it.
+  if (!t && name == "switch") return;
   if (!enter && in(name, {"clone", "fork", "vfork", "clone3"})) {
     clone_exit(v, info, tid);
     t = find(tid);
@@ -243,7 +267,14 @@ void ScapState::apply(const EventView& v, const EventInfo& info, ScapResolved& o
   if (!t) t = &placeholder(tid);
   if (!enter && in(name, {"execve", "execveat"})) execve_exit(v, info, *t);
 
-  if (enter) {
+  // Enter-only events (switch, signaldeliver, ...) must not hide the pending
+  // call's enter from its exit.
+  const scap::EventInfo* exit_info = enter ? scap::event_info(v.type | 1) : nullptr;
+  const bool enter_only = enter && (!exit_info || (exit_info->flags & scap::EventInfo::kUnused));
+  if (enter_only) {
+    int pfd = param(v, info, "fd");
+    if (pfd >= 0 && info.params[pfd].type == scap::ParamType::Fd) out.fd = v.i64(pfd);
+  } else if (enter) {
     int pfd = param(v, info, "fd");
     if (pfd >= 0 && info.params[pfd].type == scap::ParamType::Fd) out.fd = v.i64(pfd);
     t->last_fd = out.fd;
@@ -259,6 +290,7 @@ void ScapState::apply(const EventView& v, const EventInfo& info, ScapResolved& o
     }
     fd_exit(v, info, *t, out.fd);
   }
+  if (!(info.flags & scap::EventInfo::kUsesFd)) out.fd = -1;
   if (out.fd >= 0) {
     auto it = t->fds->find(out.fd);
     if (it != t->fds->end()) out.fd_info = &it->second;

@@ -47,6 +47,8 @@ class ScapState {
  public:
   // From the list blocks; a thread listed again replaces the old entry.
   void add_thread(ScapThread t);
+  // After a process list: threads listed before their leader share its fds.
+  void link_threads();
   void add_fd(int64_t tid, int64_t fd, ScapFd f);
   void add_user(int64_t uid, std::string name) { users_[uid] = std::move(name); }
 

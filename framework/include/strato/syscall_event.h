@@ -95,6 +95,8 @@ struct EventInfo {
   static constexpr uint8_t kInternal = 1;
   // Placeholder ids ("NA1") and exits of enter-only events: never emitted.
   static constexpr uint8_t kUnused = 2;
+  // The call creates, uses or closes an fd: sysdig resolves fd.* only then.
+  static constexpr uint8_t kUsesFd = 4;
 };
 
 // Schema of `type`, or nullptr when strato does not know it. Ids are
