@@ -156,18 +156,61 @@ void append_format_text(std::string_view s, std::string& out) {
 
 namespace {
 
-void append_calendar(uint64_t ns, std::string& out) {
+void append_calendar(uint64_t ns, std::string& out, bool utc = false) {
   time_t secs = static_cast<time_t>(ns / 1000000000ull);
   struct tm tm;
-  localtime_r(&secs, &tm);
+  if (utc) gmtime_r(&secs, &tm);
+  else localtime_r(&secs, &tm);
   char buf[64];
   size_t n = std::strftime(buf, sizeof buf, "%b %e, %Y %H:%M:%S", &tm);
   out.append(buf, n);
   std::snprintf(buf, sizeof buf, ".%09llu ", static_cast<unsigned long long>(ns % 1000000000ull));
   out.append(buf);
+  if (utc) {
+    out.append("UTC");
+    return;
+  }
   n = std::strftime(buf, sizeof buf, "%Z", &tm);
   out.append(buf, n);
 }
+
+// Wireshark's FT_CHAR: the character quoted, C escapes for controls and
+// other bytes in the field's base ('\021' octal, '\x11' hex).
+void append_char(uint64_t v, Base base, std::string& out) {
+  static const char* hex = "0123456789abcdef";
+  unsigned char c = static_cast<unsigned char>(v);
+  out.push_back('\'');
+  if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\') {
+    out.push_back(static_cast<char>(c));
+  } else {
+    out.push_back('\\');
+    switch (c) {
+      case '\'': out.push_back('\''); break;
+      case '\\': out.push_back('\\'); break;
+      case '\0': out.push_back('0'); break;
+      case '\a': out.push_back('a'); break;
+      case '\b': out.push_back('b'); break;
+      case '\f': out.push_back('f'); break;
+      case '\n': out.push_back('n'); break;
+      case '\r': out.push_back('r'); break;
+      case '\t': out.push_back('t'); break;
+      case '\v': out.push_back('v'); break;
+      default:
+        if (base == Base::Hex) {
+          out.push_back('x');
+          out.push_back(hex[c >> 4]);
+          out.push_back(hex[c & 15]);
+        } else {
+          out.push_back(char('0' + (c >> 6)));
+          out.push_back(char('0' + ((c >> 3) & 7)));
+          out.push_back(char('0' + (c & 7)));
+        }
+    }
+  }
+  out.push_back('\'');
+}
+
+bool is_char(const FieldInfo& fi) { return fi.type == FieldType::UInt && fi.bits == 8 && fi.ws_ftype == "FT_CHAR"; }
 
 void append_uint_base(const FieldInfo& fi, uint64_t v, std::string& out) {
   unsigned digits = (fi.bits + 3) / 4;
@@ -176,13 +219,7 @@ void append_uint_base(const FieldInfo& fi, uint64_t v, std::string& out) {
     case Base::HexDec:
       append_hex(v, digits, out);
       break;
-    case Base::Oct: {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "0%llo", static_cast<unsigned long long>(v));
-      out.append(buf);
-      break;
-    }
-    default:
+    default:  // tshark 4.0's -T fields prints BASE_OCT in decimal too
       append_uint(v, out);
   }
 }
@@ -207,11 +244,8 @@ void append_field_value(const Event& ev, const FieldValue& fv, std::string& out)
       out.push_back(fv.v.u ? '1' : '0');
       return;
     case FieldType::UInt:
-      if (fi.bitmask) {
-        append_uint_base(fi, fv.v.u, out);
-      } else {
-        append_uint_base(fi, fv.v.u, out);
-      }
+      if (is_char(fi)) append_char(fv.v.u, fi.base, out);  // quoted, as in the tree
+      else append_uint_base(fi, fv.v.u, out);
       return;
     case FieldType::FrameNum:
       append_uint(fv.v.u, out);
@@ -253,8 +287,8 @@ void append_field_value(const Event& ev, const FieldValue& fv, std::string& out)
       return;
     }
     case FieldType::AbsTime:
-      if (fi.base == Base::Calendar) {
-        append_calendar(fv.v.u, out);
+      if (fi.base == Base::Calendar || fi.base == Base::CalendarUtc) {
+        append_calendar(fv.v.u, out, fi.base == Base::CalendarUtc);
       } else {
         append_uint(fv.v.u / 1000000000ull, out);
         char frac[12];
@@ -351,8 +385,10 @@ void append_field_display(const Event& ev, const FieldValue& fv, std::string& ou
       return;
     case FieldType::UInt:
     case FieldType::Int: {
+      bool chr = is_char(fi);
       if (!fi.names) {
-        append_number(fi, fv, fi.base, out);
+        if (chr) append_char(fv.v.u, fi.base, out);
+        else append_number(fi, fv, fi.base, out);
         return;
       }
       // With a value string: "Text (N)", N in the base's first form; a
@@ -361,7 +397,8 @@ void append_field_display(const Event& ev, const FieldValue& fv, std::string& ou
       out.append(name ? name : "Unknown");
       out.append(" (");
       Base b = fi.base == Base::DecHex ? Base::Dec : fi.base == Base::HexDec ? Base::Hex : fi.base;
-      append_number(fi, fv, b, out);
+      if (chr) append_char(fv.v.u, b, out);
+      else append_number(fi, fv, b, out);
       out.push_back(')');
       return;
     }
@@ -382,8 +419,8 @@ void append_field_display(const Event& ev, const FieldValue& fv, std::string& ou
       append_escaped(field_bytes(ev, fv), out);
       return;
     case FieldType::AbsTime: {
-      if (fi.base == Base::Calendar) {
-        append_calendar(fv.v.u, out);
+      if (fi.base == Base::Calendar || fi.base == Base::CalendarUtc) {
+        append_calendar(fv.v.u, out, fi.base == Base::CalendarUtc);
       } else {
         append_field_value(ev, fv, out);
       }

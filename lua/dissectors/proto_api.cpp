@@ -33,7 +33,7 @@ struct PrefsUd {
   ProtoDef* def;
 };
 
-ProtoUd* check_proto(lua_State* L, int idx) { return static_cast<ProtoUd*>(luaL_checkudata(L, idx, kProtoMt)); }
+ProtoUd* check_proto(lua_State* L, int idx) { return static_cast<ProtoUd*>(::strato::lua::check_udata(L, idx, kProtoMt)); }
 
 int proto_new(lua_State* L) {
   std::string name = luaL_checkstring(L, 1);
@@ -64,11 +64,11 @@ int proto_new(lua_State* L) {
   }
   auto* ud = static_cast<ProtoUd*>(lua_newuserdatauv(L, sizeof(ProtoUd), 1));
   ud->def = def;
-  luaL_setmetatable(L, kProtoMt);
+  ::strato::lua::set_metatable(L, kProtoMt);
   lua_newtable(L);  // the proto's Lua attributes
   auto* prefs = static_cast<PrefsUd*>(lua_newuserdatauv(L, sizeof(PrefsUd), 1));
   prefs->def = def;
-  luaL_setmetatable(L, kPrefsMt);
+  ::strato::lua::set_metatable(L, kPrefsMt);
   lua_newtable(L);
   lua_setiuservalue(L, -2, 1);
   lua_setfield(L, -2, "prefs");
@@ -88,8 +88,8 @@ void take_fields(lua_State* L, int idx, FieldId proto, bool experts) {
   lua_pushnil(L);
   while (lua_next(L, idx)) {
     if (experts) {
-      if (auto* e = static_cast<ExpertUd*>(luaL_testudata(L, -1, kExpertMt))) register_expert(*e->def, proto);
-    } else if (auto* f = static_cast<FieldUd*>(luaL_testudata(L, -1, kFieldMt))) {
+      if (auto* e = static_cast<ExpertUd*>(::strato::lua::test_udata(L, -1, kExpertMt))) register_expert(*e->def, proto);
+    } else if (auto* f = static_cast<FieldUd*>(::strato::lua::test_udata(L, -1, kFieldMt))) {
       register_field(*f->def, proto);
     } else {
       luaL_error(L, "Proto.fields: not a ProtoField");
@@ -164,7 +164,7 @@ int proto_tostring(lua_State* L) {
 // ------------------------------------------------------------ Prefs and Pref
 
 int prefs_index(lua_State* L) {
-  luaL_checkudata(L, 1, kPrefsMt);
+  ::strato::lua::check_udata(L, 1, kPrefsMt);
   lua_getiuservalue(L, 1, 1);
   lua_pushvalue(L, 2);
   lua_rawget(L, -2);
@@ -172,7 +172,7 @@ int prefs_index(lua_State* L) {
 }
 
 int prefs_newindex(lua_State* L) {
-  auto* p = static_cast<PrefsUd*>(luaL_checkudata(L, 1, kPrefsMt));
+  auto* p = static_cast<PrefsUd*>(::strato::lua::check_udata(L, 1, kPrefsMt));
   std::string name = luaL_checkstring(L, 2);
   if (!lua_istable(L, 3) || lua_getfield(L, 3, "__pref_kind") != LUA_TNUMBER)
     return luaL_error(L, "Prefs: '%s' must be set to a Pref (Pref.uint, Pref.bool, ...)", name.c_str());
@@ -271,7 +271,7 @@ void take_valuestring(lua_State* L, int idx, FieldDef& d, bool ranges) {
 int push_field(lua_State* L, FieldDef* d) {
   auto* ud = static_cast<FieldUd*>(lua_newuserdatauv(L, sizeof(FieldUd), 0));
   ud->def = d;
-  luaL_setmetatable(L, kFieldMt);
+  ::strato::lua::set_metatable(L, kFieldMt);
   return 1;
 }
 
@@ -338,13 +338,13 @@ int field_new(lua_State* L) {
 }
 
 int field_tostring(lua_State* L) {
-  auto* f = static_cast<FieldUd*>(luaL_checkudata(L, 1, kFieldMt));
+  auto* f = static_cast<FieldUd*>(::strato::lua::check_udata(L, 1, kFieldMt));
   lua_pushfstring(L, "ProtoField(%s): %s", f->def->abbrev.c_str(), f->def->name.c_str());
   return 1;
 }
 
 int field_index(lua_State* L) {
-  auto* f = static_cast<FieldUd*>(luaL_checkudata(L, 1, kFieldMt));
+  auto* f = static_cast<FieldUd*>(::strato::lua::check_udata(L, 1, kFieldMt));
   const char* k = luaL_checkstring(L, 2);
   if (!std::strcmp(k, "name")) lua_pushstring(L, f->def->name.c_str());
   else if (!std::strcmp(k, "abbr")) lua_pushstring(L, f->def->abbrev.c_str());
@@ -383,12 +383,12 @@ int expert_new(lua_State* L) {
   }
   auto* ud = static_cast<ExpertUd*>(lua_newuserdatauv(L, sizeof(ExpertUd), 0));
   ud->def = d;
-  luaL_setmetatable(L, kExpertMt);
+  ::strato::lua::set_metatable(L, kExpertMt);
   return 1;
 }
 
 int expert_tostring(lua_State* L) {
-  auto* e = static_cast<ExpertUd*>(luaL_checkudata(L, 1, kExpertMt));
+  auto* e = static_cast<ExpertUd*>(::strato::lua::check_udata(L, 1, kExpertMt));
   lua_pushfstring(L, "ProtoExpert: %s", e->def->abbrev.c_str());
   return 1;
 }
@@ -580,7 +580,10 @@ void register_field(FieldDef& f, FieldId proto) {
     case FT_IPv4: fi.type = FieldType::IPv4; break;
     case FT_IPv6: fi.type = FieldType::IPv6; break;
     case FT_ETHER: fi.type = FieldType::Ether; break;
-    case FT_ABSOLUTE_TIME: fi.type = FieldType::AbsTime; fi.base = Base::Calendar; break;
+    case FT_ABSOLUTE_TIME:
+      fi.type = FieldType::AbsTime;
+      fi.base = f.base == 1001 ? Base::CalendarUtc : Base::Calendar;  // base.UTC; LOCAL otherwise
+      break;
     case FT_RELATIVE_TIME: fi.type = FieldType::RelTime; break;
     case FT_FRAMENUM: fi.type = FieldType::FrameNum; break;
     case FT_PROTOCOL: fi.type = FieldType::Protocol; break;

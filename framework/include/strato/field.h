@@ -35,12 +35,13 @@ enum class FieldType : uint8_t {
   Label,
 };
 
-// Calendar: AbsTime shown as a date (frame.time) instead of epoch seconds.
+// Calendar: AbsTime shown as a date (frame.time) instead of epoch seconds,
+// in local time; CalendarUtc: the same in UTC (Wireshark's ABSOLUTE_TIME_UTC).
 // Ascii (strings only): bytes a dissector read as tshark's ENC_ASCII; shown
 // raw but for \b \t \n \f \r, bytes above 0x7f as U+FFFD, up to a NUL.
 // Text (strings only): text a dissector already formatted (expert messages):
 // shown as is but for \b \t \n \f \r, up to a NUL.
-enum class Base : uint8_t { Dec, Hex, DecHex, HexDec, Oct, Calendar, Ascii, Text };
+enum class Base : uint8_t { Dec, Hex, DecHex, HexDec, Oct, Calendar, Ascii, Text, CalendarUtc };
 
 struct ValueName {
   uint64_t value;
