@@ -320,6 +320,9 @@ class SyscallDissector : public Dissector {
     // Unnamed fds (eventfd, unconnected sockets) still have a type.
     const bool typed_by_params = remote || !path.empty();
     if (fdname.empty() && have_known_name) fdname = known_name;
+    // A relative path the source resolved (against the cwd) names the fd as sysdig does.
+    if (!remote && !path.empty() && path[0] != '/' && have_known_name && !known_name.empty() && known_name[0] == '/')
+      fdname = known_name;
     if (!typed_by_params && comment_text(ev.comment, "FdType", fdtype)) ctx.add_string(fdtype_, Tvb{}, 0, 0, fdtype, top);
     if (!fdname.empty()) ctx.add_string(fdname_, Tvb{}, 0, 0, fdname, top);
     add_client_server(ctx, top, v.type, local, remote, have_known_name ? known_name : std::string());

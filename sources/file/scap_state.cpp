@@ -148,7 +148,9 @@ void ScapState::clone_exit(const EventView& v, const EventInfo& info, int64_t ti
   }
   if (pexe >= 0) t.exe = std::string(v.str(pexe));
   if (pargs >= 0) t.args = join_args(v.params[pargs]);
+  // Drivers often leave cwd empty: the child keeps its parent's.
   if (pcwd >= 0) t.cwd = std::string(v.str(pcwd));
+  if (t.cwd.empty() && parent) t.cwd = parent->cwd;
   t.comm = pcomm >= 0 ? std::string(v.str(pcomm)) : basename_of(t.exe);
   if (puid >= 0) t.uid = v.u32(puid);
   else if (parent) t.uid = parent->uid;
@@ -170,7 +172,7 @@ void ScapState::execve_exit(const EventView& v, const EventInfo& info, ScapThrea
   t.comm = pcomm >= 0 ? std::string(v.str(pcomm)) : basename_of(t.exe);
   if (ppid >= 0) t.pid = v.i64(ppid);
   if (pptid >= 0) t.ptid = v.i64(pptid);
-  if (pcwd >= 0) t.cwd = std::string(v.str(pcwd));
+  if (pcwd >= 0 && !v.str(pcwd).empty()) t.cwd = std::string(v.str(pcwd));
   if (puid >= 0) t.uid = v.u32(puid);
   t.info.reset();
 }
