@@ -8,15 +8,21 @@ namespace strato::file {
 
 namespace {
 
-// libscap writes a little-endian section header like pcapng's, then its own
-// block types (machine info first); a pcapng file goes on with an IDB.
+// libscap writes a little-endian section header like pcapng's, then machine
+// info and its list blocks; a pcapng file goes on with an IDB (or, when
+// strato's tests build one by hand, straight with Sysdig event blocks,
+// which the pcapng reader handles).
 bool scap_follows_header(InputStream& in) {
   if (!in.ensure(12)) return false;
   const uint8_t* d = in.data();
   if (rd32(d + 8, false) != 0x1A2B3C4D) return false;
   uint32_t shb = rd32(d + 4, false);
   if (shb < 28 || shb > (1u << 20) || !in.ensure(size_t(shb) + 8)) return false;
-  return is_scap_block_type(rd32(in.data() + shb, false));
+  uint32_t next = rd32(in.data() + shb, false);
+  switch (next) {
+    case 0x204: case 0x208: case 0x216: case 0x217: case 0x221: case 0x222: case 0x8010ABCD: return false;
+    default: return is_scap_block_type(next);
+  }
 }
 
 }  // namespace
