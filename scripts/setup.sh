@@ -11,7 +11,7 @@ PACKAGES=(
   # live eBPF capture: BPF programs compiled at build time (clang -target bpf), bpftool for vmlinux.h and skeletons
   clang llvm bpftool
   # oracles and real traffic for tests and benchmarks
-  tshark wireshark-common tcpdump zstd gzip jq
+  tshark wireshark-common tcpdump zstd gzip jq sysdig
   nginx-light dnsmasq-base dnsutils curl wrk openssl iputils-ping time
 )
 

@@ -41,10 +41,12 @@ ParamType raw_type(char c) {
   }
 }
 
-// Adds the generated table: ids strato's own schemas lack get sysdig's; an
-// own schema that the generated one extends (same leading names, more
-// parameters, e.g. clone's cgroups, flags, uid, gid, vtid, vpid) is extended.
-void merge_raw_table(std::unordered_map<uint16_t, EventInfo>& m) {
+// Adds the generated table: ids strato's own schemas lack get sysdig's. With
+// `extend`, an own schema that the generated one extends (same leading
+// names, more parameters, e.g. clone's cgroups, flags, uid, gid, vtid, vpid)
+// is extended; without, own schemas keep their length (the live source
+// encodes exactly that many parameters).
+void merge_raw_table(std::unordered_map<uint16_t, EventInfo>& m, bool extend) {
   static std::deque<std::string> names;  // backs ParamInfo::name; push_back keeps addresses
   for (size_t id = 0; id < detail::kRawEventCount; ++id) {
     const auto& r = detail::kRawEvents[id];
@@ -66,7 +68,7 @@ void merge_raw_table(std::unordered_map<uint16_t, EventInfo>& m) {
     }
     EventInfo& own = it->second;
     own.flags = info.flags;
-    if (info.params.size() <= own.params.size()) continue;
+    if (!extend || info.params.size() <= own.params.size()) continue;
     bool prefix = true;
     for (size_t i = 0; i < own.params.size(); ++i)
       prefix = prefix && std::string_view(own.params[i].name) == info.params[i].name;
@@ -74,8 +76,8 @@ void merge_raw_table(std::unordered_map<uint16_t, EventInfo>& m) {
   }
 }
 
-const std::unordered_map<uint16_t, EventInfo>& table() {
-  static const std::unordered_map<uint16_t, EventInfo> t = [] {
+std::unordered_map<uint16_t, EventInfo> build_table(bool extend) {
+  {
     std::vector<EventInfo> v = {
         {kGenericX, "syscall", {{"ID", T::UInt16}, {"nativeID", T::UInt16}}},
         {kOpenX, "open", {{"fd", T::Fd}, {"name", T::String}, {"flags", T::Flags32}, {"mode", T::UInt32},
@@ -137,10 +139,14 @@ const std::unordered_map<uint16_t, EventInfo>& table() {
     };
     std::unordered_map<uint16_t, EventInfo> m;
     for (auto& e : v) m.emplace(e.id, e);
-    merge_raw_table(m);
+    merge_raw_table(m, extend);
     return m;
-  }();
-  return t;
+  }
+}
+
+const std::unordered_map<uint16_t, EventInfo>& table(bool extended) {
+  static const std::unordered_map<uint16_t, EventInfo> own = build_table(false), longest = build_table(true);
+  return extended ? longest : own;
 }
 
 template <class V>
@@ -155,7 +161,13 @@ constexpr size_t kHeader = 2 + 8 + 8 + 4 + 2 + 4;  // cpu + scap v2 header
 }  // namespace
 
 const EventInfo* event_info(uint16_t type) {
-  auto& t = table();
+  auto& t = table(false);
+  auto it = t.find(type);
+  return it == t.end() ? nullptr : &it->second;
+}
+
+const EventInfo* event_schema(uint16_t type) {
+  auto& t = table(true);
   auto it = t.find(type);
   return it == t.end() ? nullptr : &it->second;
 }

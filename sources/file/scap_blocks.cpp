@@ -146,7 +146,7 @@ class ScapReader : public CaptureReader {
     if (len < head || len > room)
       corrupt("event of type " + std::to_string(etype) + ": length " + std::to_string(len) + " does not fit its block (" +
               std::to_string(room) + " bytes)");
-    const scap::EventInfo* info = scap::event_info(etype);
+    const scap::EventInfo* info = scap::event_schema(etype);
     const size_t lsize = large ? 4 : 2;
     uint32_t nparams = 0;
     if (v1) {

@@ -271,7 +271,7 @@ void ScapState::apply(const EventView& v, const EventInfo& info, ScapResolved& o
 
   // Enter-only events (switch, signaldeliver, ...) must not hide the pending
   // call's enter from its exit.
-  const scap::EventInfo* exit_info = enter ? scap::event_info(v.type | 1) : nullptr;
+  const scap::EventInfo* exit_info = enter ? scap::event_schema(v.type | 1) : nullptr;
   const bool enter_only = enter && (!exit_info || (exit_info->flags & scap::EventInfo::kUnused));
   if (enter_only) {
     int pfd = param(v, info, "fd");

@@ -104,6 +104,11 @@ struct EventInfo {
 // strato knows, so older files carry a prefix of the parameters.
 const EventInfo* event_info(uint16_t type);
 
+// The longest schema known for `type`: event_info()'s, extended by the
+// parameters newer schemas append (for decoding files; an encoder must use
+// event_info(), whose parameter count the live source fills).
+const EventInfo* event_schema(uint16_t type);
+
 // Enter events have even ids, exits odd (procexit and the like only enter).
 inline bool is_enter(uint16_t type) { return (type & 1) == 0; }
 
