@@ -27,7 +27,14 @@ std::string printable(std::string_view b, size_t max = 32) {
 }
 
 std::string endpoint_text(const Endpoint& e) {
-  if (e.family == scap::kAfInet6) return "[" + scap::endpoint_ip(e) + "]:" + std::to_string(e.port);
+  if (e.family == scap::kAfInet6) {
+    // Appended piecewise: "[" + string trips GCC 12's -Wrestrict false positive.
+    std::string s(1, '[');
+    s += scap::endpoint_ip(e);
+    s += "]:";
+    s += std::to_string(e.port);
+    return s;
+  }
   if (e.family == scap::kAfInet) return scap::endpoint_ip(e) + ":" + std::to_string(e.port);
   return e.path;
 }
