@@ -222,6 +222,7 @@ struct ExpertUd {
 struct TreeUd {
   int item;   // index in the dissection's fields, or -1 (top level)
   bool real;  // false: the item was skipped (nobody reads it); text changes go nowhere
+  uint64_t generation;  // the dissector call it belongs to (lua::tvb_generation)
 };
 inline constexpr const char* kProtoMt = "Proto";
 inline constexpr const char* kFieldMt = "ProtoField";
@@ -231,6 +232,9 @@ inline constexpr const char* kPinfoMt = "Pinfo";
 inline constexpr const char* kDissectorMt = "Dissector";
 
 void push_tree(lua_State* L, int item, bool real);
+// A TreeItem of the current call; one kept from an earlier packet raises
+// "expired TreeItem" (its index would point into another packet's items).
+TreeUd* check_tree(lua_State* L, int idx);
 void push_pinfo(lua_State* L);
 void push_proto(lua_State* L, ProtoDef& def);  // the state's Proto userdata
 void push_dissector(lua_State* L, Dissector* d);

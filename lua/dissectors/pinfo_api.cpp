@@ -53,7 +53,7 @@ std::string arg_text(lua_State* L, int idx) {
 void push_column(lua_State* L, ColumnId id) {
   auto* c = static_cast<ColumnUd*>(lua_newuserdatauv(L, sizeof(ColumnUd), 0));
   c->id = id;
-  luaL_setmetatable(L, kColumnMt);
+  ::strato::lua::set_metatable(L, kColumnMt);
 }
 
 int columns_index(lua_State* L) {
@@ -88,7 +88,7 @@ int columns_newindex(lua_State* L) {
 }
 
 int column_op(lua_State* L, int op) {
-  auto* c = static_cast<ColumnUd*>(luaL_checkudata(L, 1, kColumnMt));
+  auto* c = static_cast<ColumnUd*>(::strato::lua::check_udata(L, 1, kColumnMt));
   column_write(L, c->id, op, 2);
   return 0;
 }
@@ -99,7 +99,7 @@ int column_clear(lua_State* L) { return column_op(L, 3); }
 int column_noop(lua_State*) { return 0; }
 
 int column_tostring(lua_State* L) {
-  auto* c = static_cast<ColumnUd*>(luaL_checkudata(L, 1, kColumnMt));
+  auto* c = static_cast<ColumnUd*>(::strato::lua::check_udata(L, 1, kColumnMt));
   Host* h = Host::of(L);
   std::string* s = h && h->ctx ? column_text(*h->ctx, c->id) : nullptr;
   if (s) lua_pushlstring(L, s->data(), s->size());
@@ -115,12 +115,12 @@ void push_ipv4_or_addr(lua_State* L, const Address& a) {
 }
 
 int pinfo_index(lua_State* L) {
-  luaL_checkudata(L, 1, kPinfoMt);
+  ::strato::lua::check_udata(L, 1, kPinfoMt);
   const char* k = luaL_checkstring(L, 2);
   Host& h = *Host::of(L);
   if (!std::strcmp(k, "cols") || !std::strcmp(k, "columns")) {
     lua_newuserdatauv(L, 1, 0);
-    luaL_setmetatable(L, kColumnsMt);
+    ::strato::lua::set_metatable(L, kColumnsMt);
     return 1;
   }
   if (!std::strcmp(k, "private")) {
@@ -175,7 +175,7 @@ int pinfo_index(lua_State* L) {
 }
 
 int pinfo_newindex(lua_State* L) {
-  luaL_checkudata(L, 1, kPinfoMt);
+  ::strato::lua::check_udata(L, 1, kPinfoMt);
   const char* k = luaL_checkstring(L, 2);
   Host& h = *Host::of(L);
   if (!std::strcmp(k, "desegment_len")) h.desegment_len = static_cast<uint32_t>(luaL_checkinteger(L, 3));
@@ -223,7 +223,7 @@ void open_pinfo_api(lua_State* L) {
 
   Host& h = *Host::of(L);
   lua_newuserdatauv(L, 1, 0);
-  luaL_setmetatable(L, kPinfoMt);
+  ::strato::lua::set_metatable(L, kPinfoMt);
   h.pinfo_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   lua_newtable(L);
   h.private_ref = luaL_ref(L, LUA_REGISTRYINDEX);

@@ -28,12 +28,12 @@ std::string strato_table(const std::string& name) {
   return name;
 }
 
-TableUd* check_table(lua_State* L, int idx) { return static_cast<TableUd*>(luaL_checkudata(L, idx, kTableMt)); }
+TableUd* check_table(lua_State* L, int idx) { return static_cast<TableUd*>(::strato::lua::check_udata(L, idx, kTableMt)); }
 
 int push_table(lua_State* L, const std::string& name) {
   auto* t = static_cast<TableUd*>(lua_newuserdatauv(L, sizeof(TableUd), 0));
   std::snprintf(t->name, sizeof t->name, "%s", name.c_str());
-  luaL_setmetatable(L, kTableMt);
+  ::strato::lua::set_metatable(L, kTableMt);
   return 1;
 }
 
@@ -101,7 +101,7 @@ int table_try(lua_State* L) {  // (key, tvb, pinfo, tree)
   TableUd* t = check_table(L, 1);
   auto key = static_cast<uint32_t>(luaL_checkinteger(L, 2));
   lua::LuaTvb* tvb = lua::check_tvb(L, 3);
-  auto* tree = static_cast<TreeUd*>(luaL_checkudata(L, 5, kTreeMt));
+  auto* tree = check_tree(L, 5);
   DissectContext& ctx = check_ctx(L);
   bool ok = ctx.call_table(resolved(L, t->name), key, tvb->view(), tree->item);
   lua_pushinteger(L, ok ? tvb->len : 0);
@@ -145,9 +145,9 @@ int dissector_list(lua_State* L) {
 }
 
 int dissector_call(lua_State* L) {  // (self, tvb, pinfo, tree)
-  auto* du = static_cast<DissectorUd*>(luaL_checkudata(L, 1, kDissectorMt));
+  auto* du = static_cast<DissectorUd*>(::strato::lua::check_udata(L, 1, kDissectorMt));
   lua::LuaTvb* tvb = lua::check_tvb(L, 2);
-  auto* tree = static_cast<TreeUd*>(luaL_checkudata(L, 4, kTreeMt));
+  auto* tree = check_tree(L, 4);
   DissectContext& ctx = check_ctx(L);
   bool ok = ctx.call(du->d, tvb->view(), tree->item);
   lua_pushinteger(L, ok ? tvb->len : 0);
@@ -155,7 +155,7 @@ int dissector_call(lua_State* L) {  // (self, tvb, pinfo, tree)
 }
 
 int dissector_tostring(lua_State* L) {
-  auto* du = static_cast<DissectorUd*>(luaL_checkudata(L, 1, kDissectorMt));
+  auto* du = static_cast<DissectorUd*>(::strato::lua::check_udata(L, 1, kDissectorMt));
   lua_pushstring(L, du->d->name());
   return 1;
 }
@@ -163,7 +163,7 @@ int dissector_tostring(lua_State* L) {
 // ------------------------------------------------------------ free functions
 
 int register_postdissector(lua_State* L) {
-  auto* p = static_cast<ProtoUd*>(luaL_checkudata(L, 1, kProtoMt));
+  auto* p = static_cast<ProtoUd*>(::strato::lua::check_udata(L, 1, kProtoMt));
   Host& h = *Host::of(L);
   if (h.registering) h.reg.postdissectors.push_back(p->def);
   return 0;
@@ -174,7 +174,7 @@ int register_postdissector(lua_State* L) {
 // rest through desegment_offset/desegment_len, as Wireshark's does.
 int dissect_tcp_pdus(lua_State* L) {
   lua::LuaTvb* tvb = lua::check_tvb(L, 1);
-  luaL_checkudata(L, 2, kTreeMt);
+  ::strato::lua::check_udata(L, 2, kTreeMt);
   auto min_header = static_cast<uint32_t>(luaL_checkinteger(L, 3));
   luaL_checktype(L, 4, LUA_TFUNCTION);
   luaL_checktype(L, 5, LUA_TFUNCTION);
@@ -231,12 +231,12 @@ int dissect_tcp_pdus(lua_State* L) {
 void push_dissector(lua_State* L, Dissector* d) {
   auto* du = static_cast<DissectorUd*>(lua_newuserdatauv(L, sizeof(DissectorUd), 0));
   du->d = d;
-  luaL_setmetatable(L, kDissectorMt);
+  ::strato::lua::set_metatable(L, kDissectorMt);
 }
 
 Dissector* to_dissector(lua_State* L, int idx) {
-  if (auto* p = static_cast<ProtoUd*>(luaL_testudata(L, idx, kProtoMt))) return p->def->dissector.get();
-  if (auto* d = static_cast<DissectorUd*>(luaL_testudata(L, idx, kDissectorMt))) return d->d;
+  if (auto* p = static_cast<ProtoUd*>(::strato::lua::test_udata(L, idx, kProtoMt))) return p->def->dissector.get();
+  if (auto* d = static_cast<DissectorUd*>(::strato::lua::test_udata(L, idx, kDissectorMt))) return d->d;
   return nullptr;
 }
 

@@ -10,8 +10,6 @@ namespace strato::luad {
 
 namespace {
 
-TreeUd* check_tree(lua_State* L, int idx) { return static_cast<TreeUd*>(luaL_checkudata(L, idx, kTreeMt)); }
-
 bool real_item(DissectContext& ctx, int idx, FieldId f) {
   return idx >= 0 && static_cast<size_t>(idx) < ctx.dissection().fields.size() && ctx.dissection().fields[size_t(idx)].id == f;
 }
@@ -192,7 +190,7 @@ int tree_add_impl(lua_State* L, bool le) {
   } else if (lua_isnil(L, 3) && lua_gettop(L) >= 4) {
     next = 4;
   }
-  if (auto* p = static_cast<ProtoUd*>(luaL_testudata(L, 2, kProtoMt))) {
+  if (auto* p = static_cast<ProtoUd*>(::strato::lua::test_udata(L, 2, kProtoMt))) {
     int idx = ctx.add_protocol(p->def->field, r, 0, r.len, parent, "");
     bool real = real_item(ctx, idx, p->def->field);
     std::string text;
@@ -200,7 +198,7 @@ int tree_add_impl(lua_State* L, bool le) {
     push_tree(L, idx, real);
     return 1;
   }
-  if (auto* fu = static_cast<FieldUd*>(luaL_testudata(L, 2, kFieldMt))) {
+  if (auto* fu = static_cast<FieldUd*>(::strato::lua::test_udata(L, 2, kFieldMt))) {
     int vi = lua_gettop(L) >= next && !lua_isnil(L, next) ? next : 0;
     int idx = add_field(L, ctx, *fu->def, r, vi, le, parent);
     bool real = real_item(ctx, idx, fu->def->id);
@@ -232,7 +230,7 @@ int tree_add_le(lua_State* L) { return tree_add_impl(L, true); }
 int tree_add_packet_field(lua_State* L) {  // (field, range, encoding, [label...])
   TreeUd* t = check_tree(L, 1);
   DissectContext& ctx = check_ctx(L);
-  auto* fu = static_cast<FieldUd*>(luaL_checkudata(L, 2, kFieldMt));
+  auto* fu = static_cast<FieldUd*>(::strato::lua::check_udata(L, 2, kFieldMt));
   lua::LuaTvbRange* range = lua::check_tvbrange(L, 3);
   lua_Integer enc = luaL_optinteger(L, 4, 0);
   int idx = add_field(L, ctx, *fu->def, range->view(), 0, (enc & 0x80000000) != 0, t->item);
@@ -252,7 +250,7 @@ void add_expert(lua_State* L, DissectContext& ctx, int parent, FieldId f, uint32
 int tree_add_proto_expert_info(lua_State* L) {
   TreeUd* t = check_tree(L, 1);
   DissectContext& ctx = check_ctx(L);
-  auto* e = static_cast<ExpertUd*>(luaL_checkudata(L, 2, kExpertMt));
+  auto* e = static_cast<ExpertUd*>(::strato::lua::check_udata(L, 2, kExpertMt));
   std::string text = lua_isnoneornil(L, 3) ? e->def->text : luaL_checkstring(L, 3);
   if (e->def->id != kNoField) add_expert(L, ctx, t->item, e->def->id, e->def->group, e->def->severity, text, Tvb{});
   lua_settop(L, 1);
@@ -262,7 +260,7 @@ int tree_add_proto_expert_info(lua_State* L) {
 int tree_add_tvb_expert_info(lua_State* L) {
   TreeUd* t = check_tree(L, 1);
   DissectContext& ctx = check_ctx(L);
-  auto* e = static_cast<ExpertUd*>(luaL_checkudata(L, 2, kExpertMt));
+  auto* e = static_cast<ExpertUd*>(::strato::lua::check_udata(L, 2, kExpertMt));
   Tvb r{};
   if (lua::LuaTvbRange* range = lua::test_tvbrange(L, 3)) r = range->view();
   else if (!lua_isnoneornil(L, 3)) r = lua::check_tvb(L, 3)->view();
@@ -287,16 +285,8 @@ int tree_add_expert_info(lua_State* L) {  // ([group], [severity], [text])
 
 // The item's current tree text (its label, or "Name: value" as -V shows it).
 std::string current_text(DissectContext& ctx, int item) {
-  const FieldValue& fv = ctx.dissection().fields[size_t(item)];
-  std::string_view label = field_label(ctx.event(), fv);
-  if (!label.empty()) return std::string(label);
   std::string out;
-  const FieldInfo& fi = FieldRegistry::instance().info(fv.id);
-  out = fi.name;
-  if (fi.type != FieldType::Protocol && fi.type != FieldType::Label) {
-    out += ": ";
-    append_field_display(ctx.event(), fv, out);
-  }
+  append_item_text(ctx.event(), ctx.dissection().fields[size_t(item)], out);
   return out;
 }
 
@@ -380,11 +370,18 @@ int tree_index(lua_State* L) {
 
 }  // namespace
 
+TreeUd* check_tree(lua_State* L, int idx) {
+  auto* t = static_cast<TreeUd*>(lua::check_udata(L, idx, kTreeMt));
+  if (t->generation != lua::tvb_generation(L)) luaL_error(L, "expired TreeItem");
+  return t;
+}
+
 void push_tree(lua_State* L, int item, bool real) {
   auto* ud = static_cast<TreeUd*>(lua_newuserdatauv(L, sizeof(TreeUd), 0));
   ud->item = item;
   ud->real = real && item >= 0;
-  luaL_setmetatable(L, kTreeMt);
+  ud->generation = lua::tvb_generation(L);
+  ::strato::lua::set_metatable(L, kTreeMt);
 }
 
 void open_tree_api(lua_State* L) {

@@ -196,7 +196,7 @@ int listener_new(lua_State* L) {
     if (failed) return luaL_error(L, "Listener.new: %s", lua_tostring(L, -1));
   }
   lua_newtable(L);
-  luaL_setmetatable(L, kListenerMeta);
+  ::strato::lua::set_metatable(L, kListenerMeta);
   lua_pushvalue(L, -1);
   l.table_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   lua_pushinteger(L, l.table_ref);

@@ -2,6 +2,7 @@
 // dig to dnsmasq on UDP port 32958), with small scripts of its own
 // (tests/lua_dissect/scripts/). Where tshark 4.0 runs the same script, its
 // output is the oracle.
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -187,3 +188,25 @@ TEST(LuaDissect, NoScriptCostsNothing) {
 }
 
 }  // namespace
+
+TEST(LuaDissect, ObjectsKeptFromAnEarlierPacketAreExpired) {
+  auto s = strato_read("-X lua_script:" + q(script("kept_objects.lua")) +
+                       " --threads 1 -Y keepdns -T fields -e frame.number -e keepdns.id -e _ws.expert.message");
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  auto lines = st::split_lines(s.out);
+  ASSERT_GE(lines.size(), 6u);
+  size_t expired = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& l = lines[i];
+    // Only this packet's own id: the kept TreeItem must not have added to it.
+    EXPECT_EQ(std::count(l.begin(), l.end(), ','), 0) << l;
+    if (i % 3 == 0) {
+      EXPECT_EQ(l.find("Lua error"), std::string::npos) << l;
+    } else {
+      EXPECT_NE(l.find("Lua error: " + script("kept_objects.lua")), std::string::npos) << l;
+      EXPECT_NE(l.find("expired"), std::string::npos) << l;
+      ++expired;
+    }
+  }
+  EXPECT_GE(expired, 4u);
+}
