@@ -1,4 +1,5 @@
-// The Lua side of scripts over events: strato.*, print, evt, pinfo, Listener.
+// The Lua side of scripts over events: strato.*, print, evt (pinfo and
+// Listener are lua/api's, shared with the dissector plugin).
 #include <cmath>
 #include <string>
 
@@ -133,87 +134,9 @@ int evt_protocols(lua_State* L) {
   return 1;
 }
 
-// -------- pinfo (Listener.packet's first argument) --------
-
-const FieldValue* first_of(const Event& ev, std::initializer_list<const char*> names) {
-  const FieldRegistry& r = FieldRegistry::instance();
-  for (const char* n : names) {
-    FieldId id = r.find(n);
-    if (id == kNoField) continue;
-    for (const FieldValue& fv : ev.dissection.fields)
-      if (fv.id == id) return &fv;
-  }
-  return nullptr;
-}
-
-int pinfo_index(lua_State* L) {
-  const Event& ev = current(L, "pinfo");
-  std::string_view k = luaL_checkstring(L, 2);
-  auto push_first = [&](std::initializer_list<const char*> names) {
-    if (const FieldValue* fv = first_of(ev, names)) push_field_value(L, ev, *fv);
-    else lua_pushnil(L);
-  };
-  if (k == "number") lua_pushinteger(L, static_cast<lua_Integer>(ev.number));
-  else if (k == "len") lua_pushinteger(L, ev.orig_len);
-  else if (k == "caplen") lua_pushinteger(L, ev.cap_len);
-  else if (k == "abs_ts") lua_pushnumber(L, static_cast<double>(ev.ts_ns) / 1e9);
-  else if (k == "rel_ts") lua_pushnumber(L, static_cast<double>(ev.rel_ns) / 1e9);
-  else if (k == "delta_ts") lua_pushnumber(L, static_cast<double>(ev.delta_ns) / 1e9);
-  else if (k == "visited") lua_pushboolean(L, 0);
-  else if (k == "src" || k == "net_src") push_first({"ip.src", "ipv6.src"});
-  else if (k == "dst" || k == "net_dst") push_first({"ip.dst", "ipv6.dst"});
-  else if (k == "dl_src") push_first({"eth.src"});
-  else if (k == "dl_dst") push_first({"eth.dst"});
-  else if (k == "src_port") push_first({"tcp.srcport", "udp.srcport"});
-  else if (k == "dst_port") push_first({"tcp.dstport", "udp.dstport"});
-  else lua_pushnil(L);
-  return 1;
-}
-
-// -------- Listener --------
-
-const char kListenerMeta[] = "Listener";
-
-int listener_new(lua_State* L) {
-  ScriptHost* host = host_of(L);
-  Listener l;
-  if (!lua_isnoneornil(L, 1)) l.tap = luaL_checkstring(L, 1);
-  if (!l.tap.empty() && l.tap != "frame") {
-    FieldId id = FieldRegistry::instance().find(l.tap);
-    if (id == kNoField || FieldRegistry::instance().info(id).type != FieldType::Protocol)
-      return luaL_error(L, "Listener.new: no tap named %s", l.tap.c_str());
-  }
-  if (!lua_isnoneornil(L, 2)) {
-    const char* text = luaL_checkstring(L, 2);
-    bool failed = false;
-    try {
-      l.filter = DisplayFilter::compile(text);
-    } catch (const std::exception& e) {
-      lua_pushstring(L, e.what());
-      failed = true;
-    }
-    // Raised outside the try block: a Lua error (longjmp) must not skip C++ destructors.
-    if (failed) return luaL_error(L, "Listener.new: %s", lua_tostring(L, -1));
-  }
-  lua_newtable(L);
-  ::strato::lua::set_metatable(L, kListenerMeta);
-  lua_pushvalue(L, -1);
-  l.table_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-  lua_pushinteger(L, l.table_ref);
-  lua_setfield(L, -2, "__ref");
-  host->add_listener(std::move(l));
-  return 1;
-}
-
-int listener_tostring(lua_State* L) {
-  lua_pushliteral(L, "Listener");
-  return 1;
-}
-
 }  // namespace
 
-void open_script_api(lua_State* L, ScriptHost* host, const std::vector<std::string>& args, int& evt_ref,
-                     int& pinfo_ref) {
+void open_script_api(lua_State* L, ScriptHost* host, const std::vector<std::string>& args, int& evt_ref) {
   open_tvb_api(L);  // FieldInfo values, pinfo addresses and Listener tvbs are its classes
   open_field_api(L);
 
@@ -252,19 +175,6 @@ void open_script_api(lua_State* L, ScriptHost* host, const std::vector<std::stri
   reg(L, host, "protocols", evt_protocols);
   evt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
-  lua_newtable(L);  // pinfo: a view of the current event, no table per packet
-  lua_newtable(L);
-  reg(L, host, "__index", pinfo_index);
-  lua_setmetatable(L, -2);
-  pinfo_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-
-  luaL_newmetatable(L, kListenerMeta);
-  lua_pushcfunction(L, listener_tostring);
-  lua_setfield(L, -2, "__tostring");
-  lua_pop(L, 1);
-  lua_newtable(L);
-  reg(L, host, "new", listener_new);
-  lua_setglobal(L, "Listener");
 }
 
 }  // namespace strato::lua

@@ -17,8 +17,13 @@ constexpr uint64_t kMaxEmptyIntervals = 10000;
 }  // namespace
 
 ScriptHost::ScriptHost(const std::string& script, const std::vector<std::string>& args, bool unsafe)
-    : script_(script), state_(StateOptions{unsafe}), L_(state_.L()) {
-  open_script_api(L_, this, args, evt_ref_, pinfo_ref_);
+    : script_(script),
+      state_(StateOptions{unsafe}),
+      L_(state_.L()),
+      listeners_(state_, Listeners::Order::AsCreated,
+                 [this](const std::string& what, const std::string& error) { report(what, error); }) {
+  open_script_api(L_, this, args, evt_ref_);
+  listeners_.open(true);
   std::string error;
   if (!state_.run_file(script, args, error)) throw usage_error("lua: " + error);
 }
@@ -32,11 +37,15 @@ bool ScriptHost::push_global_function(const char* name) {
 bool ScriptHost::protected_call(const char* what, int nargs) {
   std::string error;
   if (state_.call(nargs, 0, error)) return true;
+  report(what, error);
+  return false;
+}
+
+void ScriptHost::report(const std::string& what, const std::string& error) {
   if (failures_[what]++ == 0) {
     fflush(out_);  // the error shows after what the script printed before it
     std::fprintf(stderr, "lua: %s\n", error.c_str());
   }
-  return false;
 }
 
 void ScriptHost::start(FILE* out) {
@@ -45,7 +54,7 @@ void ScriptHost::start(FILE* out) {
     std::string error;
     if (!state_.call(0, 0, error)) throw usage_error("lua: " + error);
   }
-  call_listeners("reset", nullptr);
+  listeners_.call_all("reset");
 }
 
 void ScriptHost::set_interval(uint64_t ns) {
@@ -98,52 +107,13 @@ void ScriptHost::run_intervals(uint64_t ts_ns) {
   events_since_boundary_ = false;
 }
 
-bool ScriptHost::on_tap(const Listener& l, const Event& ev) {
-  if (l.removed) return false;
-  if (!l.tap.empty() && l.tap != "frame") {
-    // frame.protocols is "eth:ethertype:ip:udp:dns": the tap is one of its layers.
-    std::string_view p = ev.dissection.protocols;
-    bool found = false;
-    for (size_t pos = 0; pos <= p.size() && !found;) {
-      size_t end = p.find(':', pos);
-      if (end == std::string_view::npos) end = p.size();
-      found = p.substr(pos, end - pos) == l.tap;
-      pos = end + 1;
-    }
-    if (!found) return false;
-  }
-  return !l.filter || l.filter->match(ev);
-}
-
-void ScriptHost::call_listeners(const char* method, const Event* ev) {
-  for (const Listener& l : listeners_) {
-    if (ev && !on_tap(l, *ev)) continue;
-    lua_rawgeti(L_, LUA_REGISTRYINDEX, l.table_ref);
-    int type = lua_getfield(L_, -1, method);
-    lua_remove(L_, -2);
-    if (type != LUA_TFUNCTION) {
-      lua_pop(L_, 1);
-      continue;
-    }
-    int nargs = 0;
-    if (ev) {
-      lua_rawgeti(L_, LUA_REGISTRYINDEX, pinfo_ref_);
-      push_tvb(L_, Tvb{ev->data, ev->cap_len, 0}, std::max(ev->orig_len, ev->cap_len));
-      lua_pushnil(L_);  // tapinfo: strato's taps carry no per-protocol record
-      nargs = 3;
-    }
-    std::string what = std::string("Listener.") + method;
-    protected_call(what.c_str(), nargs);
-  }
-}
-
 void ScriptHost::event(const Event& ev) {
   run_intervals(ev.ts_ns);
   ++events_;
   last_ts_ = ev.ts_ns;
   events_since_boundary_ = true;
   set_field_event(L_, &ev);
-  if (!listeners_.empty()) call_listeners("packet", &ev);
+  if (!listeners_.empty()) listeners_.packet(ev);
   if (push_global_function("on_event")) {
     lua_rawgeti(L_, LUA_REGISTRYINDEX, evt_ref_);
     protected_call("on_event", 1);
@@ -154,7 +124,7 @@ void ScriptHost::event(const Event& ev) {
 
 void ScriptHost::finish() {
   if (interval_ns_ && interval_armed_ && events_since_boundary_) call_interval(last_ts_, last_ts_ - last_boundary_);
-  call_listeners("draw", nullptr);
+  listeners_.call_all("draw");
   if (push_global_function("on_end")) protected_call("on_end", 0);
   fflush(out_);
   for (const auto& [what, n] : failures_)

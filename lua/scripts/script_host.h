@@ -11,18 +11,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "listener_api.h"
 #include "lua_state.h"
-#include "strato/display_filter.h"
 #include "strato/event.h"
 
 namespace strato::lua {
-
-struct Listener {
-  int table_ref = LUA_NOREF;  // the Lua object holding packet/draw/reset
-  std::string tap;            // protocol layer name; "" or "frame": every event
-  std::unique_ptr<DisplayFilter> filter;
-  bool removed = false;
-};
 
 class ScriptHost {
  public:
@@ -37,7 +30,6 @@ class ScriptHost {
   // Used by the Lua bindings.
   FILE* out() const { return out_; }
   void set_interval(uint64_t ns);
-  void add_listener(Listener l) { listeners_.push_back(std::move(l)); }
   FieldId field_id(lua_State* L, const char* name);  // raises a Lua error for unknown names
   const std::string& script() const { return script_; }
 
@@ -48,15 +40,14 @@ class ScriptHost {
   bool push_global_function(const char* name);
   void run_intervals(uint64_t ts_ns);
   void call_interval(uint64_t ts_ns, uint64_t delta_ns);
-  void call_listeners(const char* method, const Event* ev);
-  static bool on_tap(const Listener& l, const Event& ev);
+  void report(const std::string& what, const std::string& error);
 
   std::string script_;
   State state_;
   lua_State* L_;
   FILE* out_ = stdout;
-  int evt_ref_ = LUA_NOREF, pinfo_ref_ = LUA_NOREF;
-  std::vector<Listener> listeners_;
+  int evt_ref_ = LUA_NOREF;
+  Listeners listeners_;
   std::unordered_map<std::string, FieldId> ids_;
   // Event-time intervals: boundaries every interval_ns_ from the first event
   // after set_interval.
@@ -66,8 +57,7 @@ class ScriptHost {
   std::map<std::string, uint64_t> failures_;  // callback → failed calls
 };
 
-// Installs Field, strato, print, Listener and the evt/pinfo objects.
-void open_script_api(lua_State* L, ScriptHost* host, const std::vector<std::string>& args, int& evt_ref,
-                     int& pinfo_ref);
+// Installs Field, strato, print and the evt object (Listener is the host's).
+void open_script_api(lua_State* L, ScriptHost* host, const std::vector<std::string>& args, int& evt_ref);
 
 }  // namespace strato::lua
