@@ -30,6 +30,7 @@ struct Engine::Impl {
   std::unique_ptr<DisplayFilter> filter;
   std::vector<std::unique_ptr<Shard>> shards;
   std::vector<uint8_t> wanted_fields;  // empty: every field
+  std::vector<Dissector*> taps;        // dissectors that want every event (Dissector::wants_taps)
   bool dissect_events = true;
   oneapi::tbb::concurrent_queue<Batch*> pool;
   std::vector<std::unique_ptr<Batch>> owned;
@@ -223,7 +224,7 @@ struct Engine::Impl {
     // go out as they came, so dissecting them would only cost time.
     bool any_filter = filter != nullptr;
     for (auto& f : sink_filter) any_filter |= f != nullptr;
-    if (needs == 0 && ids.empty() && !any_filter) dissect_events = false;
+    if (needs == 0 && ids.empty() && !any_filter && taps.empty()) dissect_events = false;
     auto add_filter = [&](const std::unique_ptr<DisplayFilter>& f) {
       if (!f) return;
       for (FieldId id : f->fields()) ids.push_back(id);
@@ -240,6 +241,8 @@ struct Engine::Impl {
   }
 
   void write(Batch& b) {
+    for (Dissector* d : taps)
+      for (size_t i = 0; i < b.count; ++i) d->tap(b.events[i]);
     events += b.count;
     for (size_t i = 0; i < b.count; ++i) passed += b.events[i].sink_mask != 0;
     for (size_t s = 0; s < sinks.size(); ++s) {
@@ -280,6 +283,8 @@ EngineStats Engine::run() {
     sctx.out = m.sink_out[i];
     m.sinks[i]->start(sctx);
   }
+  for (Dissector* d : DissectorTables::instance().dissectors())
+    if (d->wants_taps()) m.taps.push_back(d);
   uint32_t needs = 0;
   for (auto& s : m.sinks) needs |= s->needs();
   if (m.cfg.need_tree) needs |= Sink::kNeedLabels;
@@ -346,6 +351,13 @@ EngineStats Engine::run() {
   for (auto& s : m.sinks) {
     try {
       s->finish();
+    } catch (...) {
+      if (!sink_error) sink_error = std::current_exception();
+    }
+  }
+  for (Dissector* d : m.taps) {
+    try {
+      d->end_taps();
     } catch (...) {
       if (!sink_error) sink_error = std::current_exception();
     }

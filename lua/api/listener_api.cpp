@@ -210,15 +210,32 @@ void Listeners::call(const Entry& e, const char* method, const Event* ev) {
 }
 
 void Listeners::packet(const Event& ev) {
-  auto one = [&](const Entry& e) {
-    if (on_tap(e, ev)) call(e, "packet", &ev);
-  };
   // A callback may create listeners: only those that existed before this event run.
-  size_t n = list_.size();
-  if (order_ == Order::NewestFirst)
-    for (size_t i = n; i-- > 0;) one(*list_[i]);
-  else
-    for (size_t i = 0; i < n; ++i) one(*list_[i]);
+  const size_t n = list_.size();
+  if (order_ == Order::AsCreated) {
+    for (size_t i = 0; i < n; ++i)
+      if (on_tap(*list_[i], ev)) call(*list_[i], "packet", &ev);
+    return;
+  }
+  auto layer = [&](std::string_view name) {
+    for (size_t i = n; i-- > 0;) {
+      const Entry& e = *list_[i];
+      if (e.tap == name && !e.removed && (!e.filter || e.filter->match(ev))) call(e, "packet", &ev);
+    }
+  };
+  // A layer seen twice (a tunnel) taps once, as a filter on it matches once.
+  std::vector<std::string_view> seen;
+  std::string_view p = ev.dissection.protocols;
+  for (size_t pos = 0; pos < p.size();) {
+    size_t end = p.find(':', pos);
+    if (end == std::string_view::npos) end = p.size();
+    std::string_view name = p.substr(pos, end - pos);
+    pos = end + 1;
+    if (name == "frame" || std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
+    seen.push_back(name);
+    layer(name);
+  }
+  layer("frame");
 }
 
 void Listeners::call_all(const char* method) {
@@ -226,7 +243,7 @@ void Listeners::call_all(const char* method) {
   auto one = [&](const Entry& e) {
     if (!e.removed) call(e, method, nullptr);
   };
-  if (order_ == Order::NewestFirst)
+  if (order_ == Order::Tshark)
     for (size_t i = n; i-- > 0;) one(*list_[i]);
   else
     for (size_t i = 0; i < n; ++i) one(*list_[i]);

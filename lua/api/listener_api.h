@@ -21,9 +21,11 @@ namespace strato::lua {
 
 class Listeners {
  public:
-  // tshark keeps its taps newest first: packet(), draw() and reset() run in
-  // that order there. Scripts over events run them as created.
-  enum class Order { AsCreated, NewestFirst };
+  // Tshark: as tshark calls them. Its taps are queued by the dissectors as
+  // they run (eth, ip, udp, dns; frame last), and each queued tap calls its
+  // listeners newest first; draw() and reset() go newest first too.
+  // AsCreated: scripts over events run them in the order they were made.
+  enum class Order { AsCreated, Tshark };
   // A callback failed: `what` is "Listener.packet" etc., `error` one line.
   using OnError = std::function<void(const std::string& what, const std::string& error)>;
 

@@ -22,6 +22,10 @@ extern "C" {
 #include "lua_state.h"
 #include "strato/dissector.h"
 
+namespace strato::lua {
+class Listeners;
+}
+
 namespace strato::luad {
 
 // Wireshark's ftypes numbers (epan/ftypes/ftypes.h, 4.0).
@@ -131,6 +135,8 @@ class Host {
   const bool registering;
   std::unique_ptr<lua::State> state;
   lua_State* L() const { return state->L(); }
+  // The scripts' Listener taps: live in the registration state only (see lua_taps.cpp).
+  std::unique_ptr<lua::Listeners> listeners;
 
   // The call in progress (nested calls save and restore these).
   DissectContext* ctx = nullptr;
@@ -193,6 +199,11 @@ class LuaPlugin : public Dissector {
   std::unique_ptr<ShardState> new_shard_state() const override;
   void wanted_fields(std::vector<FieldId>& out) const override;
   int registration_order() const override { return 1; }
+  bool wants_taps() const override;
+  void tap(const Event& ev) override;
+  void end_taps() override;
+  // A Listener callback failed: the first failure of each callback is shown.
+  void tap_failed(const std::string& what, const std::string& error);
 
   // This shard's Lua state; nullptr when it failed to load.
   Host* host(DissectContext& ctx);
@@ -200,7 +211,9 @@ class LuaPlugin : public Dissector {
 
  private:
   Registry reg_;
+  // Kept after registration only while its scripts made Listeners.
   std::unique_ptr<Host> registration_;
+  std::map<std::string, uint64_t> tap_failures_;  // "Listener.packet" → failed calls
 };
 
 // The Lua API of this plugin, by area (each opens its globals in L).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "listener_api.h"
 #include "lua_host.h"
 #include "strato/error.h"
 #include "strato/tcp_info.h"
@@ -38,6 +39,11 @@ Host::Host(Registry& r, bool reg_state) : reg(r), registering(reg_state) {
   open_tree_api(L);
   open_pinfo_api(L);
   open_tables_api(L);
+  listeners = std::make_unique<lua::Listeners>(
+      *state, lua::Listeners::Order::Tshark,
+      [this](const std::string& what, const std::string& error) { reg.plugin->tap_failed(what, error); });
+  // Taps run once, in the registration state; the shards' copies of the scripts make inert ones.
+  listeners->open(registering);
   proto_refs.assign(reg.protos.size(), LUA_NOREF);
 }
 
@@ -110,9 +116,23 @@ bool call_proto_hook(Host& h, ProtoDef& def, const char* field, std::string& err
 
 bool Host::load(std::string& error) {
   lua_State* L = state->L();
+  // tshark runs a script once: what its chunk prints shows once, from the
+  // registration state, not again from every shard's copy.
+  int saved_print = LUA_NOREF;
+  if (!registering) {
+    lua_getglobal(L, "print");
+    saved_print = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pushcfunction(L, [](lua_State*) { return 0; });
+    lua_setglobal(L, "print");
+  }
   for (size_t i = 0; i < reg.scripts.size(); ++i) {
     if (!state->run_file(reg.scripts[i], reg.args[i], error)) return false;
     lua_settop(L, 0);
+  }
+  if (saved_print != LUA_NOREF) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, saved_print);
+    lua_setglobal(L, "print");
+    luaL_unref(L, LUA_REGISTRYINDEX, saved_print);
   }
   // -o values come after registration, as in Wireshark (prefs are read once
   // every protocol exists): a script sees its defaults while it loads.
@@ -365,8 +385,8 @@ void LuaPlugin::resolve(DissectorTables& tables) {
   for (auto& h : reg_.handoffs) names.push_back(h.table);
   for (auto& n : names) reg_.tables[n] = tables.table(n);
   // The shards' states are made lazily, while dissecting: the registration
-  // state is not needed any more.
-  registration_.reset();
+  // state is needed only to run its scripts' taps.
+  if (registration_ && registration_->listeners->empty()) registration_.reset();
 }
 
 std::unique_ptr<ShardState> LuaPlugin::new_shard_state() const {
@@ -389,6 +409,7 @@ Host* LuaPlugin::host(DissectContext& ctx) {
 
 void LuaPlugin::wanted_fields(std::vector<FieldId>& out) const {
   out.insert(out.end(), reg_.requested.begin(), reg_.requested.end());
+  if (registration_) registration_->listeners->wanted_fields(out);
 }
 
 DissectContext& check_ctx(lua_State* L) {

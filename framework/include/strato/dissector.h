@@ -97,6 +97,14 @@ class Dissector : public Plugin {
   // Dissectors register in increasing order (0: built-ins; Lua scripts
   // later, so their table entries win and Dissector.get finds built-ins).
   virtual int registration_order() const { return 0; }
+  // Taps (Wireshark's tap listeners, e.g. a Lua script's Listener): when
+  // wants_taps(), the engine calls tap() with every dissected event, from
+  // one thread in capture order, whatever the display filter says, before
+  // the sinks write it; end_taps() once after the last event, after the
+  // sinks finished. Events are dissected even when no sink reads them.
+  virtual bool wants_taps() const { return false; }
+  virtual void tap(const Event& ev) { (void)ev; }
+  virtual void end_taps() {}
 
   int slot = -1;  // assigned by DissectorTables: index into a shard's states
 };
