@@ -15,6 +15,7 @@
 #include "lua_options.h"
 #include "output_options.h"
 #include "pipeline_spec.h"
+#include "ring_options.h"
 #include "script_options.h"
 #include "strato/error.h"
 #include "strato/plugin_manager.h"
@@ -58,6 +59,7 @@ po::options_description capture_options() {
     ("detail,V", po::bool_switch(), "print the event detail tree")
     ("quiet,q", po::bool_switch(), "no per-event output, only the summary")
     ("threads", po::value<unsigned>()->default_value(1), "dissection threads (default 1: the capture's reader and the traced workload need the other cores)");
+  add_ring_options(o);
   add_lua_options(o);
   add_script_options(o);
   return o;
@@ -160,10 +162,10 @@ int capture_command(const std::vector<std::string>& args) {
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     engine.add_sink(pm.make_sink(sink.plugin, sink.options), stdout);
   }
-  if (writing) {
-    std::multimap<std::string, std::string> o{{"file", vm["write"].as<std::string>()}};
-    engine.add_sink(pm.make_sink("pcapng", o), stdout);
-  }
+  std::multimap<std::string, std::string> write_opts;
+  if (writing) write_opts.emplace("file", vm["write"].as<std::string>());
+  apply_ring_options("capture", vm, write_opts);
+  if (writing) engine.add_sink(pm.make_sink("pcapng", write_opts), stdout);
   std::vector<ComponentSpec> scripts;
   apply_script_options(vm, scripts);
   for (auto& s : scripts) engine.add_sink(pm.make_sink(s.plugin, s.options), stdout);

@@ -6,6 +6,7 @@
 #include "lua_options.h"
 #include "output_options.h"
 #include "pipeline_spec.h"
+#include "ring_options.h"
 #include "script_options.h"
 #include "strato/error.h"
 
@@ -35,6 +36,7 @@ po::options_description read_options() {
     ("no-resolve,n", po::bool_switch(), "no name resolution (strato never resolves names)")
     ("threads", po::value<unsigned>()->default_value(0), "dissection threads (0: all cores)")
     ("batch-size", po::value<size_t>()->default_value(512), "events per batch moved through the engine");
+  add_ring_options(o);
   add_lua_options(o);
   add_script_options(o);
   return o;
@@ -77,11 +79,10 @@ int read_command(const std::vector<std::string>& args) {
 
   if (print) spec.sinks.push_back(output_sink("read", vm));
   else check_output_format("read", format);
-  if (writing) {
-    ComponentSpec sink{"pcapng", "pcapng", {}, {}, {}};
-    sink.options.emplace("file", vm["write"].as<std::string>());
-    spec.sinks.push_back(sink);
-  }
+  ComponentSpec pcapng{"pcapng", "pcapng", {}, {}, {}};
+  if (writing) pcapng.options.emplace("file", vm["write"].as<std::string>());
+  apply_ring_options("read", vm, pcapng.options);
+  if (writing) spec.sinks.push_back(pcapng);
   apply_script_options(vm, spec.sinks);
   apply_lua_options(vm, spec.dissector_options);
   if (vm.count("statistics")) {
