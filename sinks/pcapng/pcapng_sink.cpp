@@ -4,6 +4,7 @@
 // events Sysdig Event Blocks (pcapng_encode.h); the syscall interface keeps
 // its IDB so packet interface ids stay the source's (tshark ignores an IDB
 // no packet refers to).
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -139,12 +140,11 @@ ArchiveOptions archive_options(const Options& opts) {
   if (o.path == "-") throw usage_error("-b: cannot switch files when writing to standard output (-w -)");
   o.ring = true;
   o.limits = parse_rotation(ring);
-  if (!o.limits.switches() && !o.limits.files)
-    throw usage_error("-b: no condition given");
   std::string dir = directory_of(o.path);
-  if (::access(dir.c_str(), W_OK | X_OK) != 0)
-    throw usage_error("-w " + o.path + ": cannot write files in " + dir + ": " + std::strerror(errno));
-  return o;
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) errno = ENOTDIR;
+  else if (::access(dir.c_str(), W_OK | X_OK) == 0) return o;
+  throw usage_error("-w " + o.path + ": cannot write files in " + dir + ": " + std::strerror(errno));
 }
 
 std::unique_ptr<Plugin> create(const Options& opts) { return std::make_unique<PcapngSink>(archive_options(opts)); }

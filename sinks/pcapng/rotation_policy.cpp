@@ -52,9 +52,8 @@ RotationLimits parse_rotation(const std::vector<std::string>& specs) {
       throw usage_error("-b " + s + ": unknown key '" + key + "' (known: filesize, duration, interval, files, packets)");
     }
   }
-  if (l.files && !l.switches())
-    throw usage_error("-b files:" + std::to_string(l.files) +
-                      ": a ring buffer needs a switching condition (filesize, duration, interval or packets)");
+  if (!l.switches() && !specs.empty())
+    throw usage_error("-b " + specs.back() + ": a ring buffer needs a switching condition (filesize, duration, interval or packets)");
   return l;
 }
 

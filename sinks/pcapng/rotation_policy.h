@@ -19,8 +19,8 @@ struct RotationLimits {
 };
 
 // Parses -b values (KEY:NUM, repeatable; a later KEY wins as in dumpcap).
-// Throws a usage error naming the bad value; files:N needs a condition
-// that switches files.
+// Throws a usage error naming the bad value; a ring needs a condition
+// that switches files (files:N alone is not one).
 RotationLimits parse_rotation(const std::vector<std::string>& specs);
 
 // The current file's counters against the limits.
