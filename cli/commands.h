@@ -11,6 +11,7 @@ int fields_command(const std::vector<std::string>& args);
 int plugins_command(const std::vector<std::string>& args);
 int interfaces_command(const std::vector<std::string>& args);
 int capture_command(const std::vector<std::string>& args);
+int batch_command(const std::vector<std::string>& args);
 
 void print_read_help(std::ostream& os);
 // Options of every source plugin, from their descriptors (extcap-style).

@@ -18,7 +18,8 @@ void usage(std::ostream& os) {
         "  fields      list every registered field (like tshark -G fields)\n"
         "  plugins     list loaded plugins and their options\n"
         "  interfaces  list capture sources and their interfaces (also: strato -D)\n"
-        "  capture     live syscall events via eBPF (--syscalls --pid --comm -Y -T -e -c -a -q)\n\n"
+        "  capture     live syscall events via eBPF (--syscalls --pid --comm -Y -T -e -c -a -q)\n"
+        "  batch GLOB  reprocess many archives in parallel ('DIR/**/*.pcapng.zst' -Y -T -w --merge --jobs --resume)\n\n"
         "`strato -r FILE ...` is short for `strato read -r FILE ...`. `strato COMMAND --help` for details.\n";
 }
 
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
     if (cmd == "plugins") return strato::cli::plugins_command(rest);
     if (cmd == "interfaces") return strato::cli::interfaces_command(rest);
     if (cmd == "capture") return strato::cli::capture_command(rest);
+    if (cmd == "batch") return strato::cli::batch_command(rest);
     std::cerr << "strato: unknown command '" << cmd << "'\n";
     usage(std::cerr);
     return 1;
