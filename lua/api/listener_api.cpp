@@ -31,6 +31,14 @@ ListenerUd* check_listener(lua_State* L) { return static_cast<ListenerUd*>(check
 
 bool is_callback(std::string_view k) { return k == "packet" || k == "draw" || k == "reset"; }
 
+// The taps Wireshark 4.0 has a tapinfo extractor for (its tostring says
+// "tapinfo: YES"); strato hands packet() no tapinfo table either way.
+bool has_tapinfo(std::string_view tap) {
+  for (const char* t : {"actrace", "ansi_a", "bacapp", "eth", "h225", "http", "ip", "ldap", "smb", "tcp", "udp", "wlan"})
+    if (tap == t) return true;
+  return false;
+}
+
 }  // namespace
 
 Listeners::Listeners(State& state, Order order, OnError on_error)
@@ -136,7 +144,8 @@ int Listeners::l_tostring(lua_State* L) {
   lua_getiuservalue(L, 1, 1);
   lua_getfield(L, -1, "__tap");
   lua_getfield(L, -2, "__filter");
-  lua_pushfstring(L, "Listener(%s) filter: %s  tapinfo: NO", lua_tostring(L, -2), lua_tostring(L, -1));
+  const char* tap = lua_tostring(L, -2);
+  lua_pushfstring(L, "Listener(%s) filter: %s  tapinfo: %s", tap, lua_tostring(L, -1), has_tapinfo(tap) ? "YES" : "NO");
   return 1;
 }
 
@@ -223,17 +232,20 @@ void Listeners::packet(const Event& ev) {
       if (e.tap == name && !e.removed && (!e.filter || e.filter->match(ev))) call(e, "packet", &ev);
     }
   };
-  // A layer seen twice (a tunnel) taps once, as a filter on it matches once.
-  std::vector<std::string_view> seen;
+  // A layer dissected twice (ip:pim:ip, two DNS messages in a segment) is
+  // queued twice by tshark: its listeners run once per layer. An ICMP error
+  // and the packet it quotes queue nothing (tshark's in_error_pkt).
   std::string_view p = ev.dissection.protocols;
   for (size_t pos = 0; pos < p.size();) {
     size_t end = p.find(':', pos);
     if (end == std::string_view::npos) end = p.size();
     std::string_view name = p.substr(pos, end - pos);
     pos = end + 1;
-    if (name == "frame" || std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
-    seen.push_back(name);
-    layer(name);
+    if ((name == "icmp" || name == "icmpv6") && end < p.size()) {
+      std::string_view next = p.substr(pos, p.find(':', pos) - pos);
+      if (next == "ip" || next == "ipv6") break;
+    }
+    if (name != "frame") layer(name);
   }
   layer("frame");
 }
