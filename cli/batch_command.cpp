@@ -235,7 +235,12 @@ class PerFileBatch {
       }
       return;
     }
-    if (j.first_error.empty()) j.first_error = l.rfind("strato: ", 0) == 0 ? l.substr(8) : l;
+    if (j.first_error.empty()) {
+      std::string e = l;
+      for (const char* prefix : {"strato: ", "warning: "})
+        if (e.rfind(prefix, 0) == 0) e.erase(0, std::strlen(prefix));
+      j.first_error = e;
+    }
     progress_.message(l);
   }
 

@@ -196,6 +196,8 @@ int run_batch_worker(const po::variables_map& vm) {
     std::fflush(stdout);
     std::fprintf(stderr, "strato: %s\n", e.what());
     code = e.kind() == Error::Kind::Usage ? 1 : 2;
+    // What was read before the damage still counts as read.
+    std::fprintf(stderr, "%cstrato-batch done %llu 0\n", kBatchControl, static_cast<unsigned long long>(events.load()));
   } catch (const std::exception& e) {
     std::fflush(stdout);
     std::fprintf(stderr, "strato: %s: %s\n", input.c_str(), e.what());
