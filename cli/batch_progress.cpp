@@ -45,7 +45,7 @@ void BatchProgress::stop() {
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
   std::lock_guard<std::mutex> lock(m_);
-  if (tty_ && drawn_) {
+  if (tty_) {  // the final state, also for batches shorter than one redraw
     draw_locked();
     std::fputs("\n", stderr);
     drawn_ = false;
