@@ -40,6 +40,7 @@ void BatchProgress::start() {
 void BatchProgress::stop() {
   {
     std::lock_guard<std::mutex> lock(m_);
+    if (stopping_) return;  // the destructor calls it again
     stopping_ = true;
   }
   cv_.notify_all();
