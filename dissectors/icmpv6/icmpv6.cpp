@@ -82,7 +82,7 @@ class Icmpv6Dissector : public Dissector {
     reserved_ = hf_.reserved;
     mtu_ = reg.add_field(proto_, "icmpv6.mtu", "MTU", FieldType::UInt, Base::Dec, 32);
     pointer_ = reg.add_field(proto_, "icmpv6.pointer", "Pointer", FieldType::UInt, Base::Dec, 32);
-    echo_id_ = reg.add_field(proto_, "icmpv6.echo.identifier", "Identifier", FieldType::UInt, Base::HexDec, 16);
+    echo_id_ = reg.add_field(proto_, "icmpv6.echo.identifier", "Identifier", FieldType::UInt, Base::Hex, 16);
     echo_seq_ = reg.add_field(proto_, "icmpv6.echo.sequence_number", "Sequence", FieldType::UInt, Base::Dec, 16);
     short_ = net::short_field(reg);
   }
