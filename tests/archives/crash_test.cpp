@@ -53,7 +53,15 @@ Writer start(const std::string& dir, const std::string& out_name) {
   const char* argv[] = {"/bin/sh", "-c", cmd.c_str(), nullptr};
   Writer w;
   EXPECT_EQ(posix_spawn(&w.pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ), 0);
-  w.fifo = ::open(fifo.c_str(), O_WRONLY);
+  // Non-blocking until strato opens its end: a strato that failed to start
+  // must fail the test, not hang it.
+  for (int i = 0; i < 300 && w.fifo < 0; ++i) {
+    w.fifo = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+    if (w.fifo < 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_GE(w.fifo, 0) << "strato never opened " << fifo;
+  if (w.fifo < 0) return w;
+  fcntl(w.fifo, F_SETFL, fcntl(w.fifo, F_GETFL) & ~O_NONBLOCK);
   std::string data = first_packets(shared_file(kAfs), 12);
   EXPECT_EQ(::write(w.fifo, data.data(), data.size()), static_cast<ssize_t>(data.size()));
   return w;
@@ -69,6 +77,19 @@ bool wait_for_partial(const std::string& ring, const std::string& partial, size_
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return false;
+}
+
+// waitpid, but a strato that hangs is killed after 30 s (and fails the test).
+int wait_exit(pid_t pid) {
+  int status = 0;
+  for (int i = 0; i < 300; ++i) {
+    if (waitpid(pid, &status, WNOHANG) == pid) return status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ADD_FAILURE() << "strato did not exit";
+  ::kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  return status;
 }
 
 void check_finished(const std::string& ring, const std::vector<Frame>& input, const std::vector<std::string>& names,
@@ -88,8 +109,7 @@ void kill_during_write(const std::string& ext, const std::string& cat) {
               n3 = ring_name("out", 3, input[10].ts_ns, ext);
   bool ready = wait_for_partial(ring, "." + n3 + ".partial", 2);
   ::kill(w.pid, SIGKILL);
-  int status = 0;
-  waitpid(w.pid, &status, 0);
+  int status = wait_exit(w.pid);
   ::close(w.fifo);
   ASSERT_TRUE(ready) << "strato did not write packet 12";
   EXPECT_TRUE(WIFSIGNALED(status));
@@ -120,9 +140,12 @@ TEST(CrashSafety, SigtermFinishesAndRenamesTheLastFile) {
   std::string n3 = ring_name("out", 3, input[10].ts_ns, ".pcapng.zst");
   bool ready = wait_for_partial(ring, "." + n3 + ".partial", 2);
   ::kill(w.pid, SIGTERM);
-  int status = 0;
-  waitpid(w.pid, &status, 0);
+  // The signal may land on a thread other than the one blocked reading the
+  // FIFO; the end of input then wakes that one. Either way strato must
+  // survive the signal and finish the file it was writing.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   ::close(w.fifo);
+  int status = wait_exit(w.pid);
   ASSERT_TRUE(ready);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
