@@ -105,6 +105,25 @@ int field_call(lua_State* L) {
   return n;
 }
 
+// Every item of the current event, in tree order (all_field_infos()).
+int push_all_fieldinfos(lua_State* L) {
+  FieldApiState& s = api_state(L);
+  if (!s.ev) return 0;
+  const auto& fields = s.ev->dissection.fields;
+  int n = 0;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const FieldInfo& info = FieldRegistry::instance().info(fields[i].id);
+    if (info.abbrev.empty() || info.abbrev == "text") continue;
+    luaL_checkstack(L, 1, "too many fields");
+    auto* fi = static_cast<LuaFieldInfo*>(lua_newuserdatauv(L, sizeof(LuaFieldInfo), 0));
+    fi->generation = s.generation;
+    fi->index = static_cast<uint32_t>(i);
+    ::strato::lua::set_metatable(L, kFieldInfoMeta);
+    ++n;
+  }
+  return n;
+}
+
 int field_tostring(lua_State* L) {
   auto* f = static_cast<LuaField*>(::strato::lua::check_udata(L, 1, kFieldMeta));
   const std::string& a = FieldRegistry::instance().info(f->id).abbrev;
@@ -384,6 +403,8 @@ void set_field_event(lua_State* L, const Event* ev) {
 }
 
 const Event* field_event(lua_State* L) { return api_state(L).ev; }
+
+int push_all_field_infos(lua_State* L) { return push_all_fieldinfos(L); }
 
 std::vector<FieldId> requested_fields(lua_State* L) { return api_state(L).requested; }
 

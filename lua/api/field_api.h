@@ -25,6 +25,9 @@ void open_field_api(lua_State* L);
 // The event extractors read from now on (nullptr: none; extractors return nothing).
 void set_field_event(lua_State* L, const strato::Event* ev);
 const strato::Event* field_event(lua_State* L);
+// Pushes a FieldInfo for every item of the current event, in tree order
+// (Wireshark's all_field_infos()); returns how many.
+int push_all_field_infos(lua_State* L);
 
 // Every field a Field.new has named so far, in call order, without repeats.
 std::vector<strato::FieldId> requested_fields(lua_State* L);

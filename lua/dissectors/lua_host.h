@@ -217,10 +217,12 @@ class LuaPlugin : public Dissector {
 };
 
 // The Lua API of this plugin, by area (each opens its globals in L).
-void open_proto_api(lua_State* L);   // Proto, ProtoField, ProtoExpert, Pref, base, ftypes, ENC_*, expert, ...
+void open_proto_api(lua_State* L);   // Proto, ProtoField, ProtoExpert, Pref, base, ftypes, expert, ...
 void open_tree_api(lua_State* L);    // TreeItem
 void open_pinfo_api(lua_State* L);   // Pinfo, Column, Columns
 void open_tables_api(lua_State* L);  // DissectorTable, Dissector, dissect_tcp_pdus, register_postdissector
+// Last: Struct, typeof, format_*, all_field_infos, Dir, wtap/ENC_*/MENU_* tables, GUI stubs, class tables.
+void open_globals_api(lua_State* L);
 
 // Userdata the areas share.
 struct ProtoUd {

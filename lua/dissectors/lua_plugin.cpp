@@ -44,6 +44,7 @@ Host::Host(Registry& r, bool reg_state) : reg(r), registering(reg_state) {
       [this](const std::string& what, const std::string& error) { reg.plugin->tap_failed(what, error); });
   // Taps run once, in the registration state; the shards' copies of the scripts make inert ones.
   listeners->open(registering);
+  open_globals_api(L);  // last: it marks every class table for typeof
   proto_refs.assign(reg.protos.size(), LUA_NOREF);
 }
 

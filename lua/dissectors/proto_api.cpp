@@ -1,5 +1,5 @@
 // Proto, ProtoField, ProtoExpert, Pref and the constant tables (base,
-// ftypes, ENC_*, expert, PI_*, frametype) of Wireshark's Lua API.
+// ftypes, expert, PI_*, frametype) of Wireshark's Lua API.
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -437,16 +437,6 @@ const IntConst kSeverities[] = {
     {"COMMENT", 0x00100000}, {"CHAT", 0x00200000}, {"NOTE", 0x00400000}, {"WARN", 0x00600000}, {"ERROR", 0x00800000}};
 
 const IntConst kGlobals[] = {
-    {"ENC_BIG_ENDIAN", 0},           {"ENC_LITTLE_ENDIAN", 0x80000000}, {"ENC_HOST_ENDIAN", 0x80000000},
-    {"ENC_NA", 0},                   {"ENC_ASCII", 0},                  {"ENC_UTF_8", 2},
-    {"ENC_UTF_16", 4},               {"ENC_UCS_2", 6},                  {"ENC_UCS_4", 8},
-    {"ENC_ISO_8859_1", 10},          {"ENC_WINDOWS_1252", 12},          {"ENC_CHARENCODING_MASK", 0x0000FFFE},
-    {"ENC_STR_NUM", 0x01000000},     {"ENC_STR_HEX", 0x02000000},       {"ENC_STRING", 0x03000000},
-    {"ENC_TIME_SECS_NSECS", 0},      {"ENC_TIME_TIMESPEC", 0},          {"ENC_TIME_NTP", 2},
-    {"ENC_TIME_TOD", 4},             {"ENC_TIME_SECS", 0x12},           {"ENC_TIME_MSECS", 0x14},
-    {"ENC_TIME_SECS_USECS", 0x10},   {"ENC_SEP_NONE", 0},               {"ENC_SEP_COLON", 0x00010000},
-    {"ENC_SEP_DASH", 0x00020000},    {"ENC_SEP_DOT", 0x00040000},       {"ENC_SEP_SPACE", 0x00080000},
-    {"ENC_VARINT_PROTOBUF", 2},      {"ENC_NUM_PREF", 0x00200000},
     {"PI_CHECKSUM", 0x01000000},     {"PI_SEQUENCE", 0x02000000},       {"PI_RESPONSE_CODE", 0x03000000},
     {"PI_REQUEST_CODE", 0x04000000}, {"PI_UNDECODED", 0x05000000},      {"PI_REASSEMBLE", 0x06000000},
     {"PI_MALFORMED", 0x07000000},    {"PI_DEBUG", 0x08000000},          {"PI_PROTOCOL", 0x09000000},
@@ -696,7 +686,7 @@ void open_proto_api(lua_State* L) {
     lua_pushcfunction(L, noop);
     lua_setglobal(L, f);
   }
-  for (const char* f : {"gui_enabled", "running_superuser"}) {
+  for (const char* f : {"gui_enabled"}) {
     lua_pushcfunction(L, false_fn);
     lua_setglobal(L, f);
   }

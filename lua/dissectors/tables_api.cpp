@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "lua_host.h"
+#include "wireshark_tables.h"
 #include "strato/tcp_info.h"
 #include "tvb_api.h"
 
@@ -16,6 +17,7 @@ const char kTableMt[] = "DissectorTable";
 
 struct TableUd {
   char name[64];
+  bool wtap;  // opened as "wtap_encap": keys are WTAP_ENCAP_* numbers, strato's are LINKTYPE_*
 };
 
 struct DissectorUd {
@@ -30,20 +32,33 @@ std::string strato_table(const std::string& name) {
 
 TableUd* check_table(lua_State* L, int idx) { return static_cast<TableUd*>(::strato::lua::check_udata(L, idx, kTableMt)); }
 
-int push_table(lua_State* L, const std::string& name) {
+int push_table(lua_State* L, const std::string& name, bool wtap) {
   auto* t = static_cast<TableUd*>(lua_newuserdatauv(L, sizeof(TableUd), 0));
   std::snprintf(t->name, sizeof t->name, "%s", name.c_str());
+  t->wtap = wtap;
   ::strato::lua::set_metatable(L, kTableMt);
   return 1;
 }
 
-int table_get(lua_State* L) { return push_table(L, strato_table(luaL_checkstring(L, 1))); }
+bool is_wtap(lua_State* L) { return std::string_view(luaL_checkstring(L, 1)) == "wtap_encap"; }
+
+int table_get(lua_State* L) { return push_table(L, strato_table(luaL_checkstring(L, 1)), is_wtap(L)); }
+
+// A key of table `t` as strato's table has it; false: no such key there
+// (a WTAP encapsulation without a pcap link type).
+bool strato_key(const TableUd& t, uint32_t key, uint32_t& out) {
+  if (!t.wtap) {
+    out = key;
+    return true;
+  }
+  return wtap_to_linktype(static_cast<int32_t>(key), out);
+}
 
 int table_new(lua_State* L) {
   std::string name = strato_table(luaL_checkstring(L, 1));
   Host& h = *Host::of(L);
   if (h.registering) h.reg.table_names.push_back(name);
-  return push_table(L, name);
+  return push_table(L, name, is_wtap(L));
 }
 
 // Keys: an integer, or a range string "1000-1010,2000".
@@ -77,7 +92,10 @@ int table_add(lua_State* L) {
   Host& h = *Host::of(L);
   if (!h.registering) return 0;  // registration already put it there
   std::string name = t->name;
-  if (!for_each_key(L, 2, [&](uint32_t k) { h.reg.handoffs.push_back({name, k, d}); }))
+  uint32_t sk = 0;
+  if (!for_each_key(L, 2, [&](uint32_t k) {
+        if (strato_key(*t, k, sk)) h.reg.handoffs.push_back({name, sk, d});
+      }))
     return luaL_error(L, "DissectorTable:add: bad key (a number or a range string such as \"1000-1010,2000\")");
   return 0;
 }
@@ -87,7 +105,10 @@ int table_remove(lua_State* L) {
   Host& h = *Host::of(L);
   if (!h.registering) return 0;
   std::string name = t->name;
-  for_each_key(L, 2, [&](uint32_t k) { h.reg.handoffs.push_back({name, k, nullptr}); });
+  uint32_t sk = 0;
+  for_each_key(L, 2, [&](uint32_t k) {
+    if (strato_key(*t, k, sk)) h.reg.handoffs.push_back({name, sk, nullptr});
+  });
   return 0;
 }
 
@@ -103,7 +124,7 @@ int table_try(lua_State* L) {  // (key, tvb, pinfo, tree)
   lua::LuaTvb* tvb = lua::check_tvb(L, 3);
   auto* tree = check_tree(L, 5);
   DissectContext& ctx = check_ctx(L);
-  bool ok = ctx.call_table(resolved(L, t->name), key, tvb->view(), tree->item);
+  bool ok = strato_key(*t, key, key) && ctx.call_table(resolved(L, t->name), key, tvb->view(), tree->item);
   lua_pushinteger(L, ok ? tvb->len : 0);
   return 1;
 }
@@ -112,7 +133,7 @@ int table_get_dissector(lua_State* L) {
   TableUd* t = check_table(L, 1);
   auto key = static_cast<uint32_t>(luaL_checkinteger(L, 2));
   const DissectorTables::Table* table = resolved(L, t->name);
-  Dissector* d = table ? table->lookup(key) : nullptr;
+  Dissector* d = table && strato_key(*t, key, key) ? table->lookup(key) : nullptr;
   if (d) push_dissector(L, d);
   else lua_pushnil(L);
   return 1;
