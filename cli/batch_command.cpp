@@ -27,6 +27,7 @@
 #include "commands.h"
 #include "output_options.h"
 #include "pipeline_spec.h"
+#include "sink_outputs.h"
 #include "strato/error.h"
 #include "strato/plugin_manager.h"
 
@@ -79,7 +80,6 @@ void print_batch_help(std::ostream& os) {
      << batch_options() << "\n";
 }
 
-bool is_stdout(const std::string& s) { return s.empty() || s == "-"; }
 
 // Per-file batches whose sinks print to standard output keep each archive's
 // output in a temporary file until it can go out in input order.
@@ -373,22 +373,8 @@ int run_merged(const po::variables_map& vm, const std::vector<BatchInput>& input
   };
   engine.add_source(std::make_unique<MergeSource>(std::move(lanes), on_done, c.events));
 
-  std::vector<FILE*> opened;
-  struct Closer {
-    std::vector<FILE*>& files;
-    ~Closer() {
-      for (FILE* f : files) std::fclose(f);
-    }
-  } closer{opened};
-  for (auto& s : spec.sinks) {
-    FILE* out = stdout;
-    if (!is_stdout(s.output)) {
-      out = std::fopen(s.output.c_str(), "wb");
-      if (!out) throw Error(s.output + ": cannot open for writing: " + std::strerror(errno));
-      opened.push_back(out);
-    }
-    engine.add_sink(pm.make_sink(s.plugin, s.options), out, s.filter);
-  }
+  SinkOutputs outputs;
+  outputs.add_all(engine, pm, spec.sinks);
   install_signal_handlers();
   EngineStats st;
   try {

@@ -1,5 +1,7 @@
 #include "batch_worker.h"
 
+#include "sink_outputs.h"
+
 #include <unistd.h>
 
 #include <cerrno>
@@ -53,7 +55,6 @@ std::string pcapng_target(ComponentSpec& sink, std::string final_path, const std
   return final_path;
 }
 
-bool is_stdout(const std::string& s) { return s.empty() || s == "-"; }
 
 }  // namespace
 
@@ -143,31 +144,15 @@ int run_batch_worker(const po::variables_map& vm) {
     auto counting = std::make_unique<CountingSource>(pm.make_source("file", {{"path", input}}), events);
     CountingSource* src = counting.get();
     engine.add_source(std::move(counting));
-    std::vector<FILE*> opened;
-    struct Closer {
-      std::vector<FILE*>& files;
-      ~Closer() {
-        for (FILE* f : files) std::fclose(f);
-      }
-    } closer{opened};
+    // The pcapng sink opens its own file: its directory must exist too.
     for (auto& s : spec.sinks) {
-      FILE* out = stdout;
-      if (!is_stdout(s.output)) {
-        fs::path dir = fs::path(s.output).parent_path();
-        if (!dir.empty()) fs::create_directories(dir);
-        out = std::fopen(s.output.c_str(), "wb");
-        if (!out) throw Error(s.output + ": cannot open for writing: " + std::strerror(errno));
-        opened.push_back(out);
-      }
-      if (s.plugin == "pcapng") {
-        auto it = s.options.find("file");
-        if (it != s.options.end() && it->second != "-") {
-          fs::path dir = fs::path(it->second).parent_path();
-          if (!dir.empty()) fs::create_directories(dir);
-        }
-      }
-      engine.add_sink(pm.make_sink(s.plugin, s.options), out, s.filter);
+      auto it = s.plugin == "pcapng" ? s.options.find("file") : s.options.end();
+      if (it == s.options.end() || it->second == "-") continue;
+      fs::path dir = fs::path(it->second).parent_path();
+      if (!dir.empty()) fs::create_directories(dir);
     }
+    SinkOutputs outputs;
+    outputs.add_all(engine, pm, spec.sinks, true);
     install_signal_handlers();
     ticker = std::thread([&] {
       std::unique_lock<std::mutex> lock(m);
@@ -176,8 +161,7 @@ int run_batch_worker(const po::variables_map& vm) {
     });
     EngineStats st = engine.run();
     std::fflush(stdout);
-    for (FILE* f : opened)
-      if (std::fflush(f) != 0) throw Error("write error: " + std::string(std::strerror(errno)));
+    outputs.flush();
     if (std::ferror(stdout)) throw Error(std::string("standard output: write error: ") + std::strerror(errno));
     if (g_stop_requested.load()) {
       code = kWorkerStopped;

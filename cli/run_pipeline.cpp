@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "pipeline_spec.h"
+#include "sink_outputs.h"
 #include "strato/error.h"
 #include "strato/plugin_manager.h"
 
@@ -33,22 +34,8 @@ int run_pipeline(const PipelineSpec& spec) {
 
   Engine engine(spec.engine);
   for (auto& s : spec.sources) engine.add_source(pm.make_source(s.plugin, s.options));
-  std::vector<FILE*> opened;
-  struct Closer {
-    std::vector<FILE*>& files;
-    ~Closer() {
-      for (FILE* f : files) fclose(f);
-    }
-  } closer{opened};
-  for (auto& s : spec.sinks) {
-    FILE* out = stdout;
-    if (!s.output.empty() && s.output != "-") {
-      out = std::fopen(s.output.c_str(), "wb");
-      if (!out) throw Error(s.output + ": cannot open for writing: " + std::strerror(errno));
-      opened.push_back(out);
-    }
-    engine.add_sink(pm.make_sink(s.plugin, s.options), out, s.filter);
-  }
+  SinkOutputs outputs;
+  outputs.add_all(engine, pm, spec.sinks);
   install_signal_handlers();
   EngineStats st = engine.run();
   std::fflush(stdout);

@@ -87,6 +87,16 @@ int field_list(lua_State* L) {
 }
 
 // Calling an extractor: every occurrence in the current event, in tree order.
+
+// A FieldInfo for item `i` of the current event; it expires with the event.
+void push_fieldinfo(lua_State* L, const FieldApiState& s, size_t i, const char* overflow) {
+  luaL_checkstack(L, 1, overflow);
+  auto* fi = static_cast<LuaFieldInfo*>(lua_newuserdatauv(L, sizeof(LuaFieldInfo), 0));
+  fi->generation = s.generation;
+  fi->index = static_cast<uint32_t>(i);
+  ::strato::lua::set_metatable(L, kFieldInfoMeta);
+}
+
 int field_call(lua_State* L) {
   auto* f = static_cast<LuaField*>(::strato::lua::check_udata(L, 1, kFieldMeta));
   FieldApiState& s = api_state(L);
@@ -95,11 +105,7 @@ int field_call(lua_State* L) {
   int n = 0;
   for (size_t i = 0; i < fields.size(); ++i) {
     if (fields[i].id != f->id) continue;
-    luaL_checkstack(L, 1, "too many occurrences of a field");
-    auto* fi = static_cast<LuaFieldInfo*>(lua_newuserdatauv(L, sizeof(LuaFieldInfo), 0));
-    fi->generation = s.generation;
-    fi->index = static_cast<uint32_t>(i);
-    ::strato::lua::set_metatable(L, kFieldInfoMeta);
+    push_fieldinfo(L, s, i, "too many occurrences of a field");
     ++n;
   }
   return n;
@@ -114,11 +120,7 @@ int push_all_fieldinfos(lua_State* L) {
   for (size_t i = 0; i < fields.size(); ++i) {
     const FieldInfo& info = FieldRegistry::instance().info(fields[i].id);
     if (info.abbrev.empty() || info.abbrev == "text") continue;
-    luaL_checkstack(L, 1, "too many fields");
-    auto* fi = static_cast<LuaFieldInfo*>(lua_newuserdatauv(L, sizeof(LuaFieldInfo), 0));
-    fi->generation = s.generation;
-    fi->index = static_cast<uint32_t>(i);
-    ::strato::lua::set_metatable(L, kFieldInfoMeta);
+    push_fieldinfo(L, s, i, "too many fields");
     ++n;
   }
   return n;
