@@ -1,6 +1,7 @@
 #include "input_stream.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -18,11 +19,16 @@ namespace strato::file {
 namespace {
 
 constexpr size_t kChunk = 1 << 20;  // bytes asked of the OS/decoder at a time
+// How long a read of a FIFO/pipe/device waits before looking at the stop flag
+// again: a stop request ends the read within about this long.
+constexpr int kStopPollMs = 100;
 
 // Reads the raw file, replaying the few bytes peeked to detect compression.
 class FdReader {
  public:
-  FdReader(int fd, const std::string& path) : fd_(fd), path_(path) {}
+  // `wait_for_data`: the fd can block indefinitely (not a regular file).
+  FdReader(int fd, const std::string& path, bool wait_for_data)
+      : fd_(fd), path_(path), wait_for_data_(wait_for_data) {}
   void unread(const uint8_t* p, size_t n) { prefix_.assign(p, p + n); }
   size_t read(uint8_t* dst, size_t cap) {
     if (prefix_pos_ < prefix_.size()) {
@@ -32,9 +38,10 @@ class FdReader {
       return n;
     }
     for (;;) {
+      // A stop ends the input like end of file, so the outputs finish.
+      if (wait_for_data_ && !wait_readable()) return 0;
       ssize_t r = ::read(fd_, dst, cap);
       if (r >= 0) return static_cast<size_t>(r);
-      // SIGINT while blocked on a pipe: end the input so the outputs finish.
       if (errno == EINTR) {
         if (g_stop_requested.load()) return 0;
         continue;
@@ -44,8 +51,23 @@ class FdReader {
   }
 
  private:
+  // The signal that sets the stop flag may be delivered to any thread, so a
+  // read(2) blocked here need not see EINTR: wait in short polls instead and
+  // look at the flag between them. False when a stop was requested.
+  bool wait_readable() {
+    for (;;) {
+      if (g_stop_requested.load()) return false;
+      pollfd p{fd_, POLLIN, 0};
+      int rc = ::poll(&p, 1, kStopPollMs);
+      // Readable, hung up or in error: read(2) tells which without blocking.
+      if (rc > 0) return true;
+      if (rc < 0 && errno != EINTR) throw Error(path_ + ": poll error: " + std::strerror(errno));
+    }
+  }
+
   int fd_;
   const std::string& path_;
+  bool wait_for_data_;
   std::vector<uint8_t> prefix_;
   size_t prefix_pos_ = 0;
 };
@@ -79,6 +101,16 @@ class GzipDecoder : public Decoder {
         z_.next_in = in_.data();
         z_.avail_in = static_cast<uInt>(n);
       }
+      if (member_end_ && z_.avail_in != 0) {
+        // Concatenated gzip members continue the same stream; anything
+        // else after a member is trailing garbage and ends it.
+        if (z_.avail_in < 2 || z_.next_in[0] != 0x1f || z_.next_in[1] != 0x8b) {
+          done_ = true;
+          break;
+        }
+        inflateReset(&z_);
+        member_end_ = false;
+      }
       if (z_.avail_in == 0 && in_eof_) {
         if (!member_end_) strato::warn(path_ + ": gzip stream ends early (truncated .gz file)");
         done_ = true;
@@ -86,22 +118,11 @@ class GzipDecoder : public Decoder {
       }
       int rc = inflate(&z_, Z_NO_FLUSH);
       if (rc == Z_STREAM_END) {
+        // The next member (if any) is looked for on the next call: reading
+        // for it now could block a pipe's last packets behind input that
+        // may never come.
         member_end_ = true;
-        // Concatenated gzip members continue the same stream; anything
-        // else after a member is trailing garbage and ends it.
-        if (z_.avail_in == 0) {
-          size_t n = in_eof_ ? 0 : r_.read(in_.data(), in_.size());
-          if (n == 0) in_eof_ = true;
-          z_.next_in = in_.data();
-          z_.avail_in = static_cast<uInt>(n);
-        }
-        if (z_.avail_in >= 2 && z_.next_in[0] == 0x1f && z_.next_in[1] == 0x8b) {
-          inflateReset(&z_);
-          member_end_ = false;
-          continue;
-        }
-        done_ = true;
-        break;
+        continue;
       }
       if (rc == Z_OK) {
         member_end_ = false;
@@ -176,17 +197,22 @@ class ZstdDecoder : public Decoder {
 }  // namespace
 
 InputStream::InputStream(const std::string& path) : path_(path) {
-  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // "-" is standard input, as in tshark; dup'd so closing it leaves fd 0 alone.
+  fd_ = path == "-" ? ::fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) throw Error(path + ": cannot open: " + std::strerror(errno));
   struct stat st {};
-  if (fstat(fd_, &st) == 0 && S_ISDIR(st.st_mode)) {
-    ::close(fd_);
-    throw Error(path + ": cannot open: " + std::strerror(EISDIR));
+  bool regular = true;
+  if (fstat(fd_, &st) == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      ::close(fd_);
+      throw Error(path + ": cannot open: " + std::strerror(EISDIR));
+    }
+    regular = S_ISREG(st.st_mode);
   }
 #ifdef POSIX_FADV_SEQUENTIAL
-  posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+  if (regular) posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
-  FdReader r(fd_, path_);
+  FdReader r(fd_, path_, !regular);
   uint8_t magic[4];
   size_t got = 0;
   try {

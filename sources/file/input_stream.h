@@ -18,6 +18,9 @@ class Decoder {
 
 class InputStream {
  public:
+  // `path` "-" reads standard input. FIFOs, pipes and devices are read in
+  // short waits that end the stream (as at end of file) once
+  // strato::g_stop_requested is set, whichever thread took the signal.
   // Throws strato::Error "PATH: cannot open: <strerror>".
   explicit InputStream(const std::string& path);
   ~InputStream();
