@@ -148,6 +148,7 @@ std::string tshark_frames(const std::string& path) {
 
 std::string make_fifo() {
   std::string f = test_path(".fifo");
+  unlink(f.c_str());  // left by an earlier --gtest_repeat round
   EXPECT_EQ(mkfifo(f.c_str(), 0600), 0) << std::strerror(errno);
   return f;
 }
