@@ -22,11 +22,24 @@ TvbUd* check_tvb_ud(lua_State* L, int idx) {
   return ud;
 }
 
+// Argument 1 of a Tvb method: its metatable is the closure's upvalue (new_class).
+TvbUd* self_tvb_ud(lua_State* L) {
+  auto* ud = static_cast<TvbUd*>(lua_touserdata(L, 1));
+  bool ok = false;
+  if (ud && lua_getmetatable(L, 1)) {
+    ok = lua_rawequal(L, -1, lua_upvalueindex(1));
+    lua_pop(L, 1);
+  }
+  if (!ok) return check_tvb_ud(L, 1);  // raises the usual error
+  if (ud->t.generation != *ud->gen) luaL_error(L, "expired tvb");
+  return ud;
+}
+
 // Tvb(off[, len]) and Tvb:range(off[, len]) as wslua: len -1 means to the
 // end, an offset past the end then gives an empty range; a negative offset
 // counts from the end.
 int tvb_range(lua_State* L) {
-  TvbUd* ud = check_tvb_ud(L, 1);
+  TvbUd* ud = self_tvb_ud(L);
   const int64_t cap = ud->t.len;
   int64_t off = luaL_optinteger(L, 2, 0);
   int64_t len = luaL_optinteger(L, 3, -1);
@@ -45,17 +58,17 @@ int tvb_range(lua_State* L) {
 }
 
 int tvb_len(lua_State* L) {
-  lua_pushinteger(L, check_tvb_ud(L, 1)->t.len);
+  lua_pushinteger(L, self_tvb_ud(L)->t.len);
   return 1;
 }
 
 int tvb_reported_len(lua_State* L) {
-  lua_pushinteger(L, check_tvb_ud(L, 1)->t.reported);
+  lua_pushinteger(L, self_tvb_ud(L)->t.reported);
   return 1;
 }
 
 int tvb_reported_length_remaining(lua_State* L) {
-  TvbUd* ud = check_tvb_ud(L, 1);
+  TvbUd* ud = self_tvb_ud(L);
   int64_t off = luaL_optinteger(L, 2, 0);
   const int64_t rep = ud->t.reported;
   if (off < 0) off += rep;
@@ -64,7 +77,7 @@ int tvb_reported_length_remaining(lua_State* L) {
 }
 
 int tvb_offset(lua_State* L) {
-  TvbUd* ud = check_tvb_ud(L, 1);
+  TvbUd* ud = self_tvb_ud(L);
   lua_pushinteger(L, ud->t.base == strato::Tvb::kDetached ? 0 : ud->t.base);
   return 1;
 }
@@ -81,7 +94,7 @@ bool slice(lua_State* L, const LuaTvb& t, int64_t& off, int64_t& len) {
 }
 
 int tvb_bytes(lua_State* L) {
-  TvbUd* ud = check_tvb_ud(L, 1);
+  TvbUd* ud = self_tvb_ud(L);
   int64_t off, len;
   if (!slice(L, ud->t, off, len)) {
     push_empty_bytearray(L);
@@ -92,7 +105,7 @@ int tvb_bytes(lua_State* L) {
 }
 
 int tvb_raw(lua_State* L) {
-  TvbUd* ud = check_tvb_ud(L, 1);
+  TvbUd* ud = self_tvb_ud(L);
   int64_t off, len;
   if (!slice(L, ud->t, off, len)) return luaL_argerror(L, 1, "Tvb_raw: offset beyond end of Tvb");
   lua_pushlstring(L, reinterpret_cast<const char*>(ud->t.data) + off, size_t(len));
@@ -101,7 +114,7 @@ int tvb_raw(lua_State* L) {
 
 // "TVB(N) : hex", the hex cut after 36 bytes with an ellipsis, as Wireshark.
 int tvb_tostring(lua_State* L) {
-  TvbUd* ud = check_tvb_ud(L, 1);
+  TvbUd* ud = self_tvb_ud(L);
   lua_pushfstring(L, "TVB(%d) : ", int(ud->t.len));
   push_range(L, ud->t, 0, ud->t.len, ud->gen);
   luaL_tolstring(L, -1, nullptr);
@@ -136,13 +149,15 @@ uint64_t* counter(lua_State* L) {
 
 void new_class(lua_State* L, const char* name, const luaL_Reg* methods, const luaL_Reg* statics) {
   luaL_newmetatable(L, name);
-  luaL_setfuncs(L, methods, 0);
+  lua_pushvalue(L, -1);
+  luaL_setfuncs(L, methods, 1);
   lua_pushvalue(L, -1);
   lua_setfield(L, -2, "__index");
   lua_newtable(L);
   for (const luaL_Reg* m = methods; m->name; ++m) {
     if (m->name[0] == '_' && m->name[1] == '_') continue;
-    lua_pushcfunction(L, m->func);
+    lua_pushvalue(L, -2);
+    lua_pushcclosure(L, m->func, 1);
     lua_setfield(L, -2, m->name);
   }
   if (statics) luaL_setfuncs(L, statics, 0);
@@ -171,6 +186,18 @@ LuaTvbRange* push_range(lua_State* L, const LuaTvb& tvb, uint32_t offset, uint32
   ud->gen = gen;
   ::strato::lua::set_metatable(L, kTvbRange);
   return &ud->r;
+}
+
+RangeUd* self_range_ud(lua_State* L) {
+  auto* ud = static_cast<RangeUd*>(lua_touserdata(L, 1));
+  bool ok = false;
+  if (ud && lua_getmetatable(L, 1)) {
+    ok = lua_rawequal(L, -1, lua_upvalueindex(1));
+    lua_pop(L, 1);
+  }
+  if (!ok) return check_range_ud(L, 1);  // raises the usual error
+  if (ud->r.tvb.generation != *ud->gen) luaL_error(L, "expired tvb");
+  return ud;
 }
 
 RangeUd* check_range_ud(lua_State* L, int idx) {

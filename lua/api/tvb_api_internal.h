@@ -35,7 +35,8 @@ struct RangeUd {
 
 // Metatable `name` (with __name, methods reachable through __index) and a
 // global class table `name` holding `statics` and the methods too, as
-// Wireshark lets scripts call ByteArray.len(b) or UInt64.tonumber(x).
+// Wireshark lets scripts call ByteArray.len(b) or UInt64.tonumber(x). The
+// methods (not the statics) are closures with the metatable as upvalue 1.
 void new_class(lua_State* L, const char* name, const luaL_Reg* methods, const luaL_Reg* statics);
 // wslua's __concat: both operands through tostring.
 int concat_as_strings(lua_State* L);
@@ -43,6 +44,9 @@ int concat_as_strings(lua_State* L);
 const uint64_t* generation_counter(lua_State* L);
 LuaTvbRange* push_range(lua_State* L, const LuaTvb& tvb, uint32_t offset, uint32_t len, const uint64_t* gen);
 RangeUd* check_range_ud(lua_State* L, int idx);
+// Argument 1 of a TvbRange method, checked against the closure's upvalue
+// (the metatable new_class gives every method): no registry lookup.
+RangeUd* self_range_ud(lua_State* L);
 
 std::string* check_bytearray(lua_State* L, int idx);
 std::string& push_empty_bytearray(lua_State* L);

@@ -40,7 +40,7 @@ int64_t sign_extend(uint64_t v, uint32_t n) {
 uint64_t read(const LuaTvbRange& r, bool le) { return le ? read_le(bytes_of(r), r.len) : read_be(bytes_of(r), r.len); }
 
 int get_uint(lua_State* L, bool le, const char* name) {
-  const LuaTvbRange& r = check_range_ud(L, 1)->r;
+  const LuaTvbRange& r = self_range_ud(L)->r;
   if (r.len < 1 || r.len > 4) return luaL_error(L, "TvbRange:%s() does not handle %d byte integers", name, int(r.len));
   lua_pushinteger(L, lua_Integer(read(r, le)));
   return 1;
@@ -49,7 +49,7 @@ int r_uint(lua_State* L) { return get_uint(L, false, "uint"); }
 int r_le_uint(lua_State* L) { return get_uint(L, true, "le_uint"); }
 
 int get_int(lua_State* L, bool le, const char* name) {
-  const LuaTvbRange& r = check_range_ud(L, 1)->r;
+  const LuaTvbRange& r = self_range_ud(L)->r;
   if (r.len < 1 || r.len > 4) return luaL_error(L, "TvbRange:%s() does not handle %d byte integers", name, int(r.len));
   lua_pushinteger(L, sign_extend(read(r, le), r.len));
   return 1;
@@ -58,7 +58,7 @@ int r_int(lua_State* L) { return get_int(L, false, "int"); }
 int r_le_int(lua_State* L) { return get_int(L, true, "le_int"); }
 
 int get_64(lua_State* L, bool le, bool is_signed, const char* name) {
-  const LuaTvbRange& r = check_range_ud(L, 1)->r;
+  const LuaTvbRange& r = self_range_ud(L)->r;
   if (r.len < 1 || r.len > 8) return luaL_error(L, "TvbRange:%s() does not handle %d byte integers", name, int(r.len));
   const uint64_t v = read(r, le);
   if (is_signed) push_int64(L, sign_extend(v, r.len)); else push_uint64(L, v);
@@ -70,7 +70,7 @@ int r_int64(lua_State* L) { return get_64(L, false, true, "int64"); }
 int r_le_int64(lua_State* L) { return get_64(L, true, true, "le_int64"); }
 
 int get_float(lua_State* L, bool le, const char* name) {
-  const LuaTvbRange& r = check_range_ud(L, 1)->r;
+  const LuaTvbRange& r = self_range_ud(L)->r;
   const uint64_t v = read(r, le);
   if (r.len == 4) {
     const auto u = uint32_t(v);
@@ -90,7 +90,7 @@ int r_float(lua_State* L) { return get_float(L, false, "float"); }
 int r_le_float(lua_State* L) { return get_float(L, true, "le_float"); }
 
 int get_address(lua_State* L, strato::Address::Family fam, uint32_t n, bool reversed, const char* err) {
-  const LuaTvbRange& r = check_range_ud(L, 1)->r;
+  const LuaTvbRange& r = self_range_ud(L)->r;
   if (r.len != n) return luaL_error(L, "%s", err);
   strato::Address a;
   a.family = fam;
@@ -114,7 +114,7 @@ int r_ether(lua_State* L) {
 // Seconds and nanoseconds, 4 bytes each (the nanoseconds optional); only
 // the binary form: wslua's string time encodings are not supported.
 int get_nstime(lua_State* L, bool le, const char* name) {
-  const LuaTvbRange& r = check_range_ud(L, 1)->r;
+  const LuaTvbRange& r = self_range_ud(L)->r;
   if (luaL_optinteger(L, 2, 0) != 0) return luaL_error(L, "TvbRange_%s: invalid encoding value", name);
   if (r.len != 4 && r.len != 8) return luaL_error(L, "TvbRange_%s: The range must be 4 or 8 bytes long", name);
   const uint8_t* p = bytes_of(r);
@@ -218,7 +218,7 @@ uint32_t opt_encoding(lua_State* L, int idx, uint32_t def) { return uint32_t(lua
 
 // wslua hands Lua as many bytes of the converted text as the range is long.
 int r_string(lua_State* L) {
-  const LuaTvbRange& r = check_range_ud(L, 1)->r;
+  const LuaTvbRange& r = self_range_ud(L)->r;
   std::string s = decode(bytes_of(r), r.len, opt_encoding(L, 2, 0));
   if (s.size() > r.len) s.resize(r.len);
   lua_pushlstring(L, s.data(), s.size());
@@ -226,7 +226,7 @@ int r_string(lua_State* L) {
 }
 
 int unicode_string(lua_State* L, bool le) {
-  const LuaTvbRange& r = check_range_ud(L, 1)->r;
+  const LuaTvbRange& r = self_range_ud(L)->r;
   std::string s = decode(bytes_of(r), r.len, kUtf16 | (le ? kLittleEndian : 0));
   s.resize(std::strlen(s.c_str()));
   lua_pushlstring(L, s.data(), s.size());
@@ -249,7 +249,7 @@ size_t strsize(lua_State* L, const LuaTvbRange& r, uint32_t enc) {
 }
 
 int stringz_as(lua_State* L, uint32_t enc) {
-  const LuaTvbRange& r = check_range_ud(L, 1)->r;
+  const LuaTvbRange& r = self_range_ud(L)->r;
   const size_t n = strsize(L, r, enc);
   const size_t unit = two_byte_units(enc) ? 2 : 1;
   std::string s = decode(bytes_of(r), n - unit, enc);
@@ -261,7 +261,7 @@ int r_ustringz(lua_State* L) { return stringz_as(L, kUtf16); }
 int r_le_ustringz(lua_State* L) { return stringz_as(L, kUtf16 | kLittleEndian); }
 
 int r_strsize(lua_State* L) {
-  const LuaTvbRange& r = check_range_ud(L, 1)->r;
+  const LuaTvbRange& r = self_range_ud(L)->r;
   lua_pushinteger(L, lua_Integer(strsize(L, r, opt_encoding(L, 2, 0))));
   return 1;
 }
@@ -277,7 +277,7 @@ int hex_value(uint8_t c) {
 // hex text (separators per ENC_SEP_*); returns the ByteArray and how many
 // bytes of text it read.
 int r_bytes(lua_State* L) {
-  const LuaTvbRange& r = check_range_ud(L, 1)->r;
+  const LuaTvbRange& r = self_range_ud(L)->r;
   const uint32_t enc = opt_encoding(L, 2, 0);
   if (enc == 0) {
     push_bytearray(L, bytes_of(r), r.len);
@@ -310,7 +310,7 @@ int r_bytes(lua_State* L) {
 
 // Bits counted from the most significant bit of the range's first byte.
 int r_bitfield(lua_State* L) {
-  const LuaTvbRange& r = check_range_ud(L, 1)->r;
+  const LuaTvbRange& r = self_range_ud(L)->r;
   const lua_Integer pos = luaL_optinteger(L, 2, 0);
   const lua_Integer len = luaL_optinteger(L, 3, 1);
   if (pos < 0 || len < 0 || pos + len > lua_Integer(r.len) * 8) return luaL_error(L, "Requested bitfield out of range");
@@ -324,7 +324,7 @@ int r_bitfield(lua_State* L) {
 
 // Sub-range; offset and length relative to this range, -1: to its end.
 int r_range(lua_State* L) {
-  RangeUd* ud = check_range_ud(L, 1);
+  RangeUd* ud = self_range_ud(L);
   const LuaTvbRange& r = ud->r;
   const lua_Integer off = luaL_optinteger(L, 2, 0);
   lua_Integer len = luaL_optinteger(L, 3, -1);
@@ -336,23 +336,23 @@ int r_range(lua_State* L) {
 }
 
 int r_tvb(lua_State* L) {
-  const LuaTvbRange& r = check_range_ud(L, 1)->r;
+  const LuaTvbRange& r = self_range_ud(L)->r;
   push_tvb(L, r.view(), r.len);
   return 1;
 }
 
 int r_offset(lua_State* L) {
-  lua_pushinteger(L, check_range_ud(L, 1)->r.offset);
+  lua_pushinteger(L, self_range_ud(L)->r.offset);
   return 1;
 }
 
 int r_len(lua_State* L) {
-  lua_pushinteger(L, check_range_ud(L, 1)->r.len);
+  lua_pushinteger(L, self_range_ud(L)->r.len);
   return 1;
 }
 
 int r_raw(lua_State* L) {
-  const LuaTvbRange& r = check_range_ud(L, 1)->r;
+  const LuaTvbRange& r = self_range_ud(L)->r;
   const lua_Integer off = luaL_optinteger(L, 2, 0);
   lua_Integer len = luaL_optinteger(L, 3, -1);
   if (off < 0 || off > lua_Integer(r.len)) return luaL_argerror(L, 1, "TvbRange_raw: offset beyond end of TvbRange");
@@ -364,7 +364,7 @@ int r_raw(lua_State* L) {
 
 // Lower-case hex, cut after 36 bytes with an ellipsis, "<EMPTY>" when empty.
 int r_tostring(lua_State* L) {
-  const LuaTvbRange& r = check_range_ud(L, 1)->r;
+  const LuaTvbRange& r = self_range_ud(L)->r;
   if (r.len == 0) {
     lua_pushliteral(L, "<EMPTY>");
     return 1;

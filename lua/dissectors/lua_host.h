@@ -144,6 +144,9 @@ class Host {
   uint32_t desegment_len = 0, desegment_offset = 0;
   uint32_t match_uint = 0;
   int depth = 0;
+  // lua::tvb_generation() of the outer call in progress, 0 between calls:
+  // TreeItems check it without a registry lookup.
+  uint64_t generation = 0;
   // Once a reassembled PDU is shown and more of the segment follows, TCP
   // fences the Info column (later texts go after it) and freezes Protocol,
   // as tshark does; reset when the frame's TCP payload is done.
@@ -152,6 +155,9 @@ class Host {
 
   std::vector<int> proto_refs;  // by ProtoDef::index: registry ref of the Proto userdata, or LUA_NOREF
   int pinfo_ref = LUA_NOREF;
+  void* pinfo_ud = nullptr;
+  int columns_ref = LUA_NOREF;       // the one Columns object (pinfo.cols)
+  int column_cache_ref = LUA_NOREF;  // Column objects by name
   int private_ref = LUA_NOREF;
   std::unordered_map<uint64_t, Pending> pending;  // by tcp stream << 1 | direction
   std::deque<FieldDef> local_fields;   // ProtoFields registration never saw (bound to nothing)

@@ -175,6 +175,7 @@ Host::Result Host::call(ProtoDef& proto, Tvb tvb, int parent, const char* heur_l
   desegment_len = desegment_offset = 0;
   curr_proto = &proto;
   ++depth;
+  if (depth == 1) generation = lua::tvb_generation(L);
 #ifdef STRATO_LUA_HAVE_FIELD_API
   if (depth == 1) lua::set_field_event(L, &ctx->event());
 #endif
@@ -213,6 +214,7 @@ Host::Result Host::call(ProtoDef& proto, Tvb tvb, int parent, const char* heur_l
   --depth;
   if (depth == 0) {
     lua::end_generation(L);
+    generation = 0;
 #ifdef STRATO_LUA_HAVE_FIELD_API
     lua::set_field_event(L, nullptr);
 #endif

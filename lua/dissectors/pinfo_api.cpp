@@ -50,22 +50,37 @@ std::string arg_text(lua_State* L, int idx) {
   return out;
 }
 
+// Pinfo, Columns and Column functions are closures over these upvalues, so
+// pinfo.cols.info:append() needs no registry lookup: the Host, the Column
+// metatable, and a cache of the Column objects by name (they only hold an id).
+enum Upvalue { UpHost = 1, UpColumnMt, UpColumnCache, kUpvalues = UpColumnCache };
+
+Host& up_host(lua_State* L) { return *static_cast<Host*>(lua_touserdata(L, lua_upvalueindex(UpHost))); }
+
 void push_column(lua_State* L, ColumnId id) {
   auto* c = static_cast<ColumnUd*>(lua_newuserdatauv(L, sizeof(ColumnUd), 0));
   c->id = id;
-  ::strato::lua::set_metatable(L, kColumnMt);
+  lua_pushvalue(L, lua_upvalueindex(UpColumnMt));
+  lua_setmetatable(L, -2);
 }
 
 int columns_index(lua_State* L) {
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, lua_upvalueindex(UpColumnCache)) != LUA_TNIL) return 1;
+  lua_pop(L, 1);
   push_column(L, column_id(luaL_checkstring(L, 2)));
+  lua_pushvalue(L, 2);
+  lua_pushvalue(L, -2);
+  lua_rawset(L, lua_upvalueindex(UpColumnCache));
   return 1;
 }
 
 // Writes as Wireshark's col_* do under TCP's fences (see Host::info_fence):
 // set and clear keep the Info text before the fence, prepend moves it.
 void column_write(lua_State* L, ColumnId id, int op, int arg) {  // op: 0 set, 1 append, 2 prepend, 3 clear
-  DissectContext& ctx = check_ctx(L);
-  Host& h = *Host::of(L);
+  Host& h = up_host(L);
+  if (!h.ctx) luaL_error(L, "only available while a packet is being dissected");
+  DissectContext& ctx = *h.ctx;
   std::string* s = column_text(ctx, id);
   if (!s || (id == ColProtocol && h.protocol_locked)) return;
   size_t fence = id == ColInfo ? std::min(h.info_fence, s->size()) : 0;
@@ -88,7 +103,13 @@ int columns_newindex(lua_State* L) {
 }
 
 int column_op(lua_State* L, int op) {
-  auto* c = static_cast<ColumnUd*>(::strato::lua::check_udata(L, 1, kColumnMt));
+  auto* c = static_cast<ColumnUd*>(lua_touserdata(L, 1));
+  bool ok = false;
+  if (c && lua_getmetatable(L, 1)) {
+    ok = lua_rawequal(L, -1, lua_upvalueindex(UpColumnMt));
+    lua_pop(L, 1);
+  }
+  if (!ok) c = static_cast<ColumnUd*>(::strato::lua::check_udata(L, 1, kColumnMt));
   column_write(L, c->id, op, 2);
   return 0;
 }
@@ -115,12 +136,12 @@ void push_ipv4_or_addr(lua_State* L, const Address& a) {
 }
 
 int pinfo_index(lua_State* L) {
-  ::strato::lua::check_udata(L, 1, kPinfoMt);
+  Host& h = up_host(L);
+  // Pinfo is one userdata per state: the pointer is its type check.
+  if (lua_touserdata(L, 1) != h.pinfo_ud) ::strato::lua::check_udata(L, 1, kPinfoMt);
   const char* k = luaL_checkstring(L, 2);
-  Host& h = *Host::of(L);
   if (!std::strcmp(k, "cols") || !std::strcmp(k, "columns")) {
-    lua_newuserdatauv(L, 1, 0);
-    ::strato::lua::set_metatable(L, kColumnsMt);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, h.columns_ref);
     return 1;
   }
   if (!std::strcmp(k, "private")) {
@@ -147,7 +168,8 @@ int pinfo_index(lua_State* L) {
     lua_pushnil(L);
     return 1;
   }
-  DissectContext& ctx = check_ctx(L);
+  if (!h.ctx) luaL_error(L, "only available while a packet is being dissected");
+  DissectContext& ctx = *h.ctx;
   const PacketInfo& pi = ctx.pinfo;
   const Event& ev = ctx.event();
   if (!std::strcmp(k, "src") || !std::strcmp(k, "net_src")) push_ipv4_or_addr(L, pi.net_src);
@@ -201,30 +223,47 @@ void push_pinfo(lua_State* L) {
 }
 
 void open_pinfo_api(lua_State* L) {
-  static const luaL_Reg kPinfo[] = {
-      {"__index", pinfo_index}, {"__newindex", pinfo_newindex}, {"__tostring", pinfo_tostring}, {nullptr, nullptr}};
-  luaL_newmetatable(L, kPinfoMt);
-  luaL_setfuncs(L, kPinfo, 0);
-  lua_pop(L, 1);
-  static const luaL_Reg kColumns[] = {{"__index", columns_index}, {"__newindex", columns_newindex}, {nullptr, nullptr}};
-  luaL_newmetatable(L, kColumnsMt);
-  luaL_setfuncs(L, kColumns, 0);
-  lua_pop(L, 1);
+  Host& h = *Host::of(L);
+  luaL_newmetatable(L, kColumnMt);
+  const int column_mt = lua_gettop(L);
+  auto push_upvalues = [&] {
+    lua_pushlightuserdata(L, &h);
+    lua_pushvalue(L, column_mt);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, h.column_cache_ref);
+  };
+  lua_newtable(L);
+  h.column_cache_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+
   static const luaL_Reg kColumnMethods[] = {{"set", column_set},       {"append", column_append},
                                             {"prepend", column_prepend}, {"preppend", column_prepend},
                                             {"clear", column_clear},   {"fence", column_noop},
                                             {"clear_fence", column_noop}, {nullptr, nullptr}};
-  luaL_newmetatable(L, kColumnMt);
-  luaL_newlib(L, kColumnMethods);
-  lua_setfield(L, -2, "__index");
-  lua_pushcfunction(L, column_tostring);
-  lua_setfield(L, -2, "__tostring");
-  lua_pop(L, 1);
+  lua_newtable(L);
+  push_upvalues();
+  luaL_setfuncs(L, kColumnMethods, kUpvalues);
+  lua_setfield(L, column_mt, "__index");
+  push_upvalues();
+  lua_pushcclosure(L, column_tostring, kUpvalues);
+  lua_setfield(L, column_mt, "__tostring");
 
-  Host& h = *Host::of(L);
-  lua_newuserdatauv(L, 1, 0);
+  static const luaL_Reg kPinfo[] = {
+      {"__index", pinfo_index}, {"__newindex", pinfo_newindex}, {"__tostring", pinfo_tostring}, {nullptr, nullptr}};
+  luaL_newmetatable(L, kPinfoMt);
+  push_upvalues();
+  luaL_setfuncs(L, kPinfo, kUpvalues);
+  lua_pop(L, 1);
+  static const luaL_Reg kColumns[] = {{"__index", columns_index}, {"__newindex", columns_newindex}, {nullptr, nullptr}};
+  luaL_newmetatable(L, kColumnsMt);
+  push_upvalues();
+  luaL_setfuncs(L, kColumns, kUpvalues);
+  lua_pop(L, 2);  // and the Column metatable
+
+  h.pinfo_ud = lua_newuserdatauv(L, 1, 0);
   ::strato::lua::set_metatable(L, kPinfoMt);
   h.pinfo_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_newuserdatauv(L, 1, 0);
+  ::strato::lua::set_metatable(L, kColumnsMt);
+  h.columns_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   lua_newtable(L);
   h.private_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 }

@@ -1,5 +1,6 @@
 // TreeItem: what a Lua dissector adds becomes strato fields of the packet
 // (FieldValue items), so filters, -T fields, JSON and -V see them.
+#include <charconv>
 #include <cstring>
 
 #include "lua_host.h"
@@ -111,9 +112,10 @@ int add_field(lua_State* L, DissectContext& ctx, const FieldDef& d, Tvb r, int v
       }
       if (d.ftype != FT_DOUBLE) {
         // tshark prints a float with FLT_DIG significant digits: keep only those.
+        // to_chars/from_chars: %.6g's digits and strtod's rounding, without the printf machinery.
         char buf[32];
-        std::snprintf(buf, sizeof buf, "%.6g", v);
-        v = std::strtod(buf, nullptr);
+        auto end = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 6).ptr;
+        std::from_chars(buf, end, v);
       }
       return ctx.add_double(f, r, 0, len, v, parent);
     }
@@ -176,40 +178,95 @@ int add_field(lua_State* L, DissectContext& ctx, const FieldDef& d, Tvb r, int v
   }
 }
 
+// The TreeItem methods run as closures over these upvalues, so the hot path
+// (tree:add per field) needs no registry lookup and no string compare.
+enum Upvalue { UpHost = 1, UpTreeMt, UpFieldMt, UpProtoMt, UpRangeMt, UpMethods, kUpvalues = UpMethods };
+
+Host& up_host(lua_State* L) { return *static_cast<Host*>(lua_touserdata(L, lua_upvalueindex(UpHost))); }
+
+// The upvalue metatable `mt` that the value at `idx` has, or 0 (none of
+// `mts`, or not a userdata).
+int which_mt(lua_State* L, int idx, std::initializer_list<int> mts) {
+  if (!lua_touserdata(L, idx) || !lua_getmetatable(L, idx)) return 0;
+  int found = 0;
+  for (int mt : mts)
+    if (lua_rawequal(L, -1, lua_upvalueindex(mt))) {
+      found = mt;
+      break;
+    }
+  lua_pop(L, 1);
+  return found;
+}
+
+TreeUd* up_check_tree(lua_State* L, Host& h, int idx) {
+  if (!which_mt(L, idx, {UpTreeMt})) lua::check_udata(L, idx, kTreeMt);  // raises the usual error
+  auto* t = static_cast<TreeUd*>(lua_touserdata(L, idx));
+  if (t->generation != h.generation || h.generation == 0) luaL_error(L, "expired TreeItem");
+  return t;
+}
+
+DissectContext& up_ctx(lua_State* L, Host& h) {
+  if (!h.ctx) luaL_error(L, "only available while a packet is being dissected");
+  return *h.ctx;
+}
+
+// A TvbRange argument of the current call, or nullptr (not a TvbRange).
+lua::LuaTvbRange* up_test_range(lua_State* L, Host& h, int idx) {
+  if (!which_mt(L, idx, {UpRangeMt})) return nullptr;
+  // tvb_api.h: the public struct is first in the userdata.
+  auto* r = static_cast<lua::LuaTvbRange*>(lua_touserdata(L, idx));
+  if (r->tvb.generation != h.generation) luaL_error(L, "expired tvb");
+  return r;
+}
+
+void up_push_tree(lua_State* L, Host& h, int item, bool real) {
+  auto* ud = static_cast<TreeUd*>(lua_newuserdatauv(L, sizeof(TreeUd), 0));
+  ud->item = item;
+  ud->real = real && item >= 0;
+  ud->generation = h.generation;
+  lua_pushvalue(L, lua_upvalueindex(UpTreeMt));
+  lua_setmetatable(L, -2);
+}
+
 // tree:add(proto|field, [range], [value], [label...]) and add_le.
 int tree_add_impl(lua_State* L, bool le) {
-  TreeUd* t = check_tree(L, 1);
-  DissectContext& ctx = check_ctx(L);
-  Host& h = *Host::of(L);
+  Host& h = up_host(L);
+  TreeUd* t = up_check_tree(L, h, 1);
+  DissectContext& ctx = up_ctx(L, h);
   int parent = t->item;
   int next = 3;
   Tvb r{};
-  if (lua::LuaTvbRange* range = lua::test_tvbrange(L, 3)) {
+  if (lua::LuaTvbRange* range = up_test_range(L, h, 3)) {
     r = range->view();
     next = 4;
   } else if (lua_isnil(L, 3) && lua_gettop(L) >= 4) {
     next = 4;
   }
-  if (auto* p = static_cast<ProtoUd*>(::strato::lua::test_udata(L, 2, kProtoMt))) {
+  int mt = which_mt(L, 2, {UpFieldMt, UpProtoMt});
+  if (mt == UpProtoMt) {
+    auto* p = static_cast<ProtoUd*>(lua_touserdata(L, 2));
     int idx = ctx.add_protocol(p->def->field, r, 0, r.len, parent, "");
     bool real = real_item(ctx, idx, p->def->field);
     std::string text;
     if (real && ctx.want_labels() && label_args(L, next, text)) ctx.set_label(idx, text);
-    push_tree(L, idx, real);
+    up_push_tree(L, h, idx, real);
     return 1;
   }
-  if (auto* fu = static_cast<FieldUd*>(::strato::lua::test_udata(L, 2, kFieldMt))) {
+  if (mt == UpFieldMt) {
+    auto* fu = static_cast<FieldUd*>(lua_touserdata(L, 2));
     int vi = lua_gettop(L) >= next && !lua_isnil(L, next) ? next : 0;
     int idx = add_field(L, ctx, *fu->def, r, vi, le, parent);
     bool real = real_item(ctx, idx, fu->def->id);
-    std::string text;
-    if (real && vi && ctx.want_labels() && label_args(L, vi + 1, text)) ctx.set_label(idx, text);
-    push_tree(L, idx, real);
+    if (real && vi && ctx.want_labels()) {
+      std::string text;
+      if (label_args(L, vi + 1, text)) ctx.set_label(idx, text);
+    }
+    up_push_tree(L, h, idx, real);
     return 1;
   }
   // tree:add([range], "text"): a text-only item.
   int from = 2;
-  if (lua::LuaTvbRange* range = lua::test_tvbrange(L, 2)) {
+  if (lua::LuaTvbRange* range = up_test_range(L, h, 2)) {
     r = range->view();
     from = 3;
   }
@@ -220,7 +277,7 @@ int tree_add_impl(lua_State* L, bool le) {
     label_args(L, from, text);
     ctx.set_label(idx, text);
   }
-  push_tree(L, idx, real);
+  up_push_tree(L, h, idx, real);
   return 1;
 }
 
@@ -228,8 +285,9 @@ int tree_add(lua_State* L) { return tree_add_impl(L, false); }
 int tree_add_le(lua_State* L) { return tree_add_impl(L, true); }
 
 int tree_add_packet_field(lua_State* L) {  // (field, range, encoding, [label...])
-  TreeUd* t = check_tree(L, 1);
-  DissectContext& ctx = check_ctx(L);
+  Host& h = up_host(L);
+  TreeUd* t = up_check_tree(L, h, 1);
+  DissectContext& ctx = up_ctx(L, h);
   auto* fu = static_cast<FieldUd*>(::strato::lua::check_udata(L, 2, kFieldMt));
   lua::LuaTvbRange* range = lua::check_tvbrange(L, 3);
   lua_Integer enc = luaL_optinteger(L, 4, 0);
@@ -237,7 +295,7 @@ int tree_add_packet_field(lua_State* L) {  // (field, range, encoding, [label...
   bool real = real_item(ctx, idx, fu->def->id);
   std::string text;
   if (real && ctx.want_labels() && label_args(L, 5, text)) ctx.set_label(idx, text);
-  push_tree(L, idx, real);
+  up_push_tree(L, h, idx, real);
   return 1;
 }
 
@@ -248,8 +306,9 @@ void add_expert(lua_State* L, DissectContext& ctx, int parent, FieldId f, uint32
 }
 
 int tree_add_proto_expert_info(lua_State* L) {
-  TreeUd* t = check_tree(L, 1);
-  DissectContext& ctx = check_ctx(L);
+  Host& h = up_host(L);
+  TreeUd* t = up_check_tree(L, h, 1);
+  DissectContext& ctx = up_ctx(L, h);
   auto* e = static_cast<ExpertUd*>(::strato::lua::check_udata(L, 2, kExpertMt));
   std::string text = lua_isnoneornil(L, 3) ? e->def->text : luaL_checkstring(L, 3);
   if (e->def->id != kNoField) add_expert(L, ctx, t->item, e->def->id, e->def->group, e->def->severity, text, Tvb{});
@@ -258,11 +317,12 @@ int tree_add_proto_expert_info(lua_State* L) {
 }
 
 int tree_add_tvb_expert_info(lua_State* L) {
-  TreeUd* t = check_tree(L, 1);
-  DissectContext& ctx = check_ctx(L);
+  Host& h = up_host(L);
+  TreeUd* t = up_check_tree(L, h, 1);
+  DissectContext& ctx = up_ctx(L, h);
   auto* e = static_cast<ExpertUd*>(::strato::lua::check_udata(L, 2, kExpertMt));
   Tvb r{};
-  if (lua::LuaTvbRange* range = lua::test_tvbrange(L, 3)) r = range->view();
+  if (lua::LuaTvbRange* range = up_test_range(L, h, 3)) r = range->view();
   else if (!lua_isnoneornil(L, 3)) r = lua::check_tvb(L, 3)->view();
   std::string text = lua_isnoneornil(L, 4) ? e->def->text : luaL_checkstring(L, 4);
   if (e->def->id != kNoField) add_expert(L, ctx, t->item, e->def->id, e->def->group, e->def->severity, text, r);
@@ -271,9 +331,9 @@ int tree_add_tvb_expert_info(lua_State* L) {
 }
 
 int tree_add_expert_info(lua_State* L) {  // ([group], [severity], [text])
-  TreeUd* t = check_tree(L, 1);
-  DissectContext& ctx = check_ctx(L);
-  Host& h = *Host::of(L);
+  Host& h = up_host(L);
+  TreeUd* t = up_check_tree(L, h, 1);
+  DissectContext& ctx = up_ctx(L, h);
   auto group = static_cast<uint32_t>(luaL_optinteger(L, 2, 0x08000000));
   auto severity = static_cast<uint32_t>(luaL_optinteger(L, 3, 0x00200000));
   std::string text = luaL_optstring(L, 4, "Expert Info");
@@ -291,8 +351,9 @@ std::string current_text(DissectContext& ctx, int item) {
 }
 
 int tree_text_op(lua_State* L, int op) {  // 0 set, 1 append, 2 prepend
-  TreeUd* t = check_tree(L, 1);
-  DissectContext& ctx = check_ctx(L);
+  Host& h = up_host(L);
+  TreeUd* t = up_check_tree(L, h, 1);
+  DissectContext& ctx = up_ctx(L, h);
   std::string s;
   label_args(L, 2, s);
   if (t->real && ctx.want_labels()) {
@@ -307,8 +368,9 @@ int tree_append_text(lua_State* L) { return tree_text_op(L, 1); }
 int tree_prepend_text(lua_State* L) { return tree_text_op(L, 2); }
 
 int tree_flag(lua_State* L, uint8_t flag) {
-  TreeUd* t = check_tree(L, 1);
-  DissectContext& ctx = check_ctx(L);
+  Host& h = up_host(L);
+  TreeUd* t = up_check_tree(L, h, 1);
+  DissectContext& ctx = up_ctx(L, h);
   bool on = lua_isnoneornil(L, 2) || lua_toboolean(L, 2);
   if (t->real) {
     uint8_t& flags = ctx.dissection().fields[size_t(t->item)].flags;
@@ -321,8 +383,9 @@ int tree_set_generated(lua_State* L) { return tree_flag(L, FieldValue::Generated
 int tree_set_hidden(lua_State* L) { return tree_flag(L, FieldValue::Hidden); }
 
 int tree_set_len(lua_State* L) {
-  TreeUd* t = check_tree(L, 1);
-  DissectContext& ctx = check_ctx(L);
+  Host& h = up_host(L);
+  TreeUd* t = up_check_tree(L, h, 1);
+  DissectContext& ctx = up_ctx(L, h);
   lua_Integer n = luaL_checkinteger(L, 2);
   if (t->real && n >= 0 && ctx.dissection().fields[size_t(t->item)].length > 0) ctx.set_length(t->item, static_cast<uint32_t>(n));
   lua_settop(L, 1);
@@ -335,32 +398,31 @@ int tree_self(lua_State* L) {  // set_expert_flags and other no-ops
 }
 
 int tree_tostring(lua_State* L) {
-  TreeUd* t = check_tree(L, 1);
+  TreeUd* t = up_check_tree(L, up_host(L), 1);
   lua_pushfstring(L, "TreeItem: %d", t->item);
   return 1;
 }
 
 int tree_index(lua_State* L) {
-  check_tree(L, 1);
+  // Methods first, straight from the upvalue table: the key is already an
+  // interned Lua string.
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, lua_upvalueindex(UpMethods)) != LUA_TNIL) return 1;
+  lua_pop(L, 1);
+  Host& h = up_host(L);
+  TreeUd* t = up_check_tree(L, h, 1);
   const char* k = luaL_checkstring(L, 2);
-  if (luaL_getmetafield(L, 1, "__methods") == LUA_TTABLE) {
-    lua_getfield(L, -1, k);
-    if (!lua_isnil(L, -1)) return 1;
-  }
-  TreeUd* t = check_tree(L, 1);
   if (!std::strcmp(k, "visible") || !std::strcmp(k, "generated") || !std::strcmp(k, "hidden")) {
-    Host* h = Host::of(L);
     bool v = false;
-    if (h && h->ctx && t->real) {
-      uint8_t fl = h->ctx->dissection().fields[size_t(t->item)].flags;
+    if (h.ctx && t->real) {
+      uint8_t fl = h.ctx->dissection().fields[size_t(t->item)].flags;
       v = k[0] == 'v' ? true : k[0] == 'g' ? (fl & FieldValue::Generated) : (fl & FieldValue::Hidden);
     }
     lua_pushboolean(L, v);
     return 1;
   }
   if (!std::strcmp(k, "text")) {
-    Host* h = Host::of(L);
-    if (h && h->ctx && t->real) lua_pushstring(L, current_text(*h->ctx, t->item).c_str());
+    if (h.ctx && t->real) lua_pushstring(L, current_text(*h.ctx, t->item).c_str());
     else lua_pushnil(L);
     return 1;
   }
@@ -372,15 +434,17 @@ int tree_index(lua_State* L) {
 
 TreeUd* check_tree(lua_State* L, int idx) {
   auto* t = static_cast<TreeUd*>(lua::check_udata(L, idx, kTreeMt));
-  if (t->generation != lua::tvb_generation(L)) luaL_error(L, "expired TreeItem");
+  Host* h = Host::of(L);
+  if (!h || t->generation != h->generation || h->generation == 0) luaL_error(L, "expired TreeItem");
   return t;
 }
 
 void push_tree(lua_State* L, int item, bool real) {
+  Host* h = Host::of(L);
   auto* ud = static_cast<TreeUd*>(lua_newuserdatauv(L, sizeof(TreeUd), 0));
   ud->item = item;
   ud->real = real && item >= 0;
-  ud->generation = lua::tvb_generation(L);
+  ud->generation = h ? h->generation : 0;
   ::strato::lua::set_metatable(L, kTreeMt);
 }
 
@@ -399,16 +463,34 @@ void open_tree_api(lua_State* L) {
                                       {"set_len", tree_set_len},
                                       {"set_expert_flags", tree_self},
                                       {nullptr, nullptr}};
+  // The upvalues every closure shares (see Upvalue); the methods table is
+  // filled after the closures exist, so tree_index gets it too.
+  auto push_upvalues = [L](int methods) {
+    lua_pushlightuserdata(L, Host::of(L));
+    luaL_newmetatable(L, kTreeMt);
+    luaL_getmetatable(L, kFieldMt);
+    luaL_getmetatable(L, kProtoMt);
+    luaL_getmetatable(L, "TvbRange");
+    lua_pushvalue(L, methods);
+  };
+  lua_newtable(L);  // methods
+  const int methods = lua_gettop(L);
+  push_upvalues(methods);
+  luaL_setfuncs(L, kMethods, kUpvalues);
   luaL_newmetatable(L, kTreeMt);
-  lua_pushcfunction(L, tree_index);
+  push_upvalues(methods);
+  lua_pushcclosure(L, tree_index, kUpvalues);
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, tree_tostring);
   lua_setfield(L, -2, "__tostring");
-  luaL_newlib(L, kMethods);
+  lua_pushvalue(L, methods);
   lua_setfield(L, -2, "__methods");
   lua_pop(L, 1);
-  luaL_newlib(L, kMethods);
+  lua_newtable(L);  // the TreeItem class table: its own table, as typeof marks it
+  push_upvalues(methods);
+  luaL_setfuncs(L, kMethods, kUpvalues);
   lua_setglobal(L, "TreeItem");
+  lua_pop(L, 1);
 }
 
 }  // namespace strato::luad
