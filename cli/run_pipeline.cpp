@@ -32,11 +32,12 @@ int run_pipeline(const PipelineSpec& spec) {
   pm.load_all();
   pm.init_dissectors(spec.dissector_options);
 
+  // Before the sources open: a FIFO can block in open or in its first read.
+  install_signal_handlers();
   Engine engine(spec.engine);
   for (auto& s : spec.sources) engine.add_source(pm.make_source(s.plugin, s.options));
   SinkOutputs outputs;
   outputs.add_all(engine, pm, spec.sinks);
-  install_signal_handlers();
   EngineStats st = engine.run();
   std::fflush(stdout);
   if (spec.report_stats || st.source.dropped) {

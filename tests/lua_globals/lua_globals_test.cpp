@@ -2,6 +2,7 @@
 // typeof, format_date/format_time, file_exists, Dir, DATA_DIR/USER_DIR,
 // wtap tables, ENC_*/MENU_*, GUI stubs. Each script prints values and
 // results (errors included); tshark 4.0 running it is the oracle.
+#include <regex>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -62,7 +63,11 @@ TEST(LuaGlobals, GlobalsMatchTshark) {
   ASSERT_NE(want.out.find("lua entries\ta.lua c.lua"), std::string::npos) << want.out;
   EXPECT_NE(want.out.find("ENC_ISO_8601_DATE_TIME=196608"), std::string::npos);
   EXPECT_NE(want.out.find("new_dialog\tERR new_dialog: GUI not available"), std::string::npos);
-  const auto w = split_lines(want.out), g = split_lines(got.out);
+  // tshark's Lua names a global function in argument errors as '_G.f' or
+  // as 'f' from one run to the next (it depends on table order): either is
+  // the same message.
+  auto unqualified = [](std::string s) { return std::regex_replace(s, std::regex("'_G\\."), "'"); };
+  const auto w = split_lines(unqualified(want.out)), g = split_lines(unqualified(got.out));
   ASSERT_EQ(g.size(), w.size()) << got.out;
   for (size_t i = 0; i < w.size(); ++i) EXPECT_EQ(g[i], w[i]) << "line " << i + 1;
 }
