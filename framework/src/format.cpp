@@ -124,6 +124,28 @@ void append_ascii_value(std::string_view s, std::string& out, bool keep_high) {
   }
 }
 
+
+namespace {
+// The letter of C's escape for a control character ('\n' -> 'n'), or 0.
+char c_escape_letter(unsigned char c) {
+  switch (c) {
+    case '\a': return 'a';
+    case '\b': return 'b';
+    case '\f': return 'f';
+    case '\n': return 'n';
+    case '\r': return 'r';
+    case '\t': return 't';
+    case '\v': return 'v';
+    default: return 0;
+  }
+}
+void append_octal_escape(unsigned char c, std::string& out) {
+  out.push_back(char('0' + (c >> 6)));
+  out.push_back(char('0' + ((c >> 3) & 7)));
+  out.push_back(char('0' + (c & 7)));
+}
+}  // namespace
+
 void append_format_text(std::string_view s, std::string& out) {
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = s[i];
@@ -138,19 +160,8 @@ void append_format_text(std::string_view s, std::string& out) {
       continue;
     }
     out.push_back('\\');
-    switch (c) {
-      case '\a': out.push_back('a'); break;
-      case '\b': out.push_back('b'); break;
-      case '\f': out.push_back('f'); break;
-      case '\n': out.push_back('n'); break;
-      case '\r': out.push_back('r'); break;
-      case '\t': out.push_back('t'); break;
-      case '\v': out.push_back('v'); break;
-      default:
-        out.push_back(char('0' + (c >> 6)));
-        out.push_back(char('0' + ((c >> 3) & 7)));
-        out.push_back(char('0' + (c & 7)));
-    }
+    if (char e = c_escape_letter(c)) out.push_back(e);
+    else append_octal_escape(c, out);
   }
 }
 
@@ -184,27 +195,18 @@ void append_char(uint64_t v, Base base, std::string& out) {
     out.push_back(static_cast<char>(c));
   } else {
     out.push_back('\\');
-    switch (c) {
-      case '\'': out.push_back('\''); break;
-      case '\\': out.push_back('\\'); break;
-      case '\0': out.push_back('0'); break;
-      case '\a': out.push_back('a'); break;
-      case '\b': out.push_back('b'); break;
-      case '\f': out.push_back('f'); break;
-      case '\n': out.push_back('n'); break;
-      case '\r': out.push_back('r'); break;
-      case '\t': out.push_back('t'); break;
-      case '\v': out.push_back('v'); break;
-      default:
-        if (base == Base::Hex) {
-          out.push_back('x');
-          out.push_back(hex[c >> 4]);
-          out.push_back(hex[c & 15]);
-        } else {
-          out.push_back(char('0' + (c >> 6)));
-          out.push_back(char('0' + ((c >> 3) & 7)));
-          out.push_back(char('0' + (c & 7)));
-        }
+    if (c == '\'' || c == '\\') {
+      out.push_back(static_cast<char>(c));
+    } else if (c == '\0') {
+      out.push_back('0');
+    } else if (char e = c_escape_letter(c)) {
+      out.push_back(e);
+    } else if (base == Base::Hex) {
+      out.push_back('x');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    } else {
+      append_octal_escape(c, out);
     }
   }
   out.push_back('\'');
