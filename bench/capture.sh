@@ -9,7 +9,9 @@
 # 1. dd bs=1 (two syscalls per byte): no capture, strato capturing every
 #    syscall to a pcapng file, bpftrace counting every syscall, strato with a
 #    --pid filter that excludes dd (it should cost almost nothing), and as
-#    a reference bpftrace with the same filter on sys_enter and sys_exit.
+#    references bpftrace with the same filter on sys_enter and sys_exit, and
+#    the syscall tracepoints switched on with nothing attached (the kernel's
+#    price for any syscall tracer, through a trace instance not recording).
 # 2. wrk -> nginx on 127.0.0.1: no capture, tcpdump -i lo -w, strato -i lo -w.
 # Rounds interleave the settings so background load hits them all alike; the
 # best of REPS rounds is reported.
@@ -35,8 +37,15 @@ done
 T=$(mktemp -d /tmp/strato-bench-capture-XXXXXX)
 PIDS=()
 MOUNTED=
+FLOOR=/sys/kernel/tracing/instances/strato-bench-floor
+floor_off() {
+  [ -d "$FLOOR" ] || return 0
+  echo 0 >"$FLOOR/events/raw_syscalls/enable" 2>/dev/null || true
+  rmdir "$FLOOR" 2>/dev/null || true
+}
 cleanup() {
   local p
+  floor_off
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   sleep 0.5
   for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
@@ -162,6 +171,20 @@ for ((r = 1; r <= REPS; r++)); do
   stop bpftrace.pid "$TPID" || true
   best_dd bpfpid "$t" || true
   log "round $r dd bpftrace --pid idle (enter+exit): ${t}s"
+
+  # The floor of every syscall tracer: the syscall tracepoints switched on
+  # with nothing run at all (a trace instance whose recording is off). Any
+  # program or filter on them, in any tool, comes on top of this.
+  if mkdir "$FLOOR" 2>/dev/null; then
+    echo 0 >"$FLOOR/tracing_on"
+    echo 1 >"$FLOOR/events/raw_syscalls/enable"
+    run_dd
+    floor_off
+    best_dd floor "$t" || true
+    log "round $r dd with syscall tracepoints on, nothing attached: ${t}s"
+  else
+    log "cannot create the trace instance $FLOOR: no floor row"
+  fi
 done
 
 # ---- 2. wrk -> nginx on loopback ----
@@ -257,6 +280,7 @@ slow() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }  # a / b
 met() { if awk "BEGIN { exit !($1) }"; then echo "yes"; else echo "NO"; fi; }
 s_sys=$(slow "${DD[strato]}" "${DD[none]}"); s_bpf=$(slow "${DD[bpftrace]}" "${DD[none]}")
 s_pid=$(slow "${DD[pid]}" "${DD[none]}"); s_bpfpid=$(slow "${DD[bpfpid]}" "${DD[none]}")
+s_floor=-; [ -z "${DD[floor]:-}" ] || s_floor=$(slow "${DD[floor]}" "${DD[none]}")
 s_td=$(slow "${RPS[none]}" "${RPS[tcpdump]}"); s_lo=$(slow "${RPS[none]}" "${RPS[strato]}")
 ev() { echo "$1" | awk '/dropped/ {print $1 " / " $4; exit} {print "-"}'; }
 
@@ -270,6 +294,7 @@ echo "| | strato capture -w F -q (all syscalls) | ${DD[strato]} s | $s_sys | $(e
 echo "| | bpftrace count of sys_enter | ${DD[bpftrace]} s | $s_bpf | - | ${CPU[best.bpftrace]} | - | - |"
 echo "| | strato capture --pid IDLE -q | ${DD[pid]} s | $s_pid | $(ev "${SUMMARY[pid]}") | ${CPU[best.pid]} | < 1.05x | $(met "${DD[pid]} < 1.05 * ${DD[none]}") |"
 echo "| | bpftrace, pid == IDLE on sys_enter and sys_exit (reference) | ${DD[bpfpid]} s | $s_bpfpid | - | - | - | - |"
+echo "| | syscall tracepoints on, nothing attached (floor of any syscall tracer) | ${DD[floor]:--} s | $s_floor | - | - | - | - |"
 echo "| wrk -t$WRK_THREADS -c$WRK_CONNS ${WRK_SECS}s -> nginx | none | ${RPS[none]} req/s | 1.00x | - | - | - | - |"
 echo "| | tcpdump -i lo -w F | ${RPS[tcpdump]} req/s | $s_td | ${PKTS[tcpdump]} / ${DROP[tcpdump]} | ${CPU[best.tcpdump]} | - | - |"
 echo "| | strato capture -i lo -w F -q | ${RPS[strato]} req/s | $s_lo | ${PKTS[strato]} / ${DROP[strato]} | ${CPU[best.lo]} | ≤ tcpdump's | $(met "${RPS[strato]} >= ${RPS[tcpdump]}") |"
