@@ -53,19 +53,40 @@ Key lookup(std::string_view key) {
   return Key::Other;
 }
 
-void line(std::string& out, std::string_view key, std::string_view value) {
-  if (!out.empty() && out.back() != '\n') out.push_back('\n');
-  out.append(key);
-  out.append(": ");
-  size_t at = out.size();
-  out.append(value);
-  for (size_t i = at; i < out.size(); ++i)
-    if (out[i] == '\n' || out[i] == '\r') out[i] = ' ';
-}
+// Lines go straight into the caller's string (no temporaries: a live
+// capture formats these for every new thread it sees).
+class LineWriter {
+ public:
+  explicit LineWriter(std::string& out) : out_(out), start_(out.size()) {}
 
-void number(std::string& out, std::string_view key, int64_t v) {
-  if (v >= 0) line(out, key, std::to_string(v));
-}
+  void line(std::string_view key, std::string_view value) {
+    if (out_.size() > start_) out_.push_back('\n');
+    else if (start_ > 0 && out_.back() != '\n') out_.push_back('\n');
+    out_.append(key);
+    out_.append(": ");
+    size_t at = out_.size();
+    out_.append(value);
+    // The format is line based: a newline inside a value would start a line.
+    if (value.find('\n') == std::string_view::npos && value.find('\r') == std::string_view::npos) return;
+    for (size_t i = at; i < out_.size(); ++i)
+      if (out_[i] == '\n' || out_[i] == '\r') out_[i] = ' ';
+  }
+
+  void text(std::string_view key, const std::string& value) {
+    if (!value.empty()) line(key, value);
+  }
+
+  template <class T>
+  void number(std::string_view key, T v) {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    line(key, std::string_view(buf, static_cast<size_t>(r.ptr - buf)));
+  }
+
+ private:
+  std::string& out_;
+  size_t start_;
+};
 
 template <class T>
 bool to_int(std::string_view s, T& v) {
@@ -76,25 +97,21 @@ bool to_int(std::string_view s, T& v) {
 }  // namespace
 
 void format_process_comment(const ProcessInfo& p, std::string& out) {
-  size_t start = out.size();
-  std::string lines;
-  number(lines, "PID", p.pid);
-  if (!p.exe.empty()) line(lines, "Cmd", p.exe);
-  if (!p.args.empty()) line(lines, "Args", p.args);
-  number(lines, "ThreadId", p.tid);
-  number(lines, "ParentPID", p.ppid);
-  number(lines, "UserId", p.uid);
-  if (!p.container_id.empty()) line(lines, "ContainerId", p.container_id);
-  if (!p.container_name.empty()) line(lines, "ContainerName", p.container_name);
-  if (!p.pod_name.empty()) line(lines, "PodName", p.pod_name);
-  if (!p.pod_namespace.empty()) line(lines, "PodNamespace", p.pod_namespace);
-  if (!p.comm.empty()) line(lines, "Comm", p.comm);
-  if (!p.user_name.empty()) line(lines, "User", p.user_name);
-  if (p.cgroup_id != 0) line(lines, "CgroupID", std::to_string(p.cgroup_id));
-  if (!p.cgroup_path.empty()) line(lines, "Cgroup", p.cgroup_path);
-  if (lines.empty()) return;
-  if (start > 0 && out.back() != '\n') out.push_back('\n');
-  out += lines;
+  LineWriter w(out);
+  if (p.pid >= 0) w.number("PID", p.pid);
+  w.text("Cmd", p.exe);
+  w.text("Args", p.args);
+  if (p.tid >= 0) w.number("ThreadId", p.tid);
+  if (p.ppid >= 0) w.number("ParentPID", p.ppid);
+  if (p.uid >= 0) w.number("UserId", p.uid);
+  w.text("ContainerId", p.container_id);
+  w.text("ContainerName", p.container_name);
+  w.text("PodName", p.pod_name);
+  w.text("PodNamespace", p.pod_namespace);
+  w.text("Comm", p.comm);
+  w.text("User", p.user_name);
+  if (p.cgroup_id != 0) w.number("CgroupID", p.cgroup_id);
+  w.text("Cgroup", p.cgroup_path);
 }
 
 bool parse_process_comment(std::string_view comment, ProcessInfo& p) {

@@ -56,31 +56,78 @@ bool text_options(std::string& o, uint16_t code, std::string_view text) {
   return true;
 }
 
-// The process lines (as ptcpdump writes them) then the event's own comment
-// lines, leaving out process lines the comment already carries (a file read
-// back and written again would otherwise repeat them).
-const std::string& process_lines(const ProcessInfo& p, ProcessLinesCache* cache, std::string& scratch) {
-  if (!cache) {
-    scratch.clear();
-    format_process_comment(p, scratch);
-    return scratch;
-  }
-  for (size_t i = 0; i < ProcessLinesCache::kSize; ++i)
-    if (cache->key[i] == &p) return cache->lines[i];
-  size_t i = cache->next;
-  cache->next = (i + 1) % ProcessLinesCache::kSize;
-  cache->lines[i].clear();
-  format_process_comment(p, cache->lines[i]);
-  cache->key[i] = &p;
-  return cache->lines[i];
+size_t padded(size_t n) { return (n + 3) & ~size_t{3}; }
+
+char* store16(char* p, uint16_t v) {
+  std::memcpy(p, &v, 2);
+  return p + 2;
 }
 
+char* store32(char* p, uint32_t v) {
+  std::memcpy(p, &v, 4);
+  return p + 4;
+}
+
+// Every field format_process_comment writes. The size check is there so a
+// field added to ProcessInfo is added here too.
+bool same_process(const ProcessInfo& a, const ProcessInfo& b) {
+  static_assert(sizeof(ProcessInfo) == 5 * sizeof(int64_t) + 9 * sizeof(std::string), "compare every field");
+  return a.tid == b.tid && a.pid == b.pid && a.ppid == b.ppid && a.uid == b.uid && a.cgroup_id == b.cgroup_id &&
+         a.comm == b.comm && a.exe == b.exe && a.args == b.args && a.container_id == b.container_id &&
+         a.container_name == b.container_name && a.pod_name == b.pod_name && a.pod_namespace == b.pod_namespace &&
+         a.user_name == b.user_name && a.cgroup_path == b.cgroup_path;
+}
+
+// The cache entry holding `p`'s lines, formatting them on a miss.
+size_t cache_slot(const ProcessInfo& p, ProcessLinesCache& c) {
+  if (c.key[c.last] == &p) return c.last;
+  for (size_t i = 0; i < ProcessLinesCache::kSize; ++i)
+    if (c.key[i] == &p) return c.last = i;
+  for (size_t i = 0; i < ProcessLinesCache::kSize; ++i)
+    if (c.key[i] && same_process(*c.key[i], p)) {
+      c.key[i] = &p;
+      return c.last = i;
+    }
+  size_t i = c.next;
+  c.next = (i + 1) % ProcessLinesCache::kSize;
+  c.lines[i].clear();
+  format_process_comment(p, c.lines[i]);
+  c.key[i] = &p;
+  c.encoded_code[i] = 0;
+  return c.last = i;
+}
+
+// The process lines (as ptcpdump writes them) encoded as options of `code`:
+// empty when the process has no known field.
+const std::string& process_options(const ProcessInfo& p, uint16_t code, ProcessLinesCache* cache,
+                                   std::string& scratch) {
+  if (!cache) {
+    std::string lines;
+    format_process_comment(p, lines);
+    scratch.clear();
+    text_options(scratch, code, lines);
+    return scratch;
+  }
+  size_t i = cache_slot(p, *cache);
+  if (cache->encoded_code[i] != code) {
+    cache->encoded[i].clear();
+    text_options(cache->encoded[i], code, cache->lines[i]);
+    cache->encoded_code[i] = code;
+  }
+  return cache->encoded[i];
+}
+
+// The process lines then the event's own comment lines, leaving out process
+// lines the comment already carries (a file read back and written again
+// would otherwise repeat them).
 bool comment_options(std::string& o, const Event& e, uint16_t code, ProcessLinesCache* cache) {
-  std::string scratch;
   bool opts = false;
   std::string_view c = e.comment;
   if (e.process) {
-    opts = text_options(o, code, process_lines(*e.process, cache, scratch));
+    std::string scratch;
+    const std::string& proc = process_options(*e.process, code, cache, scratch);
+    o.append(proc);
+    opts = !proc.empty();
     std::string rest;
     while (!c.empty()) {
       size_t nl = c.find('\n');
@@ -191,22 +238,55 @@ void append_epb(std::string& o, const Event& e, uint8_t tsresol, ProcessLinesCac
 
 void append_syscall(std::string& o, const Event& e, uint8_t tsresol, ProcessLinesCache* cache) {
   if (!is_scap_event(e)) return append_epb(o, e, tsresol, cache);
-  if (!e.comment.empty() || e.process) {
+  // Live captures write millions of these a second: both blocks are sized
+  // first and filled in place, the process options copied whole from the
+  // cache.
+  std::string_view comment = e.comment;
+  std::string scratch;
+  const std::string* proc = nullptr;
+  size_t meta_len = 0;
+  if (comment.size() > 65532) {
+    // Split into one option per line: rare enough for the general path.
     size_t b = open_block(o, kMetaBlock);
     put32(o, kMetaMagic);
-    bool opts = text_options(o, kMetaComment, e.comment);
-    std::string scratch;
-    if (e.process) opts = text_options(o, kMetaProcess, process_lines(*e.process, cache, scratch)) || opts;
-    if (opts) put32(o, 0);
+    text_options(o, kMetaComment, comment);
+    if (e.process) o.append(process_options(*e.process, kMetaProcess, cache, scratch));
+    put32(o, 0);
     close_block(o, b);
+  } else if (!comment.empty() || e.process) {
+    if (e.process) proc = &process_options(*e.process, kMetaProcess, cache, scratch);
+    size_t opts = (comment.empty() ? 0 : 4 + padded(comment.size())) + (proc ? proc->size() : 0);
+    meta_len = 12 + opts + (opts ? 4 : 0) + 4;
   }
   // The event bytes are already the block body (cpu id, then the scap
   // event). Their parameter lengths are u16, so the large variant (0x221,
   // u32 lengths) is never needed.
-  size_t b = open_block(o, kSysdigEventV2);
-  o.append(reinterpret_cast<const char*>(e.data), e.cap_len);
-  pad(o, e.cap_len);
-  close_block(o, b);
+  size_t event_len = 8 + padded(e.cap_len) + 4;
+  size_t at = o.size();
+  o.resize(at + meta_len + event_len);  // zeroed: padding and opt_endofopt need no writes
+  char* p = o.data() + at;
+  if (meta_len) {
+    p = store32(p, kMetaBlock);
+    p = store32(p, static_cast<uint32_t>(meta_len));
+    p = store32(p, kMetaMagic);
+    if (!comment.empty()) {
+      p = store16(p, kMetaComment);
+      p = store16(p, static_cast<uint16_t>(comment.size()));
+      std::memcpy(p, comment.data(), comment.size());
+      p += padded(comment.size());
+    }
+    if (proc && !proc->empty()) {
+      std::memcpy(p, proc->data(), proc->size());
+      p += proc->size();
+    }
+    if (meta_len > 16) p += 4;  // opt_endofopt
+    p = store32(p, static_cast<uint32_t>(meta_len));
+  }
+  p = store32(p, kSysdigEventV2);
+  p = store32(p, static_cast<uint32_t>(event_len));
+  std::memcpy(p, e.data, e.cap_len);
+  p += padded(e.cap_len);
+  store32(p, static_cast<uint32_t>(event_len));
 }
 
 }  // namespace strato::pcapng

@@ -25,14 +25,19 @@ inline constexpr uint16_t kMetaProcess = 0x8001;     // process lines (strato/pr
 uint8_t output_tsresol(uint8_t source_tsresol);
 
 // Live events of one thread share one ProcessInfo: its lines are formatted
-// once per run of such events. Keep one per format() call, not longer: the
-// pointer is only known to be alive while the batch holds the event.
-// A few entries: packets of a client and a server alternate.
+// and encoded as options once per run of such events. Keep one per format()
+// call, not longer: the pointer is only known to be alive while the batch
+// holds the event. A few entries: packets of a client and a server
+// alternate. Events read from a file each have their own ProcessInfo; equal
+// contents still hit.
 struct ProcessLinesCache {
   static constexpr size_t kSize = 8;
   const ProcessInfo* key[kSize] = {};
   std::string lines[kSize];
-  size_t next = 0;
+  // `lines` encoded as options of code encoded_code[i] (0: not yet).
+  std::string encoded[kSize];
+  uint16_t encoded_code[kSize] = {};
+  size_t next = 0, last = 0;
 };
 
 void append_shb(std::string& out);
