@@ -203,6 +203,7 @@ EbpfSource::~EbpfSource() {
   Pending* p = nullptr;
   while (queue_.pop(p)) delete p;
   while (recycle_.pop(p)) delete p;
+  delete spare_;
   while (!held_.empty()) {
     delete held_.top().p;
     held_.pop();
@@ -210,8 +211,9 @@ EbpfSource::~EbpfSource() {
 }
 
 EbpfSource::Pending* EbpfSource::fresh() {
-  Pending* p = nullptr;
-  if (!recycle_.pop(p)) return new Pending;
+  Pending* p = spare_;
+  spare_ = nullptr;
+  if (!p && !recycle_.pop(p)) return new Pending;
   p->ts_ns = p->latency_ns = 0;
   p->comment.clear();
   p->bytes.clear();
@@ -229,7 +231,9 @@ void EbpfSource::recycle(Pending* p) {
 void EbpfSource::push(Pending* p) {
   p->seq = next_seq_++;
   if (!queue_.push(p)) {
-    delete p;
+    // Kept for the next record: when the queue is full, the pool is empty
+    // and a lost record would otherwise cost a new and a delete.
+    spare(p);
     user_drops_.fetch_add(1, std::memory_order_relaxed);
   }
 }
@@ -599,7 +603,9 @@ void EbpfSource::take_pending(Batch& batch, size_t max_events) {
     e.process = std::move(p.proc);
     // scap events carry no latency; a `Key: value` comment does, and
     // survives being written to pcapng as opt_comment.
-    e.comment.assign(p.comment);  // a copy: both buffers keep their capacity
+    // Swapped, not copied: append() left e.comment empty, so the record goes
+    // back to the pool with that buffer and both keep their capacity.
+    e.comment.swap(p.comment);
   }
 }
 
@@ -733,21 +739,23 @@ void EbpfSource::track_fd(const strato_event& r, const SyscallDef& def, std::str
       break;
   }
   if (const FdEntry* fe = fds_.find(r.pid, fd0)) {
-    if (!fe->name.empty()) comment += "\nFdName: " + fe->name;
-    if (!fe->type.empty()) comment += "\nFdType: " + fe->type;
+    if (!fe->name.empty()) comment.append("\nFdName: ").append(fe->name);
+    if (!fe->type.empty()) comment.append("\nFdType: ").append(fe->type);
   }
   if (def.scap_type == kCloseX && ret == 0) fds_.close(r.pid, fd0);
 }
 
 void EbpfSource::encode_syscall(const strato_event& r, const SyscallDef& def) {
   using namespace scap;
-  scratch_.clear();
-  Encoder enc(scratch_);
-  const uint64_t ts = r.ts + boot_to_epoch_ns_;
   const EventInfo* info = event_info(def.scap_type);
   if (!info) return;
+  // Encoded straight into the record that leaves; a type not handled below
+  // hands it back as the spare.
+  Pending* p = fresh();
+  Encoder enc(p->bytes);
+  const uint64_t ts = r.ts + boot_to_epoch_ns_;
   enc.begin(static_cast<uint16_t>(r.cpu), ts, r.tid, def.scap_type, static_cast<uint32_t>(info->params.size()));
-  const std::string path(r.path, r.path_len);
+  const std::string_view path(r.path, r.path_len);
   const int64_t ret = r.ret;
   const int64_t fd0 = static_cast<int32_t>(r.args[0]);
   Endpoint hint;
@@ -833,12 +841,12 @@ void EbpfSource::encode_syscall(const strato_event& r, const SyscallDef& def) {
       add_tuple(enc, r, false, nullptr);
       break;
     case kRenameX:
-      enc.add_i64(ret), enc.add_string(path), enc.add_string(std::string(r.path2, r.path2_len));
+      enc.add_i64(ret), enc.add_string(path), enc.add_string(std::string_view(r.path2, r.path2_len));
       break;
     case kRenameatX:
     case kRenameat2X:
       enc.add_i64(ret), enc.add_i64(fd0), enc.add_string(path), enc.add_i64(int32_t(r.args[2]));
-      enc.add_string(std::string(r.path2, r.path2_len));
+      enc.add_string(std::string_view(r.path2, r.path2_len));
       if (def.scap_type == kRenameat2X) enc.add_u32(uint32_t(r.args[4]));
       break;
     case kSendfileX: {
@@ -893,18 +901,17 @@ void EbpfSource::encode_syscall(const strato_event& r, const SyscallDef& def) {
       break;
     }
     default:
+      spare(p);
       return;
   }
   enc.finish();
-  Pending* p = fresh();
   p->ts_ns = ts;
   p->latency_ns = r.latency;
-  p->bytes.assign(scratch_.begin(), scratch_.end());
   // scap events carry no latency nor fd names; `Key: value` comment lines
   // do, and survive being written to pcapng as opt_comment.
   char lat[40] = "Latency: ";
   char* end = std::to_chars(lat + 9, lat + sizeof lat, r.latency).ptr;
-  p->comment.assign(lat, end);
+  p->comment.append(lat, end);
   track_fd(r, def, p->comment);
   p->proc = process_for(r.pid, r.tid, r.ppid, r.uid, r.cgroup_id, r.comm);
   push(p);
@@ -912,8 +919,8 @@ void EbpfSource::encode_syscall(const strato_event& r, const SyscallDef& def) {
 
 void EbpfSource::encode_proc(const strato_event& r) {
   using namespace scap;
-  scratch_.clear();
-  Encoder enc(scratch_);
+  Pending* p = fresh();
+  Encoder enc(p->bytes);
   const uint64_t ts = r.ts + boot_to_epoch_ns_;
   const ProcessEntry* pe = procs_.find(r.pid);
   if (r.kind == STRATO_SCHED_FORK) {
@@ -934,9 +941,7 @@ void EbpfSource::encode_proc(const strato_event& r) {
     enc.add_u8((code & 0x80) ? 1 : 0), enc.add_i64(0);
   }
   enc.finish();
-  Pending* p = fresh();
   p->ts_ns = ts;
-  p->bytes.assign(scratch_.begin(), scratch_.end());
   p->proc = process_for(r.pid, r.tid, r.ppid, r.uid, r.cgroup_id, r.comm);
   push(p);
 }

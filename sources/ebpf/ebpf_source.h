@@ -107,6 +107,13 @@ class EbpfSource : public Source {
   boost::lockfree::spsc_queue<Pending*> recycle_{1 << 16};
   Pending* fresh();
   void recycle(Pending* p);
+  // One record the reader filled in vain (type not encoded, queue full),
+  // handed out again by the next fresh().
+  Pending* spare_ = nullptr;
+  void spare(Pending* p) {
+    if (spare_) delete spare_;
+    spare_ = p;
+  }
   std::thread reader_;
   std::vector<int> ring_fds_;
   std::atomic<bool> reader_stop_{false};
@@ -117,7 +124,6 @@ class EbpfSource : public Source {
   // slightly out of order, so the newest are held a moment before leaving.
   TimeOrder<Pending> held_;
   uint64_t next_seq_ = 0;
-  std::vector<uint8_t> scratch_;
   strato_event record_{};  // the record being decoded (reader thread)
   SourceStats stats_;
   uint64_t kernel_drops_ = 0;
