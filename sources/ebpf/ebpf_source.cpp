@@ -174,6 +174,10 @@ void add_tuple(scap::Encoder& enc, const strato_event& r, bool peer_first, const
 }  // namespace
 
 EbpfSource::EbpfSource(EbpfConfig cfg) : cfg_(std::move(cfg)) {
+  // find_syscall's answer (its first match) and the event's schema, per number.
+  by_nr_.resize(STRATO_NR_MAX);
+  for (const SyscallDef& d : syscall_defs())
+    if (d.nr >= 0 && d.nr < STRATO_NR_MAX && !by_nr_[d.nr].def) by_nr_[d.nr] = {&d, scap::event_info(d.scap_type)};
   if (cfg_.syscalls_on) {
     selected_ = select_syscalls(cfg_.syscalls);
     want_proc_events_ = cfg_.syscalls.empty() || cfg_.syscalls.find("proc") != std::string::npos ||
@@ -609,40 +613,66 @@ void EbpfSource::take_pending(Batch& batch, size_t max_events) {
   }
 }
 
+// True when every variable part the lengths announce lies within the
+// record, so it can be decoded where it is.
+static bool parts_within(const strato_event& r, size_t size) {
+  auto fits = [size](size_t off, size_t len) { return len == 0 || off + len <= size; };
+  return fits(offsetof(strato_event, data), r.data_len) && fits(offsetof(strato_event, addr), r.addr_len) &&
+         fits(offsetof(strato_event, path), r.path_len) && fits(offsetof(strato_event, path2), r.path2_len) &&
+         fits(offsetof(strato_event, argv), r.argv_len);
+}
+
 int EbpfSource::on_record(const void* data, size_t size) {
   uint32_t kind = 0;
   if (size >= 20) std::memcpy(&kind, static_cast<const uint8_t*>(data) + 16, 4);
+  // Only this thread writes the counter: a plain add, not a locked one.
+  auto count = [this] { received_.store(received_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); };
   if (kind == STRATO_PACKET) {
     if (size < sizeof(strato_packet)) return 0;
     const auto& p = *static_cast<const strato_packet*>(data);
     if (p.caplen > size - sizeof(strato_packet)) return 0;
-    received_.fetch_add(1, std::memory_order_relaxed);
+    count();
     encode_packet(p, static_cast<const uint8_t*>(data) + sizeof(strato_packet));
     return 0;
   }
   // Records stop after their last part in use; the lengths say what is valid.
   if (size < STRATO_EVENT_HEADER_SIZE || size > sizeof(strato_event)) return 0;
-  std::memcpy(&record_, data, size);
-  const strato_event& r = record_;
-  received_.fetch_add(1, std::memory_order_relaxed);
-  const std::string comm(r.comm, strnlen(r.comm, sizeof r.comm));
+  // Ring records are 8-byte aligned and stay put during the callback: read
+  // in place. One whose lengths reach past its end is copied out, the rest
+  // zeroed, so nothing is read beyond it.
+  const strato_event* rp = static_cast<const strato_event*>(data);
+  if (reinterpret_cast<uintptr_t>(data) % alignof(strato_event) != 0 || !parts_within(*rp, size)) {
+    std::memcpy(&record_, data, size);
+    std::memset(reinterpret_cast<uint8_t*>(&record_) + size, 0, sizeof record_ - size);
+    rp = &record_;
+  }
+  const strato_event& r = *rp;
+  count();
+  auto comm = [&r] { return std::string(r.comm, strnlen(r.comm, sizeof r.comm)); };
   switch (r.kind) {
     case STRATO_SYSCALL: {
-      const SyscallDef* def = find_syscall(r.nr);
-      if (!def) return 0;
+      const NrEntry* ne = r.nr < by_nr_.size() ? &by_nr_[r.nr] : nullptr;
+      NrEntry slow;
+      if (!ne) {
+        slow.def = find_syscall(r.nr);
+        slow.info = slow.def ? scap::event_info(slow.def->scap_type) : nullptr;
+        ne = &slow;
+      }
+      if (!ne->def) return 0;
+      const SyscallDef* def = ne->def;
       if ((def->scap_type == scap::kExecve19X || def->scap_type == scap::kExecveatX) && r.ret == 0) {
-        procs_.on_exec(r.pid, comm, std::string(r.path, r.path_len), join_args(r.argv, r.argv_len));
+        procs_.on_exec(r.pid, comm(), std::string(r.path, r.path_len), join_args(r.argv, r.argv_len));
         forget_process(r.pid);
       }
-      encode_syscall(r, *def);
+      if (ne->info) encode_syscall(r, *def, *ne->info);
       break;
     }
     case STRATO_SCHED_EXEC:
-      procs_.on_exec(r.pid, comm, std::string(r.path, r.path_len), join_args(r.argv, r.argv_len));
+      procs_.on_exec(r.pid, comm(), std::string(r.path, r.path_len), join_args(r.argv, r.argv_len));
       forget_process(r.pid);
       break;
     case STRATO_SCHED_FORK:
-      procs_.on_fork(r.ppid, r.pid, comm);
+      procs_.on_fork(r.ppid, r.pid, comm());
       forget_process(r.pid);
       if (want_proc_events_) encode_proc(r);
       break;
@@ -745,16 +775,14 @@ void EbpfSource::track_fd(const strato_event& r, const SyscallDef& def, std::str
   if (def.scap_type == kCloseX && ret == 0) fds_.close(r.pid, fd0);
 }
 
-void EbpfSource::encode_syscall(const strato_event& r, const SyscallDef& def) {
+void EbpfSource::encode_syscall(const strato_event& r, const SyscallDef& def, const scap::EventInfo& info) {
   using namespace scap;
-  const EventInfo* info = event_info(def.scap_type);
-  if (!info) return;
   // Encoded straight into the record that leaves; a type not handled below
   // hands it back as the spare.
   Pending* p = fresh();
   Encoder enc(p->bytes);
   const uint64_t ts = r.ts + boot_to_epoch_ns_;
-  enc.begin(static_cast<uint16_t>(r.cpu), ts, r.tid, def.scap_type, static_cast<uint32_t>(info->params.size()));
+  enc.begin(static_cast<uint16_t>(r.cpu), ts, r.tid, def.scap_type, static_cast<uint32_t>(info.params.size()));
   const std::string_view path(r.path, r.path_len);
   const int64_t ret = r.ret;
   const int64_t fd0 = static_cast<int32_t>(r.args[0]);

@@ -16,6 +16,7 @@
 #include "packet_capture.h"
 #include "process_table.h"
 #include "strato/source.h"
+#include "strato/syscall_event.h"
 #include "syscall_table.h"
 #include "time_order.h"
 
@@ -64,7 +65,7 @@ class EbpfSource : public Source {
   void reader_loop();
   void drop_privileges();
   void take_pending(Batch& batch, size_t max_events);
-  void encode_syscall(const struct strato_event& r, const SyscallDef& def);
+  void encode_syscall(const struct strato_event& r, const SyscallDef& def, const scap::EventInfo& info);
   void encode_proc(const struct strato_event& r);
   void track_fd(const struct strato_event& r, const SyscallDef& def, std::string& comment);
   void encode_packet(const struct strato_packet& p, const uint8_t* bytes);
@@ -80,6 +81,12 @@ class EbpfSource : public Source {
   void forget_process(uint32_t pid) { proc_cache_.erase(pid); }
 
   EbpfConfig cfg_;
+  // Per syscall number: what on_record would otherwise search for each record.
+  struct NrEntry {
+    const SyscallDef* def = nullptr;
+    const scap::EventInfo* info = nullptr;
+  };
+  std::vector<NrEntry> by_nr_;
   std::vector<const SyscallDef*> selected_;
   bool want_proc_events_ = false;
   strato_syscalls* skel_ = nullptr;
