@@ -768,10 +768,7 @@ void EbpfSource::track_fd(const strato_event& r, const SyscallDef& def, std::str
     default:
       break;
   }
-  if (const FdEntry* fe = fds_.find(r.pid, fd0)) {
-    if (!fe->name.empty()) comment.append("\nFdName: ").append(fe->name);
-    if (!fe->type.empty()) comment.append("\nFdType: ").append(fe->type);
-  }
+  if (const FdEntry* fe = fds_.find(r.pid, fd0)) comment.append(fe->note);
   if (def.scap_type == kCloseX && ret == 0) fds_.close(r.pid, fd0);
 }
 
@@ -1027,14 +1024,26 @@ void EbpfSource::encode_packet(const strato_packet& p, const uint8_t* bytes) {
 
 std::shared_ptr<const ProcessInfo> EbpfSource::process_for(uint32_t pid, uint32_t tid, int64_t ppid, uint32_t uid,
                                                            uint64_t cgroup_id, const char (&comm)[16]) {
-  const size_t comm_len = strnlen(comm, 16);
-  auto it = proc_cache_.find(tid);
-  if (it != proc_cache_.end()) {
-    const ProcessInfo& c = *it->second;
-    if (c.pid == pid && c.uid == uid && c.cgroup_id == cgroup_id && (ppid < 0 || c.ppid == ppid) &&
-        c.comm.size() == comm_len && std::memcmp(c.comm.data(), comm, comm_len) == 0)
-      return it->second;
+  CachedProcess* cached = last_proc_ && last_tid_ == tid ? last_proc_ : nullptr;
+  if (!cached) {
+    auto it = proc_cache_.find(tid);
+    if (it != proc_cache_.end()) {
+      cached = &it->second;
+      last_tid_ = tid;
+      last_proc_ = cached;
+    }
   }
+  if (cached) {
+    const ProcessInfo& c = *cached->info;
+    auto same_comm = [&] {
+      if (cached->padded && std::memcmp(cached->comm, comm, sizeof cached->comm) == 0) return true;
+      const size_t n = strnlen(comm, 16);
+      return c.comm.size() == n && std::memcmp(c.comm.data(), comm, n) == 0;
+    };
+    if (c.pid == pid && c.uid == uid && c.cgroup_id == cgroup_id && (ppid < 0 || c.ppid == ppid) && same_comm())
+      return cached->info;
+  }
+  const size_t comm_len = strnlen(comm, 16);
   auto pi = std::make_shared<ProcessInfo>();
   pi->pid = pid;
   pi->tid = tid;
@@ -1052,7 +1061,13 @@ std::shared_ptr<const ProcessInfo> EbpfSource::process_for(uint32_t pid, uint32_
   }
   fill_user(*pi);
   if (proc_cache_.size() > 65536) proc_cache_.clear();  // bounded; rebuilt on demand
-  proc_cache_[tid] = pi;
+  CachedProcess& slot = proc_cache_[tid];
+  slot.info = pi;
+  slot.padded = pi->comm.size() <= sizeof slot.comm && pi->comm.find('\0') == std::string::npos;
+  std::memset(slot.comm, 0, sizeof slot.comm);
+  if (slot.padded) std::memcpy(slot.comm, pi->comm.data(), pi->comm.size());
+  last_tid_ = tid;
+  last_proc_ = &slot;
   return pi;
 }
 

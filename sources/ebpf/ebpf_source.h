@@ -78,7 +78,10 @@ class EbpfSource : public Source {
   // changes (exec, fork, exit, a new comm or uid). ppid < 0: from /proc.
   std::shared_ptr<const ProcessInfo> process_for(uint32_t pid, uint32_t tid, int64_t ppid, uint32_t uid,
                                                  uint64_t cgroup_id, const char (&comm)[16]);
-  void forget_process(uint32_t pid) { proc_cache_.erase(pid); }
+  void forget_process(uint32_t pid) {
+    if (last_proc_ && last_tid_ == pid) last_proc_ = nullptr;
+    proc_cache_.erase(pid);
+  }
 
   EbpfConfig cfg_;
   // Per syscall number: what on_record would otherwise search for each record.
@@ -139,7 +142,17 @@ class EbpfSource : public Source {
   bool cgroup_on_ = false;
   CgroupFilter cgroup_;
   std::unordered_map<int64_t, std::string> user_names_;
-  std::unordered_map<uint32_t, std::shared_ptr<const ProcessInfo>> proc_cache_;  // by tid
+  struct CachedProcess {
+    std::shared_ptr<const ProcessInfo> info;
+    // info->comm padded with NULs, so a record whose comm is the same
+    // (the kernel pads it too) matches in one 16-byte compare.
+    char comm[16];
+    bool padded = false;
+  };
+  std::unordered_map<uint32_t, CachedProcess> proc_cache_;  // by tid
+  // The last thread looked up (map nodes stay put until erased).
+  uint32_t last_tid_ = 0;
+  CachedProcess* last_proc_ = nullptr;
   const char* attach_kind_ = "";
 };
 

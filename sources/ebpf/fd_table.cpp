@@ -6,9 +6,22 @@
 
 namespace strato::ebpf {
 
+FdEntry::FdEntry(std::string n, std::string t) : name(std::move(n)), type(std::move(t)) {
+  if (!name.empty()) note.append("\nFdName: ").append(name);
+  if (!type.empty()) note.append("\nFdType: ").append(type);
+}
+
+FdTable::Fds& FdTable::fds_of(uint32_t pid) {
+  if (!last_ || last_pid_ != pid) {
+    last_ = &procs_[pid];
+    last_pid_ = pid;
+  }
+  return *last_;
+}
+
 void FdTable::set(uint32_t pid, int64_t fd, std::string name, std::string type) {
   if (fd < 0) return;
-  procs_[pid][fd] = FdEntry{std::move(name), std::move(type)};
+  fds_of(pid)[fd] = FdEntry{std::move(name), std::move(type)};
 }
 
 void FdTable::close(uint32_t pid, int64_t fd) {
@@ -16,9 +29,14 @@ void FdTable::close(uint32_t pid, int64_t fd) {
   if (it != procs_.end()) it->second.erase(fd);
 }
 
+void FdTable::forget(uint32_t pid) {
+  if (pid == last_pid_) last_ = nullptr;
+  procs_.erase(pid);
+}
+
 const FdEntry* FdTable::find(uint32_t pid, int64_t fd) {
   if (fd < 0) return nullptr;
-  auto& fds = procs_[pid];
+  Fds& fds = fds_of(pid);
   auto it = fds.find(fd);
   if (it != fds.end()) return &it->second;
   char buf[PATH_MAX];

@@ -10,7 +10,12 @@
 namespace strato::ebpf {
 
 struct FdEntry {
+  FdEntry() = default;
+  FdEntry(std::string n, std::string t);
   std::string name, type;  // type: file, ipv4, ipv6, unix, pipe, socket, ...
+  // "\nFdName: NAME\nFdType: TYPE" (a line only when not empty), as the
+  // event comment carries them: made once, appended to every event.
+  std::string note;
 };
 
 class FdTable {
@@ -18,13 +23,19 @@ class FdTable {
   explicit FdTable(std::string proc_root = "/proc") : root_(std::move(proc_root)) {}
   void set(uint32_t pid, int64_t fd, std::string name, std::string type);
   void close(uint32_t pid, int64_t fd);
-  void forget(uint32_t pid) { procs_.erase(pid); }
+  void forget(uint32_t pid);
   // nullptr when unknown and not in /proc either.
   const FdEntry* find(uint32_t pid, int64_t fd);
 
  private:
+  using Fds = std::unordered_map<int64_t, FdEntry>;
+  Fds& fds_of(uint32_t pid);
   std::string root_;
-  std::unordered_map<uint32_t, std::unordered_map<int64_t, FdEntry>> procs_;
+  std::unordered_map<uint32_t, Fds> procs_;
+  // The last process looked up: a syscall stream mostly repeats it. Map
+  // nodes stay put, so the pointer holds until that process is forgotten.
+  uint32_t last_pid_ = 0;
+  Fds* last_ = nullptr;
 };
 
 }  // namespace strato::ebpf
