@@ -48,6 +48,11 @@ struct Engine::Impl {
   std::vector<std::vector<uint64_t>> stream_map[4];
   uint64_t next_global_stream[4] = {0, 0, 0, 0};
 
+  // No display filter, for the pipeline or any sink: every event goes to
+  // every sink, so the per-event verdict loops are skipped.
+  bool all_pass = false;
+  uint64_t all_sinks = 0;
+
   // Write side (serial).
   uint64_t events = 0, passed = 0;
 
@@ -194,6 +199,16 @@ struct Engine::Impl {
   }
 
   void filter_and_format(Batch& b) {
+    if (all_pass) {
+      // Nothing to decide: one pass marks every event for every sink.
+      for (size_t i = 0; i < b.count; ++i) {
+        Event& e = b.events[i];
+        e.sink_mask = all_sinks;
+        e.passed = true;
+      }
+      for (size_t s = 0; s < sinks.size(); ++s) sinks[s]->format(b, b.out[s]);
+      return;
+    }
     for (size_t i = 0; i < b.count; ++i) {
       Event& e = b.events[i];
       bool ok = !filter || filter->match(e);
@@ -244,9 +259,13 @@ struct Engine::Impl {
     for (Dissector* d : taps)
       for (size_t i = 0; i < b.count; ++i) d->tap(b.events[i]);
     events += b.count;
-    for (size_t i = 0; i < b.count; ++i) passed += b.events[i].sink_mask != 0;
+    if (all_pass) {
+      if (all_sinks) passed += b.count;
+    } else {
+      for (size_t i = 0; i < b.count; ++i) passed += b.events[i].sink_mask != 0;
+    }
     for (size_t s = 0; s < sinks.size(); ++s) {
-      select_sink(b, s);
+      if (!all_pass) select_sink(b, s);
       sinks[s]->write(b, b.out[s]);
     }
   }
@@ -289,6 +308,9 @@ EngineStats Engine::run() {
   for (auto& s : m.sinks) needs |= s->needs();
   if (m.cfg.need_tree) needs |= Sink::kNeedLabels;
   m.choose_fields(needs);
+  m.all_pass = !m.filter;
+  for (auto& f : m.sink_filter) m.all_pass = m.all_pass && !f;
+  m.all_sinks = m.sinks.size() == 64 ? ~0ull : (1ull << m.sinks.size()) - 1;
   for (unsigned i = 0; i < threads; ++i) {
     m.shards.push_back(std::make_unique<Shard>(i));
     m.shards.back()->want_labels = needs & Sink::kNeedLabels;
