@@ -229,6 +229,8 @@ EbpfSource::Pending* EbpfSource::fresh() {
 
 void EbpfSource::recycle(Pending* p) {
   p->proc.reset();  // do not keep a process alive in the pool
+  // The pool keeps every record; it need not keep a large packet's buffer.
+  if (p->bytes.capacity() > kKeptBytes) std::vector<uint8_t>().swap(p->bytes);
   if (!recycle_.push(p)) delete p;
 }
 
@@ -546,7 +548,6 @@ bool EbpfSource::read(Batch& batch, size_t max_events) {
   if (int e = reader_error_.load()) throw Error(std::string("ebpf: reading the ring buffer: ") + std::strerror(e));
   // Bounded: what the engine cannot take yet stays in the queue, which then
   // fills and counts its losses, instead of memory growing without end.
-  constexpr size_t kMaxHeld = 1 << 17;
   auto drain = [this] {
     Pending* p = nullptr;
     size_t n = 0;

@@ -111,12 +111,18 @@ class EbpfSource : public Source {
   };
   // The reader thread drains the ring buffer into `queue_` so that a slow
   // consumer costs user-space drops (counted) rather than stalling the ring.
-  boost::lockfree::spsc_queue<Pending*> queue_{1 << 16};
+  static constexpr size_t kQueued = 1 << 16;
+  boost::lockfree::spsc_queue<Pending*> queue_{kQueued};
+  // At most this many drained records wait in `held_`; the rest stay queued.
+  static constexpr size_t kMaxHeld = 1 << 17;
   // Used records go back to the reader, which refills them: their strings
   // and vectors keep their capacity, so steady state allocates nothing.
-  boost::lockfree::spsc_queue<Pending*> recycle_{1 << 16};
+  // Room for every record that can exist at once (queued, held, the spare
+  // and the one being taken), so none is ever freed only to be made again.
+  boost::lockfree::spsc_queue<Pending*> recycle_{kQueued + kMaxHeld + 4};
   Pending* fresh();
   void recycle(Pending* p);
+  static constexpr size_t kKeptBytes = 16 << 10;
   // One record the reader filled in vain (type not encoded, queue full),
   // handed out again by the next fresh().
   Pending* spare_ = nullptr;
