@@ -608,9 +608,7 @@ void EbpfSource::take_pending(Batch& batch, size_t max_events) {
     e.process = std::move(p.proc);
     // scap events carry no latency; a `Key: value` comment does, and
     // survives being written to pcapng as opt_comment.
-    // Swapped, not copied: append() left e.comment empty, so the record goes
-    // back to the pool with that buffer and both keep their capacity.
-    e.comment.swap(p.comment);
+    e.comment.assign(p.comment.view());
   }
 }
 
@@ -726,7 +724,7 @@ std::string ep_text(uint8_t family, const uint8_t* addr, uint16_t port) {
 
 // Updates the fd table from this call and notes the fd's name for events
 // whose own parameters do not name it.
-void EbpfSource::track_fd(const strato_event& r, const SyscallDef& def, std::string& comment) {
+void EbpfSource::track_fd(const strato_event& r, const SyscallDef& def, Comment& comment) {
   using namespace scap;
   const int64_t ret = r.ret, fd0 = static_cast<int32_t>(r.args[0]);
   const strato_tuple& t = r.tuple;
@@ -937,7 +935,7 @@ void EbpfSource::encode_syscall(const strato_event& r, const SyscallDef& def, co
   // do, and survive being written to pcapng as opt_comment.
   char lat[40] = "Latency: ";
   char* end = std::to_chars(lat + 9, lat + sizeof lat, r.latency).ptr;
-  p->comment.append(lat, end);
+  p->comment.append(lat, size_t(end - lat));
   track_fd(r, def, p->comment);
   p->proc = process_for(r.pid, r.tid, r.ppid, r.uid, r.cgroup_id, r.comm);
   push(p);

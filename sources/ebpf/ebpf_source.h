@@ -13,6 +13,7 @@
 
 #include "cgroup_filter.h"
 #include "fd_table.h"
+#include "inline_text.h"
 #include "packet_capture.h"
 #include "process_table.h"
 #include "strato/source.h"
@@ -67,7 +68,8 @@ class EbpfSource : public Source {
   void take_pending(Batch& batch, size_t max_events);
   void encode_syscall(const struct strato_event& r, const SyscallDef& def, const scap::EventInfo& info);
   void encode_proc(const struct strato_event& r);
-  void track_fd(const struct strato_event& r, const SyscallDef& def, std::string& comment);
+  using Comment = InlineText<112>;
+  void track_fd(const struct strato_event& r, const SyscallDef& def, Comment& comment);
   void encode_packet(const struct strato_packet& p, const uint8_t* bytes);
   void seed_socket_owners();
   void resolve_cgroup_filter();
@@ -102,7 +104,7 @@ class EbpfSource : public Source {
 
   struct Pending {
     uint64_t ts_ns, latency_ns;
-    std::string comment;
+    Comment comment;
     std::vector<uint8_t> bytes;
     std::shared_ptr<const ProcessInfo> proc;
     uint32_t iface = 0, link_type = 0, orig_len = 0, epb_flags = 0;
