@@ -204,8 +204,9 @@ EbpfSource::EbpfSource(EbpfConfig cfg) : cfg_(std::move(cfg)) {
 
 EbpfSource::~EbpfSource() {
   detach();
+  TimeOrder<Pending>::Item i;
+  while (queue_.pop(i)) delete i.p;
   Pending* p = nullptr;
-  while (queue_.pop(p)) delete p;
   while (recycle_.pop(p)) delete p;
   delete spare_;
   while (!held_.empty()) {
@@ -235,8 +236,7 @@ void EbpfSource::recycle(Pending* p) {
 }
 
 void EbpfSource::push(Pending* p) {
-  p->seq = next_seq_++;
-  if (!queue_.push(p)) {
+  if (!queue_.push({p->ts_ns, next_seq_++, p})) {
     // Kept for the next record: when the queue is full, the pool is empty
     // and a lost record would otherwise cost a new and a delete.
     spare(p);
@@ -549,10 +549,10 @@ bool EbpfSource::read(Batch& batch, size_t max_events) {
   // Bounded: what the engine cannot take yet stays in the queue, which then
   // fills and counts its losses, instead of memory growing without end.
   auto drain = [this] {
-    Pending* p = nullptr;
+    TimeOrder<Pending>::Item i;
     size_t n = 0;
-    while (held_.size() < kMaxHeld && queue_.pop(p)) {
-      held_.push({p->ts_ns, p->seq, p});
+    while (held_.size() < kMaxHeld && queue_.pop(i)) {
+      held_.push(i);
       ++n;
     }
     return n;

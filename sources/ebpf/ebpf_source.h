@@ -104,17 +104,18 @@ class EbpfSource : public Source {
 
   struct Pending {
     uint64_t ts_ns, latency_ns;
-    Comment comment;
-    std::vector<uint8_t> bytes;
-    std::shared_ptr<const ProcessInfo> proc;
     uint32_t iface = 0, link_type = 0, orig_len = 0, epb_flags = 0;
     int ifindex = -1;  // packets: the kernel's interface, mapped to `iface` by the engine thread
-    uint64_t seq = 0;  // arrival order, to keep equal timestamps in order
+    std::vector<uint8_t> bytes;
+    std::shared_ptr<const ProcessInfo> proc;
+    Comment comment;  // last: the inline text is the largest part
   };
   // The reader thread drains the ring buffer into `queue_` so that a slow
   // consumer costs user-space drops (counted) rather than stalling the ring.
+  // Entries carry the time and arrival order (to keep equal timestamps in
+  // order), so sorting them does not touch the records themselves.
   static constexpr size_t kQueued = 1 << 16;
-  boost::lockfree::spsc_queue<Pending*> queue_{kQueued};
+  boost::lockfree::spsc_queue<TimeOrder<Pending>::Item> queue_{kQueued};
   // At most this many drained records wait in `held_`; the rest stay queued.
   static constexpr size_t kMaxHeld = 1 << 17;
   // Used records go back to the reader, which refills them: their strings

@@ -33,9 +33,9 @@ class InlineText {
   std::string_view view() const { return spilled_ ? std::string_view(long_) : std::string_view(buf_, len_); }
 
  private:
-  char buf_[N];
   size_t len_ = 0;
   bool spilled_ = false;
+  char buf_[N];
   std::string long_;  // past N bytes (long paths, socket names)
 };
 
