@@ -25,6 +25,7 @@
 #include <pwd.h>
 
 #include "strato/error.h"
+#include "owner_hooks.h"
 #include "socket_owners.h"
 #include "strato/syscall_event.h"
 #include "syscalls.skel.h"
@@ -313,10 +314,19 @@ void EbpfSource::load_and_attach() {
   // perf and bpftrace expect). Failing is fine: the fallback needs none.
   if (access("/sys/kernel/tracing/events", F_OK) != 0 && access("/sys/kernel/debug/tracing/events", F_OK) != 0)
     mount("nodev", "/sys/kernel/tracing", "tracefs", 0, nullptr);
-  std::string first_error = "not tried (STRATO_EBPF_RAW_TP set)";
-  // STRATO_EBPF_RAW_TP=1 goes straight to the fallback, so it stays tested.
-  for (int attempt = std::getenv("STRATO_EBPF_RAW_TP") ? 1 : 0; attempt < 2; ++attempt) {
-    const bool raw = attempt == 1;
+  // Best first: tp_btf with packets' owners from the socket hooks (Linux
+  // 6.3+, cgroup v2); tp_btf with owners from the socket calls' syscall
+  // tracepoints; raw_tp. STRATO_EBPF_SYSCALL_OWNERS=1 and STRATO_EBPF_RAW_TP=1
+  // start at the second and the third, so the fallbacks stay tested.
+  enum Attempt { kSockHooks, kSyscallOwners, kRaw };
+  const bool packets = hooks_ != nullptr;
+  int first = std::getenv("STRATO_EBPF_RAW_TP") ? kRaw : std::getenv("STRATO_EBPF_SYSCALL_OWNERS") ? kSyscallOwners
+                                                                                                    : kSockHooks;
+  if (first == kSockHooks && !packets) first = kSyscallOwners;  // the same programs
+  std::string errors;
+  for (int attempt = first; attempt <= kRaw; ++attempt) {
+    const bool raw = attempt == kRaw;
+    const bool sock_hooks = attempt == kSockHooks;
     skel_ = strato_syscalls__open();
     if (!skel_) throw Error(std::string("ebpf: cannot open the BPF object: ") + std::strerror(errno));
     skel_->rodata->self_tgid = static_cast<uint32_t>(getpid());
@@ -328,7 +338,6 @@ void EbpfSource::load_and_attach() {
     skel_->rodata->filter_cgroup_id = cgroup_.id;
     skel_->rodata->filter_cgroup_level = cgroup_.level;
     skel_->rodata->pkt_snaplen = cfg_.packet_snaplen;
-    const bool packets = hooks_ != nullptr;
     int ncpu = libbpf_num_possible_cpus();
     bpf_map__set_max_entries(skel_->maps.pkt_buf, ncpu > 0 ? ncpu : 1);
     const uint32_t ncpus = ncpu > 0 ? static_cast<uint32_t>(ncpu) : 1;
@@ -361,15 +370,17 @@ void EbpfSource::load_and_attach() {
         skel_->progs.own_enter_recvfrom, skel_->progs.own_enter_recvmsg, skel_->progs.own_exit_connect,
         skel_->progs.own_exit_sendto,   skel_->progs.own_exit_sendmsg,  skel_->progs.own_exit_accept,
         skel_->progs.own_exit_accept4};
-    const bool owner_tps = packets && selected_.empty() && !raw;
+    const bool packets_only = packets && selected_.empty() && !raw;
+    const bool owner_tps = packets_only && !sock_hooks;
     for (auto* p : owner_progs) bpf_program__set_autoload(p, owner_tps);
-    if (owner_tps) {
+    set_socket_owner_hooks_autoload(skel_, sock_hooks);
+    if (packets_only) {
       std::erase(btf_progs, skel_->progs.btf_sys_enter);
       std::erase(btf_progs, skel_->progs.btf_sys_exit);
       bpf_program__set_autoload(skel_->progs.btf_sys_enter, false);
       bpf_program__set_autoload(skel_->progs.btf_sys_exit, false);
-      btf_progs.insert(btf_progs.end(), owner_progs.begin(), owner_progs.end());
     }
+    if (owner_tps) btf_progs.insert(btf_progs.end(), owner_progs.begin(), owner_progs.end());
     for (auto* p : btf_progs) bpf_program__set_autoload(p, !raw);
     for (auto* p : raw_progs) bpf_program__set_autoload(p, raw);
     int err = strato_syscalls__load(skel_);
@@ -395,6 +406,9 @@ void EbpfSource::load_and_attach() {
         uint8_t one = 1;
         bpf_map__update_elem(skel_->maps.pids, &pid, sizeof pid, &one, sizeof one, 0);
       }
+      // The rings exist before any program runs: a record made earlier
+      // would have nowhere to go (and be counted as dropped).
+      open_rings();
       for (auto* p : raw ? raw_progs : btf_progs) {
         bpf_link* l = bpf_program__attach(p);
         if (!l) {
@@ -404,18 +418,18 @@ void EbpfSource::load_and_attach() {
         links_.push_back(l);
       }
     }
+    std::string why;
+    if (!err && sock_hooks && !attach_socket_owner_hooks(skel_, links_, why)) err = -EOPNOTSUPP;
     if (!err) {
       attach_kind_ = raw ? "raw_tp" : "tp_btf";
       break;
     }
-    std::string why = std::string(std::strerror(-err)) + (last_log().empty() ? "" : " (" + last_log() + ")");
+    if (why.empty()) why = std::string(std::strerror(-err)) + (last_log().empty() ? "" : " (" + last_log() + ")");
     detach();
-    if (raw) {
-      throw Error("ebpf: cannot load and attach the syscall programs: tp_btf: " + first_error + "; raw_tp: " + why);
-    }
-    first_error = why;
+    static constexpr const char* kNames[] = {"tp_btf with socket hooks", "tp_btf", "raw_tp"};
+    errors += (errors.empty() ? "" : "; ") + std::string(kNames[attempt]) + ": " + why;
+    if (raw) throw Error("ebpf: cannot load and attach the syscall programs: " + errors);
   }
-  open_rings();
   if (hooks_) {
     seed_socket_owners();
     TcPrograms progs;

@@ -3,6 +3,7 @@
 // a real HTTP server; root only (CI runs as root), skipping loudly elsewhere.
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "capture_fixture.h"
@@ -16,6 +17,16 @@ std::string tc_state(const std::string& dev) {
   return run("tc qdisc show dev " + dev + " 2>&1; tc filter show dev " + dev + " ingress 2>&1; tc filter show dev " +
              dev + " egress 2>&1")
       .out;
+}
+
+// How many of strato's syscall tracepoint programs are loaded, as "N\n".
+std::string syscall_tracepoint_programs() {
+  return run("bpftool prog show 2>/dev/null | grep -c 'sys_enter\\|sys_exit\\|own_enter_\\|own_exit_'").out;
+}
+
+// The cgroup programs attached at the root of the cgroup v2 hierarchy.
+std::string cgroup_hooks() {
+  return run("bpftool cgroup show \"$(findmnt -n -t cgroup2 -o TARGET | head -1)\" 2>&1").out;
 }
 
 // A free TCP port on 127.0.0.1, as the kernel hands one out.
@@ -149,15 +160,26 @@ TEST(EbpfPackets, NothingStaysOnTheInterfacesAfterExit) {
   SKIP_WITHOUT_BPF();
   // lo without a clsact qdisc: strato adds one and must take it away again.
   run("tc qdisc del dev lo clsact 2>/dev/null");
+  // An earlier test's programs are freed a moment after its process ends.
+  std::string tracepoint_progs = syscall_tracepoint_programs();
+  for (int i = 0; i < 50 && tracepoint_progs != "0\n"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    tracepoint_progs = syscall_tracepoint_programs();
+  }
   {
     Capture cap("-i lo -q");
     ASSERT_TRUE(cap.ready()) << cap.err();
     EXPECT_NE(tc_state("lo").find("clsact"), std::string::npos);
     EXPECT_NE(tc_state("lo").find("bpf"), std::string::npos) << "the egress program is attached";
+    // Owners come from the socket hooks, so no syscall tracepoint is on (it
+    // would slow every syscall of the host).
+    EXPECT_NE(cgroup_hooks().find("own_sock_create"), std::string::npos) << cgroup_hooks();
+    EXPECT_EQ(syscall_tracepoint_programs(), tracepoint_progs);
     ASSERT_EQ(cap.stop(), 0) << cap.err();
   }
   EXPECT_EQ(tc_state("lo").find("clsact"), std::string::npos) << tc_state("lo");
   EXPECT_EQ(tc_state("lo").find("bpf"), std::string::npos) << tc_state("lo");
+  EXPECT_EQ(cgroup_hooks().find("own_"), std::string::npos) << cgroup_hooks();
   // A clsact that was there before (a CNI's) stays, without strato's filters.
   ASSERT_EQ(run("tc qdisc add dev lo clsact").exit_code, 0);
   {
@@ -272,32 +294,40 @@ TEST(EbpfPackets, WrittenPcapngCarriesProcessesForTsharkAndStratoRead) {
 }
 
 // The share of attributed UDP packets: a resolver-style client (connect, send,
-// recv) and a server that was listening before the capture started.
-void check_udp_exchange(const std::string& env) {
+// recv) and a server that was listening before the capture started, or that
+// starts during it.
+void check_udp_exchange(const std::string& env, bool server_first = true) {
   ASSERT_TRUE(have_program("python3"));
   std::string dir = fresh_dir();
   int port = free_port();
   std::string ps = std::to_string(port);
+  std::unique_ptr<Capture> cap;
+  auto start_capture = [&] {
+    cap = std::make_unique<Capture>("-i lo -f 'udp port " + ps + "' -T fields -e proc.pid -e udp.srcport -e udp.dstport",
+                                    env);
+  };
+  if (!server_first) start_capture();
   run("(python3 -c 'import socket\ns=socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ns.bind((\"127.0.0.1\", " + ps +
       "))\nwhile True:\n  d,a=s.recvfrom(100)\n  s.sendto(d,a)' > /dev/null 2>&1 & echo $! > " + dir + "/server.pid)");
   int server = std::atoi(run("cat " + dir + "/server.pid").out.c_str());
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  Capture cap("-i lo -f 'udp port " + ps + "' -T fields -e proc.pid -e udp.srcport -e udp.dstport", env);
-  ASSERT_TRUE(cap.ready()) << cap.err();
+  if (server_first) start_capture();
+  ASSERT_TRUE(cap->ready()) << cap->err();
   auto r = run("python3 -c 'import os, socket\nprint(os.getpid())\nc=socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
                "c.settimeout(5)\nc.connect((\"127.0.0.1\", " + ps + "))\nfor i in range(5):\n  c.send(b\"q\"); c.recv(100)'");
   int client = std::atoi(r.out.c_str());
-  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  ASSERT_EQ(cap->stop(), 0) << cap->err();
   kill(server, SIGTERM);
   int packets = 0, attributed = 0;
-  for (auto& row : cap.rows()) {
+  for (auto& row : cap->rows()) {
     ASSERT_EQ(row.size(), 3u);
     ++packets;
     if (!row[0].empty()) ++attributed;
     EXPECT_EQ(std::atoi(row[0].c_str()), row[2] == ps ? client : server) << row[1] << " -> " << row[2];
   }
-  std::fprintf(stderr, "attributed UDP packets%s: %d of %d\n", env.empty() ? "" : " (raw_tp)", attributed, packets);
-  EXPECT_EQ(packets, 10) << cap.err();
+  std::fprintf(stderr, "attributed UDP packets%s: %d of %d\n", env.empty() ? "" : (" (" + env + ")").c_str(), attributed,
+               packets);
+  EXPECT_EQ(packets, 10) << cap->err();
   EXPECT_EQ(attributed, packets);
 }
 
@@ -311,6 +341,19 @@ TEST(EbpfPackets, UdpExchangeIsAttributedToClientAndServer) {
 TEST(EbpfPackets, RawTpFallbackAttributesTheUdpExchangeToo) {
   SKIP_WITHOUT_BPF();
   check_udp_exchange("STRATO_EBPF_RAW_TP=1");
+}
+
+// A server bound during the capture: its port is learnt at bind.
+TEST(EbpfPackets, UdpServerStartedDuringTheCaptureIsAttributed) {
+  SKIP_WITHOUT_BPF();
+  check_udp_exchange("", false);
+}
+
+// Kernels before 6.3 (no sock_send_length tracepoint) or hosts without
+// cgroup v2: owners come from the socket syscalls' own tracepoints.
+TEST(EbpfPackets, SyscallTracepointFallbackAttributesTheUdpExchangeToo) {
+  SKIP_WITHOUT_BPF();
+  check_udp_exchange("STRATO_EBPF_SYSCALL_OWNERS=1");
 }
 
 TEST(EbpfPackets, RefusedConnectionsPipelineFindsTheRefusal) {
@@ -344,8 +387,10 @@ TEST(EbpfPackets, ListInterfacesNamesEveryKernelInterface) {
   ASSERT_FALSE(lines.empty());
   EXPECT_EQ(lines.front().rfind("1. syscalls (", 0), 0u) << lines.front();
   EXPECT_NE(r.out.find(". lo (loopback)"), std::string::npos) << r.out;
-  for (auto& dev : split_lines(run("ls /sys/class/net").out))
-    if (!dev.empty()) EXPECT_NE(r.out.find(". " + dev + " ("), std::string::npos) << dev << "\n" << r.out;
+  for (auto& dev : split_lines(run("ls /sys/class/net").out)) {
+    if (dev.empty()) continue;
+    EXPECT_NE(r.out.find(". " + dev + " ("), std::string::npos) << dev << "\n" << r.out;
+  }
   EXPECT_NE(lines.back().find(". any ("), std::string::npos) << r.out;
 }
 

@@ -129,6 +129,92 @@ static __always_inline int on_sock_state(struct sock* sk, int newstate, bool wit
   return 0;
 }
 
+/* Owners without syscall tracepoints. Switching any syscall tracepoint on
+ * puts every task of the host on the kernel's slow syscall path (a few
+ * percent of a busy server), so a packets-only capture learns owners where
+ * the kernel already is in the owner's context:
+ *  - cgroup sock_create: a new socket's cookie, before its first packet;
+ *  - cgroup post_bind4/6: a bound port (servers' wildcard, UDP too);
+ *  - sock_send_length/sock_recv_length (kernel 6.3+): any socket read or
+ *    written, so accepted sockets, which no process creates, are learnt. */
+static __always_inline void note_owner_of(const struct strato_tuple* t, const struct strato_owner* o) {
+  struct strato_flow_key k;
+  if (tuple_key(t, &k)) bpf_map_update_elem(&flow_owners, &k, o, BPF_ANY);
+}
+
+static __always_inline int on_sock_io(struct sock* sk) {
+  __u64 pt = bpf_get_current_pid_tgid();
+  if (!sk || (pt >> 32) == self_tgid) return 0;
+  __u16 family = sk->__sk_common.skc_family;
+  if (family != 2 && family != 10) return 0;
+  __u64 cookie = bpf_get_socket_cookie(sk);
+  /* A server reads the same socket thousands of times: write only news. */
+  struct strato_owner* known = bpf_map_lookup_elem(&cookie_owners, &cookie);
+  if (known && known->tgid == (pt >> 32) && known->tid == (__u32)pt) return 0;
+  struct strato_owner o;
+  current_owner(&o);
+  bpf_map_update_elem(&cookie_owners, &cookie, &o, BPF_ANY);
+  struct strato_tuple t = {};
+  t.family = family;
+  t.proto = sk->sk_protocol;
+  t.sport = sk->__sk_common.skc_num;
+  t.dport = bpf_ntohs(sk->__sk_common.skc_dport);
+  if (family == 2) {
+    __builtin_memcpy(t.saddr, &sk->__sk_common.skc_rcv_saddr, 4);
+    __builtin_memcpy(t.daddr, &sk->__sk_common.skc_daddr, 4);
+  } else {
+    __builtin_memcpy(t.saddr, &sk->__sk_common.skc_v6_rcv_saddr, 16);
+    __builtin_memcpy(t.daddr, &sk->__sk_common.skc_v6_daddr, 16);
+  }
+  note_owner_of(&t, &o);
+  return 0;
+}
+
+static __always_inline bool inet_sock(const struct bpf_sock* sk) {
+  return (sk->family == 2 || sk->family == 10) && (sk->protocol == 6 || sk->protocol == 17);
+}
+
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(own_sock_send, struct sock* sk, int ret, int flags) { return on_sock_io(sk); }
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(own_sock_recv, struct sock* sk, int ret, int flags) { return on_sock_io(sk); }
+
+SEC("cgroup/sock_create")
+int own_sock_create(struct bpf_sock* sk) {
+  if (!inet_sock(sk) || (bpf_get_current_pid_tgid() >> 32) == self_tgid) return 1;
+  __u64 cookie = bpf_get_socket_cookie(sk);
+  struct strato_owner o;
+  current_owner(&o);
+  bpf_map_update_elem(&cookie_owners, &cookie, &o, BPF_ANY);
+  return 1; /* never refuses a socket */
+}
+
+/* A bound port, as a listener's: the wildcard key (any address stays
+ * zero). Each hook may read only its own family's address field. */
+static __always_inline int on_post_bind(struct bpf_sock* sk, bool v6) {
+  if (!inet_sock(sk) || !sk->src_port || (bpf_get_current_pid_tgid() >> 32) == self_tgid) return 1;
+  struct strato_flow_key k;
+  __builtin_memset(&k, 0, sizeof(k));
+  k.proto = sk->protocol;
+  k.lport = sk->src_port;
+  if (!v6) {
+    __u32 a = sk->src_ip4;
+    if (a) map_v4(k.laddr, &a);
+  } else {
+    __u32 a[4] = {sk->src_ip6[0], sk->src_ip6[1], sk->src_ip6[2], sk->src_ip6[3]};
+    __builtin_memcpy(k.laddr, a, 16);
+  }
+  struct strato_owner o;
+  current_owner(&o);
+  bpf_map_update_elem(&flow_owners, &k, &o, BPF_ANY);
+  return 1;
+}
+
+SEC("cgroup/post_bind4")
+int own_bind4(struct bpf_sock* sk) { return on_post_bind(sk, false); }
+SEC("cgroup/post_bind6")
+int own_bind6(struct bpf_sock* sk) { return on_post_bind(sk, true); }
+
 struct pkt_flow {
   __u8 proto;
   __u16 sport, dport;
