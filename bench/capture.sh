@@ -34,6 +34,12 @@ for p in dd bpftrace tcpdump nginx wrk; do
   command -v "$p" >/dev/null || die "$p not found: apt-get install bpftrace tcpdump nginx-light wrk"
 done
 
+# Per-program run statistics time every BPF program run, strato's and
+# bpftrace's alike, and would be measured with them.
+if [ "$(cat /proc/sys/kernel/bpf_stats_enabled 2>/dev/null || echo 0)" != 0 ]; then
+  log "kernel.bpf_stats_enabled is on: every BPF program pays for its timing; figures are off (sysctl -w kernel.bpf_stats_enabled=0)"
+fi
+
 T=$(mktemp -d /tmp/strato-bench-capture-XXXXXX)
 PIDS=()
 MOUNTED=
