@@ -249,12 +249,22 @@ void EbpfSource::start_reader() {
   reader_ = std::thread([this] { reader_loop(); });
 }
 
+static uint64_t boot_ns() {
+  timespec bt{};
+  clock_gettime(CLOCK_BOOTTIME, &bt);
+  return uint64_t(bt.tv_sec) * 1000000000ull + bt.tv_nsec;
+}
+
 void EbpfSource::reader_loop() {
   // The programs wake us only when a ring fills up (see ring_flags in the
   // BPF code): wait for that or 5 ms, then read whatever is there.
   while (!reader_stop_.load(std::memory_order_acquire)) {
     int n = ring_buffer__poll(rb_, 5);
+    // Every record committed before this moment is read by the pass below;
+    // the engine hands out nothing newer (see take_pending).
+    const uint64_t pass = boot_ns();
     if (n >= 0) n = ring_buffer__consume(rb_);
+    if (n >= 0) drained_before_.store(pass, std::memory_order_release);
     if (n < 0 && n != -EINTR) {
       reader_error_.store(-n);
       return;
@@ -574,29 +584,36 @@ bool EbpfSource::read(Batch& batch, size_t max_events) {
   if (stop_requested.load()) {
     if (skel_) detach();  // the reader thread ends after consuming what the kernel queued
     drain();
-    take_pending(batch, max_events);
+    take_pending(batch, max_events, ~0ull);
     if (!held_.empty() || queue_.read_available()) return true;
     finished_ = true;
     return false;
   }
   if (hooks_) hooks_->follow_new_interfaces();
+  // Read before draining: the records of every pass that ended by then are
+  // in the queue.
+  const uint64_t drained_before = drained_before_.load(std::memory_order_acquire);
   drain();
-  take_pending(batch, max_events);
+  take_pending(batch, max_events, drained_before);
   // Nothing old enough yet (events are held a moment to be put in order):
   // wait rather than have the engine spin on empty batches.
   if (batch.count == 0) std::this_thread::sleep_for(std::chrono::milliseconds(held_.empty() ? 20 : 5));
   return true;
 }
 
-void EbpfSource::take_pending(Batch& batch, size_t max_events) {
-  // Records from different CPUs reach the ring slightly out of order: hold
-  // the newest for a moment and hand out the rest sorted by time.
-  constexpr uint64_t kHoldNs = 20'000'000;
+void EbpfSource::take_pending(Batch& batch, size_t max_events, uint64_t drained_before) {
+  // Records from different CPUs and rings arrive slightly out of order: hold
+  // the newest for a moment and hand out the rest sorted by time. Nothing
+  // newer than the reader's last complete pass leaves either (less a margin
+  // for a record's time being taken before it is committed): a reader kept
+  // off the CPU for longer than the hold must not let a ring's late records
+  // fall behind ones already handed out.
+  constexpr uint64_t kHoldNs = 20'000'000, kCommitNs = 2'000'000;
   uint64_t cutoff = ~0ull;
-  if (!stop_requested.load() && !finished_) {
-    timespec bt{};
-    clock_gettime(CLOCK_BOOTTIME, &bt);
-    cutoff = uint64_t(bt.tv_sec) * 1000000000ull + bt.tv_nsec + boot_to_epoch_ns_ - kHoldNs;
+  if (!stop_requested.load() && !finished_ && drained_before != ~0ull) {
+    const uint64_t held = boot_ns() - kHoldNs;
+    const uint64_t drained = drained_before > kCommitNs ? drained_before - kCommitNs : 0;
+    cutoff = std::min(held, drained) + boot_to_epoch_ns_;
   }
   while (batch.count < max_events && !held_.empty() && held_.top().ts <= cutoff) {
     Pending* owned = held_.top().p;

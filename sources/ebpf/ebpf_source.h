@@ -65,7 +65,8 @@ class EbpfSource : public Source {
   void stop_reader();
   void reader_loop();
   void drop_privileges();
-  void take_pending(Batch& batch, size_t max_events);
+  // drained_before: boot-time ns before which the rings are read (~0: all).
+  void take_pending(Batch& batch, size_t max_events, uint64_t drained_before);
   void encode_syscall(const struct strato_event& r, const SyscallDef& def, const scap::EventInfo& info);
   void encode_proc(const struct strato_event& r);
   using Comment = InlineText<112>;
@@ -136,6 +137,7 @@ class EbpfSource : public Source {
   std::thread reader_;
   std::vector<int> ring_fds_;
   std::atomic<bool> reader_stop_{false};
+  std::atomic<uint64_t> drained_before_{0};  // boot ns: records committed earlier have been read
   std::atomic<uint64_t> received_{0}, user_drops_{0};
   std::atomic<int> reader_error_{0};
   void push(Pending* p);
