@@ -328,11 +328,14 @@ static __always_inline int capture_packet(struct __sk_buff* skb, bool egress, __
     __u64 cookie = bpf_get_socket_cookie(skb);
     if (cookie) o = bpf_map_lookup_elem(&cookie_owners, &cookie);
   }
+  /* A TCP socket keeps one flow: once it is learnt, its packets need no
+   * parsing here (a new owner from the socket hooks resets the mark). */
   struct pkt_flow f;
-  bool have_flow = packet_flow(skb, l3, skb->protocol, &f);
+  bool have_flow = o && (o->flags & STRATO_OWNER_FLOW_KNOWN) ? false : packet_flow(skb, l3, skb->protocol, &f);
   if (have_flow) {
     if (o) {
       learn_flow(&f, o);
+      if (f.proto == 6) o->flags |= STRATO_OWNER_FLOW_KNOWN;
     } else {
       bool loopback = skb->ifindex == STRATO_LOOPBACK_IFINDEX;
       /* On lo both ends are local: the sender first, then the receiver. */
@@ -343,6 +346,7 @@ static __always_inline int capture_packet(struct __sk_buff* skb, bool egress, __
   if (o) {
     h->owned = 1;
     __builtin_memcpy(&h->owner, o, sizeof(*o));
+    h->owner.flags &= ~STRATO_OWNER_FLOW_KNOWN;
   } else {
     __builtin_memset(&h->owner, 0, sizeof(h->owner));
   }

@@ -72,6 +72,7 @@ struct strato_event {
 
 /* Who owns a flow: the process that last made a socket call on it. */
 #define STRATO_OWNER_IN_CGROUP 1 /* inside the --cgroup/--container filter's cgroup */
+#define STRATO_OWNER_FLOW_KNOWN 2 /* kernel only: this TCP socket's flow is in flow_owners */
 struct strato_owner {
   unsigned int tgid, tid, uid, flags;
   unsigned long long cgroup_id;

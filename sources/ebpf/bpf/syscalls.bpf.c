@@ -225,14 +225,19 @@ static __always_inline void fill_header(struct strato_event* e, __u32 kind, stru
   e->pid = pt >> 32;
   e->tid = (__u32)pt;
   e->ppid = btf ? task->real_parent->tgid : BPF_CORE_READ(task, real_parent, tgid);
-  e->uid = (__u32)bpf_get_current_uid_gid();
+  /* The kernel's uid is the initial namespace's, which the helper would
+   * translate through the identity map. */
+  e->uid = btf ? task->cred->uid.val : (__u32)bpf_get_current_uid_gid();
   e->cgroup_id = bpf_get_current_cgroup_id();
   e->cpu = bpf_get_smp_processor_id();
   e->path_len = e->path2_len = e->addr_len = e->data_len = e->argv_len = 0;
   e->tuple.family = 0;
   e->ret = 0;
   e->nr = 0;
-  bpf_get_current_comm(e->comm, sizeof(e->comm));
+  if (btf)
+    __builtin_memcpy(e->comm, task->comm, sizeof(e->comm));
+  else
+    bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 
 /* The local and remote ends of the socket behind `fd`, if it is one. */
