@@ -217,6 +217,38 @@ void append_epb(std::string& o, const Event& e, uint8_t tsresol, ProcessLinesCac
     unsigned __int128 num = static_cast<unsigned __int128>(e.ts_ns) << exp;
     ts = static_cast<uint64_t>((num + 999999999u) / 1000000000u);
   }
+  if (e.comment.empty()) {
+    // Live packets, millions a second: sized first and filled in place,
+    // the process options copied whole from the cache.
+    std::string scratch;
+    const std::string* proc = e.process ? &process_options(*e.process, 1, cache, scratch) : nullptr;
+    const size_t opts = (proc ? proc->size() : 0) + (e.epb_flags ? 8 : 0);
+    const size_t len = 28 + padded(e.cap_len) + opts + (opts ? 4 : 0) + 4;
+    size_t at = o.size();
+    o.resize(at + len);  // zeroed: padding and opt_endofopt need no writes
+    char* p = o.data() + at;
+    p = store32(p, 6);
+    p = store32(p, static_cast<uint32_t>(len));
+    p = store32(p, e.iface);
+    p = store32(p, static_cast<uint32_t>(ts >> 32));
+    p = store32(p, static_cast<uint32_t>(ts));
+    p = store32(p, e.cap_len);
+    p = store32(p, e.orig_len);
+    if (e.cap_len) std::memcpy(p, e.data, e.cap_len);
+    p += padded(e.cap_len);
+    if (proc && !proc->empty()) {
+      std::memcpy(p, proc->data(), proc->size());
+      p += proc->size();
+    }
+    if (e.epb_flags) {
+      p = store16(p, 2);
+      p = store16(p, 4);
+      p = store32(p, e.epb_flags);
+    }
+    if (opts) p += 4;  // opt_endofopt
+    store32(p, static_cast<uint32_t>(len));
+    return;
+  }
   size_t b = open_block(o, 6);
   put32(o, e.iface);
   put32(o, static_cast<uint32_t>(ts >> 32));
