@@ -638,8 +638,9 @@ void EbpfSource::take_pending(Batch& batch, size_t max_events, uint64_t drained_
     e.epb_flags = p.epb_flags;
     e.process = std::move(p.proc);
     // scap events carry no latency; a `Key: value` comment does, and
-    // survives being written to pcapng as opt_comment.
-    e.comment.assign(p.comment.view());
+    // survives being written to pcapng as opt_comment. reset() emptied it;
+    // packets have none.
+    if (std::string_view c = p.comment.view(); !c.empty()) e.comment.assign(c);
   }
 }
 

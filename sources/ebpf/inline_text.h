@@ -14,7 +14,8 @@ class InlineText {
  public:
   void clear() {
     len_ = 0;
-    long_.clear();
+    // Only then: the string is the text's last cache line.
+    if (spilled_) long_.clear();
     spilled_ = false;
   }
   void append(const char* s, size_t n) {
