@@ -26,6 +26,7 @@
 
 #include "strato/error.h"
 #include "owner_hooks.h"
+#include "ring_reader.h"
 #include "socket_owners.h"
 #include "strato/syscall_event.h"
 #include "syscalls.skel.h"
@@ -259,14 +260,14 @@ void EbpfSource::reader_loop() {
   // The programs wake us only when a ring fills up (see ring_flags in the
   // BPF code): wait for that or 5 ms, then read whatever is there.
   while (!reader_stop_.load(std::memory_order_acquire)) {
-    int n = ring_buffer__poll(rb_, 5);
+    int64_t n = rings_->poll(5);
     // Every record committed before this moment is read by the pass below;
     // the engine hands out nothing newer (see take_pending).
     const uint64_t pass = boot_ns();
-    if (n >= 0) n = ring_buffer__consume(rb_);
+    if (n >= 0 || n == -EINTR) n = rings_->consume();
     if (n >= 0) drained_before_.store(pass, std::memory_order_release);
     if (n < 0 && n != -EINTR) {
-      reader_error_.store(-n);
+      reader_error_.store(static_cast<int>(-n));
       return;
     }
   }
@@ -488,11 +489,10 @@ void EbpfSource::open_rings() {
     if (fd < 0) fail("cannot create ring buffer " + std::to_string(i) + " of " + std::to_string(ring_bytes()) + " bytes");
     ring_fds_.push_back(fd);
     if (bpf_map_update_elem(outer, &i, &fd, 0) != 0) fail("cannot install ring buffer " + std::to_string(i));
-    if (!rb_) {
-      rb_ = ring_buffer__new(fd, ring_cb, this, nullptr);
-      if (!rb_) fail("cannot open the ring buffer");
-    } else if (ring_buffer__add(rb_, fd, ring_cb, this) != 0) {
-      fail("cannot open ring buffer " + std::to_string(i));
+    if (!rings_) rings_ = std::make_unique<RingReader>(ring_cb, this);
+    if (int e = rings_->add(fd, ring_bytes()); e < 0) {
+      errno = -e;
+      fail("cannot map ring buffer " + std::to_string(i));
     }
   }
 }
@@ -525,11 +525,10 @@ void EbpfSource::detach() {
     reader_stop_.store(true, std::memory_order_release);
     reader_.join();
   }
-  if (rb_) {
+  if (rings_) {
     // Records already in the buffer are still read: detach first, then drain.
-    ring_buffer__consume(rb_);
-    ring_buffer__free(rb_);
-    rb_ = nullptr;
+    rings_->consume();
+    rings_.reset();
   }
   for (int fd : ring_fds_) close(fd);
   ring_fds_.clear();

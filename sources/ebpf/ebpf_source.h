@@ -22,10 +22,11 @@
 #include "time_order.h"
 
 struct strato_syscalls;
-struct ring_buffer;
 struct bpf_link;
 
 namespace strato::ebpf {
+
+class RingReader;
 
 struct EbpfConfig {
   std::string syscalls;  // --syscalls list (empty: all)
@@ -96,7 +97,7 @@ class EbpfSource : public Source {
   std::vector<const SyscallDef*> selected_;
   bool want_proc_events_ = false;
   strato_syscalls* skel_ = nullptr;
-  ring_buffer* rb_ = nullptr;
+  std::unique_ptr<RingReader> rings_;
   std::vector<bpf_link*> links_;
   std::vector<InterfaceInfo> ifaces_;
   ProcessTable procs_;
