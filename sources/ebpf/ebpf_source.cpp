@@ -211,6 +211,7 @@ EbpfSource::~EbpfSource() {
   Pending* p = nullptr;
   while (recycle_.pop(p)) delete p;
   delete spare_;
+  for (auto& item : final_overflow_) delete item.p;
   while (!held_.empty()) {
     delete held_.top().p;
     held_.pop();
@@ -238,12 +239,18 @@ void EbpfSource::recycle(Pending* p) {
 }
 
 void EbpfSource::push(Pending* p) {
-  if (!queue_.push({p->ts_ns, next_seq_++, p})) {
-    // Kept for the next record: when the queue is full, the pool is empty
-    // and a lost record would otherwise cost a new and a delete.
-    spare(p);
-    user_drops_.fetch_add(1, std::memory_order_relaxed);
+  const TimeOrder<Pending>::Item item{p->ts_ns, next_seq_++, p};
+  if (queue_.push(item)) return;
+  // The last pass, after detaching, on the engine's thread: what the queue
+  // cannot take waits here for it (at most what the rings held).
+  if (final_drain_) {
+    final_overflow_.push_back(item);
+    return;
   }
+  // Kept for the next record: when the queue is full, the pool is empty
+  // and a lost record would otherwise cost a new and a delete.
+  spare(p);
+  user_drops_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void EbpfSource::start_reader() {
@@ -265,7 +272,10 @@ void EbpfSource::reader_loop() {
     // the engine hands out nothing newer (see take_pending).
     const uint64_t pass = boot_ns();
     if (n >= 0 || n == -EINTR) n = rings_->consume();
-    if (n >= 0) drained_before_.store(pass, std::memory_order_release);
+    if (n >= 0 && !rings_->left_some()) drained_before_.store(pass, std::memory_order_release);
+    // The engine is behind: give it a moment instead of waking at each
+    // record the writers announce.
+    if (n >= 0 && rings_->left_some()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     if (n < 0 && n != -EINTR) {
       reader_error_.store(static_cast<int>(-n));
       return;
@@ -527,6 +537,7 @@ void EbpfSource::detach() {
   }
   if (rings_) {
     // Records already in the buffer are still read: detach first, then drain.
+    final_drain_ = true;
     rings_->consume();
     rings_.reset();
   }
@@ -583,8 +594,12 @@ bool EbpfSource::read(Batch& batch, size_t max_events) {
   if (stop_requested.load()) {
     if (skel_) detach();  // the reader thread ends after consuming what the kernel queued
     drain();
+    if (!queue_.read_available()) {
+      for (auto& item : final_overflow_) held_.push(item);
+      final_overflow_.clear();
+    }
     take_pending(batch, max_events, ~0ull);
-    if (!held_.empty() || queue_.read_available()) return true;
+    if (!held_.empty() || queue_.read_available() || !final_overflow_.empty()) return true;
     finished_ = true;
     return false;
   }
@@ -611,7 +626,11 @@ void EbpfSource::take_pending(Batch& batch, size_t max_events, uint64_t drained_
   uint64_t cutoff = ~0ull;
   if (!stop_requested.load() && !finished_ && drained_before != ~0ull) {
     const uint64_t held = boot_ns() - kHoldNs;
-    const uint64_t drained = drained_before > kCommitNs ? drained_before - kCommitNs : 0;
+    uint64_t drained = drained_before > kCommitNs ? drained_before - kCommitNs : 0;
+    // The reader leaves records in the rings while the queue is full, so its
+    // passes do not end; once the hold is full too, time alone decides, or
+    // neither side would move again.
+    if (held_.size() >= kMaxHeld) drained = held;
     cutoff = std::min(held, drained) + boot_to_epoch_ns_;
   }
   while (batch.count < max_events && !held_.empty() && held_.top().ts <= cutoff) {
@@ -653,6 +672,15 @@ static bool parts_within(const strato_event& r, size_t size) {
 }
 
 int EbpfSource::on_record(const void* data, size_t size) {
+  // A full queue: the record stays in the kernel ring for the next pass
+  // (except at the end, when there is no next pass: push counts the loss).
+  // Only this thread fills the queue, so the room seen can only grow: it is
+  // asked again (a line the engine writes) only once used up.
+  if (queue_room_ == 0 && !final_drain_) {
+    queue_room_ = queue_.write_available();
+    if (queue_room_ == 0) return RingReader::kLeave;
+  }
+  if (queue_room_) --queue_room_;
   uint32_t kind = 0;
   if (size >= 20) std::memcpy(&kind, static_cast<const uint8_t*>(data) + 16, 4);
   // Only this thread writes the counter: a plain add, not a locked one.

@@ -138,6 +138,9 @@ class EbpfSource : public Source {
   std::thread reader_;
   std::vector<int> ring_fds_;
   std::atomic<bool> reader_stop_{false};
+  size_t queue_room_ = 0;      // reader: free queue slots last seen (a lower bound)
+  bool final_drain_ = false;   // the last pass after detaching: nothing is left behind
+  std::vector<TimeOrder<Pending>::Item> final_overflow_;  // what that pass could not queue
   std::atomic<uint64_t> drained_before_{0};  // boot ns: records committed earlier have been read
   std::atomic<uint64_t> received_{0}, user_drops_{0};
   std::atomic<int> reader_error_{0};

@@ -73,6 +73,7 @@ int RingReader::poll(int timeout_ms) {
 }
 
 int64_t RingReader::consume() {
+  left_some_ = false;
   int64_t total = 0;
   for (Ring& r : rings_) {
     int64_t n = consume(r);
@@ -100,15 +101,21 @@ int64_t RingReader::consume(Ring& r) {
       }
       more = true;
       const uint32_t body = len & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
-      cons += (uint64_t(body) + BPF_RINGBUF_HDR_SZ + 7) & ~uint64_t(7);
+      const uint64_t next = cons + ((uint64_t(body) + BPF_RINGBUF_HDR_SZ + 7) & ~uint64_t(7));
       if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
         int err = cb_(ctx_, const_cast<uint8_t*>(rec) + BPF_RINGBUF_HDR_SZ, body);
-        if (err < 0) {
+        if (err == kLeave) {
           store_release(r.consumer, cons);
+          left_some_ = true;
+          return count;
+        }
+        if (err < 0) {
+          store_release(r.consumer, next);
           return err;
         }
         ++count;
       }
+      cons = next;
       if (++unpublished == kPublishEvery) {
         store_release(r.consumer, cons);
         unpublished = 0;

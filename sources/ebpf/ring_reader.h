@@ -14,7 +14,11 @@ namespace strato::ebpf {
 class RingReader {
  public:
   // Same shape as libbpf's ring_buffer_sample_fn; a negative result stops the pass.
+  // kLeave stops it too but leaves the record in the ring, for the next pass:
+  // a full queue downstream then waits in the (larger) kernel ring, whose
+  // overflow the kernel counts, instead of being dropped here.
   using Callback = int (*)(void* ctx, void* data, size_t size);
+  static constexpr int kLeave = 1;
 
   RingReader(Callback cb, void* ctx) : cb_(cb), ctx_(ctx) {}
   ~RingReader();
@@ -27,6 +31,8 @@ class RingReader {
   int poll(int timeout_ms);
   // Reads every ring until it is empty. The records read, or -errno.
   int64_t consume();
+  // Whether the last consume() left records behind (kLeave).
+  bool left_some() const { return left_some_; }
 
   static constexpr int kPublishEvery = 64;
 
@@ -44,6 +50,7 @@ class RingReader {
   int epoll_fd_ = -1;
   std::vector<Ring> rings_;
   size_t page_ = 0;
+  bool left_some_ = false;
 };
 
 }  // namespace strato::ebpf
