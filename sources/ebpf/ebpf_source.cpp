@@ -1117,6 +1117,10 @@ std::shared_ptr<const ProcessInfo> EbpfSource::process_for(uint32_t pid, uint32_
     pi->cgroup_path = pe->cgroup_path;
     if (pi->comm.empty()) pi->comm = pe->comm;
   }
+  if (const std::string* path = cgroups_.find(cgroup_id)) {
+    pi->cgroup_path = *path;
+    pi->container_id = ProcessTable::container_from_cgroup(*path);
+  }
   fill_user(*pi);
   if (proc_cache_.size() > 65536) proc_cache_.clear();  // bounded; rebuilt on demand
   CachedProcess& slot = proc_cache_[tid];

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cgroup_filter.h"
+#include "cgroup_names.h"
 #include "fd_table.h"
 #include "inline_text.h"
 #include "packet_capture.h"
@@ -101,6 +102,7 @@ class EbpfSource : public Source {
   std::vector<bpf_link*> links_;
   std::vector<InterfaceInfo> ifaces_;
   ProcessTable procs_;
+  CgroupNames cgroups_{cgroup2_mount()};
   FdTable fds_;
   int64_t boot_to_epoch_ns_ = 0;
 

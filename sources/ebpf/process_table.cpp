@@ -102,8 +102,14 @@ void ProcessTable::seed() {
 
 const ProcessEntry* ProcessTable::find_container(const std::string& id) const {
   if (id.empty()) return nullptr;
+  // A process killed with its container can linger (a zombie not yet reaped)
+  // in a cgroup already removed: "/…/docker-<id>.scope (deleted)".
+  static const std::string kDeleted = " (deleted)";
+  auto removed = [](const std::string& p) {
+    return p.size() >= kDeleted.size() && p.compare(p.size() - kDeleted.size(), kDeleted.size(), kDeleted) == 0;
+  };
   for (auto& [pid, e] : procs_)
-    if (!e.container_id.empty() && (e.container_id.compare(0, id.size(), id) == 0 ||
+    if (!e.container_id.empty() && !removed(e.cgroup_path) && (e.container_id.compare(0, id.size(), id) == 0 ||
                                     id.compare(0, e.container_id.size(), e.container_id) == 0))
       return &e;
   return nullptr;

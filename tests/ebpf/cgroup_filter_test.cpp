@@ -100,6 +100,32 @@ TEST(EbpfCgroup, ContainerFilterCoversItsSyscallsAndPackets) {
   EXPECT_EQ(rsts, 1);
 }
 
+// runc forks, moves the child into the container's cgroup, then execs the
+// entrypoint: the process table's copy of the parent then names the host, and
+// /proc/PID is often gone by the time a short-lived process's records are
+// decoded. The cgroup id the kernel recorded with each event decides.
+TEST(EbpfCgroup, ProcessMovedIntoAContainerAfterForkIsNamedByItsCgroup) {
+  SKIP_WITHOUT_BPF();
+  TestCgroup cg;
+  if (!cg.ok()) GTEST_SKIP() << "no cgroup v2 hierarchy mounted";
+  const std::string scope = std::string("docker-") + kContainerId + ".scope";
+  run("mkdir -p '" + cg.dir(scope) + "'");
+  std::string file = fresh_dir() + "/moved-after-fork";
+  run("echo x > " + file);
+  Capture cap("--syscalls openat,proc -Y 'fd.name == \"" + file +
+              "\"' -T fields -e proc.name -e container.id -e cgroup.path");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  // The pause lets the fork be decoded while the child is still on the host.
+  run("sh -c 'sleep 0.3; echo $$ > \"" + cg.dir(scope) + "/cgroup.procs\" && exec cat " + file + " > /dev/null'");
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  auto rows = cap.rows();
+  ASSERT_EQ(rows.size(), 1u) << cap.err();
+  ASSERT_EQ(rows[0].size(), 3u);
+  EXPECT_EQ(rows[0][0], "cat");
+  EXPECT_EQ(rows[0][1], std::string(kContainerId).substr(0, 12));
+  EXPECT_EQ(rows[0][2], cg.rel(scope));
+}
+
 TEST(EbpfCgroup, UnknownContainerOrCgroupIsNamed) {
   SKIP_WITHOUT_BPF();
   auto r = run("'" + strato_bin() + "' capture --container feedfacefeed -c 1 2>&1");

@@ -1,0 +1,33 @@
+#pragma once
+// The cgroup path of a kernel cgroup id, as every record carries it.
+// /proc/PID/cgroup alone is not enough: a short-lived process (curl meeting a
+// closed port) is often gone before its records are decoded, and a process
+// that moves into its container's cgroup after fork (runc does exactly that
+// before it execs the entrypoint) still has the parent's copy in the process
+// table. The id recorded in the kernel at the event says where it really ran.
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+namespace strato::ebpf {
+
+class CgroupNames {
+ public:
+  // `mount` is the cgroup v2 mount; "" (no v2 hierarchy) makes every lookup fail.
+  explicit CgroupNames(std::string mount);
+  // Path below the v2 root ("/system.slice/nginx.service", "/" for the root),
+  // or nullptr when no cgroup has that id (removed, or never on this host).
+  const std::string* find(uint64_t id);
+  size_t size() const { return paths_.size(); }
+
+ private:
+  void walk();
+  void walk_dir(int dirfd, const std::string& rel, int depth);
+  std::string mount_;
+  std::unordered_map<uint64_t, std::string> paths_;
+  std::chrono::steady_clock::time_point last_walk_{};
+  bool walked_ = false;
+};
+
+}  // namespace strato::ebpf
