@@ -90,6 +90,7 @@ size_t cache_slot(const ProcessInfo& p, ProcessLinesCache& c) {
     }
   size_t i = c.next;
   c.next = (i + 1) % ProcessLinesCache::kSize;
+  if (c.meta_last == i) c.meta_last = ProcessLinesCache::kSize;  // its lines are gone
   c.lines[i].clear();
   format_process_comment(p, c.lines[i]);
   c.key[i] = &p;
@@ -282,11 +283,29 @@ void append_syscall(std::string& o, const Event& e, uint8_t tsresol, ProcessLine
     size_t b = open_block(o, kMetaBlock);
     put32(o, kMetaMagic);
     text_options(o, kMetaComment, comment);
-    if (e.process) o.append(process_options(*e.process, kMetaProcess, cache, scratch));
+    if (e.process) {
+      o.append(process_options(*e.process, kMetaProcess, cache, scratch));
+      if (cache) cache->meta_last = cache->last;
+    }
     put32(o, 0);
     close_block(o, b);
   } else if (!comment.empty() || e.process) {
-    if (e.process) proc = &process_options(*e.process, kMetaProcess, cache, scratch);
+    if (e.process) {
+      proc = &process_options(*e.process, kMetaProcess, cache, scratch);
+      if (cache && cache->meta_same_ok && !proc->empty()) {
+        if (cache->meta_last == cache->last) {
+          static const std::string kSame = [] {
+            std::string o;
+            put16(o, kMetaSameProcess);
+            put16(o, 0);
+            return o;
+          }();
+          proc = &kSame;
+        } else {
+          cache->meta_last = cache->last;
+        }
+      }
+    }
     size_t opts = (comment.empty() ? 0 : 4 + padded(comment.size())) + (proc ? proc->size() : 0);
     meta_len = 12 + opts + (opts ? 4 : 0) + 4;
   }

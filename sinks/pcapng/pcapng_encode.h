@@ -18,6 +18,10 @@ inline constexpr uint32_t kMetaBlock = 0x80535452;
 inline constexpr uint32_t kMetaMagic = 0x4154454D;  // "META": guards against other local-use blocks
 inline constexpr uint16_t kMetaComment = 1;          // Event::comment, as opt_comment
 inline constexpr uint16_t kMetaProcess = 0x8001;     // process lines (strato/process_comment.h)
+// Empty: the process is the one of the last metadata block with process
+// lines in this section. A busy process's events would otherwise repeat the
+// same ~170 bytes each (twice what the event itself takes).
+inline constexpr uint16_t kMetaSameProcess = 0x8002;
 
 // The timestamp resolution (if_tsresol byte) written for an interface: the
 // source's when a 64-bit count of its units can hold ns timestamps exactly
@@ -38,6 +42,12 @@ struct ProcessLinesCache {
   std::string encoded[kSize];
   uint16_t encoded_code[kSize] = {};
   size_t next = 0, last = 0;
+  // Whether the blocks go out in the order formatted, into one file, so a
+  // metadata block may point back at the previous one (kMetaSameProcess).
+  // Not in ring mode, where each event may open a new file.
+  bool meta_same_ok = false;
+  // The entry whose lines the last metadata block carried (kSize: none).
+  size_t meta_last = kSize;
 };
 
 void append_shb(std::string& out);

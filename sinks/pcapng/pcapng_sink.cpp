@@ -43,6 +43,7 @@ class PcapngSink : public Sink {
   void format(const Batch& batch, std::string& out) const override {
     const auto* ifs = batch.interfaces ? batch.interfaces.get() : ctx_.interfaces;
     ProcessLinesCache cache;
+    cache.meta_same_ok = !o_.ring;
     for (size_t i = 0; i < batch.count; ++i) {
       const Event& e = batch.events[i];
       if (!e.passed) continue;

@@ -45,6 +45,7 @@ bool FileSource::read(Batch& batch, size_t max_events) {
       ++stats_.received;
       if (filter_ && !filter_->match(pkt_.link_type, pkt_.swapped, pkt_.data, pkt_.cap_len, pkt_.orig_len)) {
         ++stats_.filtered;
+        pkt_.shared_process.reset();  // not the next packet's
         continue;
       }
       Event& e = batch.append(pkt_.data, pkt_.cap_len);

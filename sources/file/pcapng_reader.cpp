@@ -22,6 +22,8 @@ constexpr uint32_t kSysdigV1 = 0x204, kSysdigV2 = 0x216, kSysdigV2Large = 0x221;
 // sinks/pcapng/pcapng_encode.h): magic, then options 1 (the event's comment)
 // and 0x8001 (process lines).
 constexpr uint32_t kMeta = 0x80535452, kMetaMagic = 0x4154454D;
+// Options of a metadata block (sinks/pcapng/pcapng_encode.h writes them).
+constexpr uint16_t kMetaProcess = 0x8001, kMetaSameProcess = 0x8002;
 constexpr uint32_t kBOM = 0x1A2B3C4D;
 // Big enough for the largest packet wiretap accepts plus options.
 constexpr uint32_t kMaxBlock = 128u * 1024 * 1024 + 131072;
@@ -161,6 +163,7 @@ class PcapngReader : public CaptureReader {
     seen_shb_ = true;
     section_.clear();
     sys_iface_ = -1;
+    meta_last_process_.reset();
     ++sections_;
   }
 
@@ -240,6 +243,7 @@ class PcapngReader : public CaptureReader {
     p.swapped = swap_;
     p.comment.clear();
     p.has_process = false;
+    p.shared_process.reset();
   }
 
   void packet_options(const uint8_t* o, uint32_t olen, Packet& p) {
@@ -310,8 +314,10 @@ class PcapngReader : public CaptureReader {
     if (blen < 4 || rd32(body, swap_) != kMetaMagic) return;  // someone else's local block
     meta_comment_.clear();
     meta_process_.clear();
+    bool same = false;
     bool ok = options(body + 4, blen - 4, [&](uint16_t code, const uint8_t* v, uint16_t n) {
-      std::string* to = code == 1 ? &meta_comment_ : code == 0x8001 ? &meta_process_ : nullptr;
+      if (code == kMetaSameProcess) same = true;
+      std::string* to = code == 1 ? &meta_comment_ : code == kMetaProcess ? &meta_process_ : nullptr;
       if (!to) return;
       while (n > 0 && v[n - 1] == 0) --n;
       if (!to->empty()) to->push_back('\n');
@@ -319,6 +325,18 @@ class PcapngReader : public CaptureReader {
     });
     if (!ok) skip("syscall metadata block", "option length overruns the block (metadata kept up to there)");
     have_meta_ = true;
+    // Parsed once and shared by every event that names the same process.
+    meta_event_process_.reset();
+    if (!meta_process_.empty()) {
+      auto pi = std::make_shared<ProcessInfo>();
+      if (parse_process_comment(meta_process_, *pi)) meta_last_process_ = std::move(pi);
+      else meta_last_process_.reset();
+      meta_event_process_ = meta_last_process_;
+    } else if (same) {
+      if (!meta_last_process_)
+        skip("syscall metadata block", "it names the previous block's process, and there is none in this section");
+      meta_event_process_ = meta_last_process_;
+    }
   }
 
   // Syscall events get the section's interface of that link type (strato
@@ -384,12 +402,10 @@ class PcapngReader : public CaptureReader {
     p.swapped = false;
     p.comment.clear();
     p.has_process = false;
+    p.shared_process.reset();
     if (had_meta) {
       p.comment = meta_comment_;
-      if (!meta_process_.empty()) {
-        p.process = ProcessInfo{};
-        p.has_process = parse_process_comment(meta_process_, p.process);
-      }
+      p.shared_process = meta_event_process_;
     }
     return true;
   }
@@ -469,6 +485,9 @@ class PcapngReader : public CaptureReader {
   int64_t added_sys_iface_ = -1;  // the one added when a file has none
   bool have_meta_ = false;        // a metadata block came right before the current block
   std::string meta_comment_, meta_process_;
+  // The process of the last metadata block with process lines in this
+  // section (kMetaSameProcess points back at it), and the current event's.
+  std::shared_ptr<const ProcessInfo> meta_last_process_, meta_event_process_;
   std::vector<uint8_t> large_;    // a 0x221 event converted to the 0x216 layout
   std::vector<uint8_t> v1_;       // a 0x204 event converted to the 0x216 layout
 };

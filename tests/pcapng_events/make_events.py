@@ -4,6 +4,10 @@
                               opt_comment carries ptcpdump-style process lines;
   make_events.py OUT v1       the connect as an older 0x204 block, then one of
                               an unknown event type;
+  make_events.py OUT repeat   four events of two processes (A A B A), each with
+                              its whole process in its metadata block;
+  make_events.py OUT orphan   a section with one event, then a section whose
+                              event's metadata names "the previous process";
   make_events.py OUT BAD      one broken block of kind BAD (short, badlen,
                               params, large) after a good event."""
 import struct
@@ -87,6 +91,24 @@ def mixed():
     return out
 
 
+PROC_B = b"PID: 5151\nCmd: /usr/sbin/nginx\nArgs: nginx -g daemon off;\nThreadId: 5151\nParentPID: 1\nUserId: 33\nComm: nginx\nUser: www-data"
+
+
+def repeat():
+    out = shb() + idb(0x7FF0, b"syscalls")
+    out += meta(b"Latency: 1", PROC) + blk(0x216, OPENAT)
+    out += meta(b"Latency: 2", PROC) + blk(0x216, OPENAT)
+    out += meta(b"Latency: 3", PROC_B) + blk(0x216, CONNECT)
+    out += meta(b"Latency: 4", PROC) + blk(0x216, OPENAT)
+    return out
+
+
+def orphan():
+    out = shb() + idb(0x7FF0, b"syscalls") + meta(b"Latency: 1", PROC) + blk(0x216, OPENAT)
+    same = blk(0x80535452, struct.pack("<I", 0x4154454D) + opt(1, b"Latency: 2") + opt(0x8002, b"") + opt(0, b""))
+    return out + shb() + idb(0x7FF0, b"syscalls") + same + blk(0x216, CONNECT)
+
+
 def v1():
     """A connect as a version 1 block (0x204: no parameter count, so the
     parameters are those of strato's schema: res, tuple, fd, addr)."""
@@ -118,4 +140,5 @@ def bad(kind):
 if __name__ == "__main__":
     path, kind = sys.argv[1], sys.argv[2]
     with open(path, "wb") as f:
-        f.write(mixed() if kind == "mixed" else v1() if kind == "v1" else bad(kind))
+        make = {"mixed": mixed, "v1": v1, "repeat": repeat, "orphan": orphan}.get(kind)
+        f.write(make() if make else bad(kind))

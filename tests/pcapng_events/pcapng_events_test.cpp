@@ -178,6 +178,61 @@ TEST(PcapngEvents, WrittenFileRoundTripsAndOpensInTshark) {
   EXPECT_NE(cl[0].find("\t0x00000002\t1"), std::string::npos) << "outbound, on the lo interface: " << cl[0];
 }
 
+size_t count_of(const std::string& hay, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) ++n;
+  return n;
+}
+
+// A busy process's events name it once; the ones after point back at it
+// (kMetaSameProcess), and reading restores every event's process.
+TEST(PcapngEvents, RepeatedProcessIsWrittenOnceAndRestoredForEveryEvent) {
+  auto f = make("repeat");
+  const std::string fields = " -T fields -e proc.pid -e proc.name -e proc.cmdline -e user.name -e evt.latency";
+  auto in = run("'" + strato_bin() + "' read -r '" + f + "'" + fields);
+  ASSERT_EQ(in.exit_code, 0) << in.err;
+  ASSERT_EQ(lines(in.out).size(), 4u) << in.out;
+  EXPECT_EQ(lines(in.out)[2], "5151\tnginx\tnginx -g daemon off;\twww-data\t3");
+
+  std::string out = temp_dir() + "/events-repeat-written.pcapng";
+  auto w = run("'" + strato_bin() + "' read -r '" + f + "' -w '" + out + "'");
+  ASSERT_EQ(w.exit_code, 0) << w.err;
+  const std::string written = slurp(out);
+  EXPECT_EQ(count_of(written, "PID: 4242"), 2u) << "A, then B, then A again: A's lines twice, not three times";
+  EXPECT_EQ(count_of(written, "PID: 5151"), 1u);
+  EXPECT_LT(written.size(), slurp(f).size());
+  auto back = run("'" + strato_bin() + "' read -r '" + out + "'" + fields);
+  EXPECT_EQ(back.err, "");
+  EXPECT_EQ(lines(back.out), lines(in.out));
+
+  // A ring of files: each file must stand alone, so none points back.
+  std::string dir = temp_dir() + "/repeat-ring";
+  run("rm -rf '" + dir + "' && mkdir -p '" + dir + "'");
+  auto r = run("'" + strato_bin() + "' read -r '" + f + "' -w '" + dir + "/r.pcapng' -b packets:1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto files = lines(run("ls '" + dir + "'").out);
+  ASSERT_EQ(files.size(), 4u) << r.err;
+  std::vector<std::string> rows;
+  for (auto& name : files) {
+    auto one = run("'" + strato_bin() + "' read -r '" + dir + "/" + name + "'" + fields);
+    EXPECT_EQ(one.err, "") << name;
+    for (auto& l : lines(one.out)) rows.push_back(l);
+  }
+  EXPECT_EQ(rows, lines(in.out));
+}
+
+TEST(PcapngEvents, PointerToAnEarlierProcessStopsAtTheSection) {
+  auto f = make("orphan");
+  auto r = run("'" + strato_bin() + "' read -r '" + f + "' -T fields -e proc.pid -e evt.type -e evt.latency");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(lines(r.out), (std::vector<std::string>{"4242\topenat\t1", "\tconnect\t2"}));
+  auto el = lines(r.err);
+  ASSERT_EQ(el.size(), 1u) << r.err;
+  EXPECT_NE(el[0].find(f + ": skipping corrupt syscall metadata block at byte offset"), std::string::npos) << el[0];
+  EXPECT_NE(el[0].find("it names the previous block's process, and there is none in this section"), std::string::npos)
+      << el[0];
+}
+
 TEST(PcapngEvents, BrokenSysdigBlocksAreReportedAndSkipped) {
   const std::map<std::string, std::string> causes = {
       {"short", "sysdig event block at byte offset 104: too short (4 bytes)"},
