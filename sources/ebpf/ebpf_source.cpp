@@ -225,14 +225,15 @@ EbpfSource::Pending* EbpfSource::fresh() {
   p->ts_ns = p->latency_ns = 0;
   p->comment.clear();
   p->bytes.clear();
-  p->proc.reset();
+  // p->proc stays: the fill sets it, unchanged when it is the same process.
   p->iface = p->link_type = p->orig_len = p->epb_flags = 0;
   p->ifindex = -1;
   return p;
 }
 
 void EbpfSource::recycle(Pending* p) {
-  p->proc.reset();  // do not keep a process alive in the pool
+  // p->proc stays (usually the process of the next record too); a pooled
+  // record keeps at most one process alive a little longer.
   // The pool keeps every record; it need not keep a large packet's buffer.
   if (p->bytes.capacity() > kKeptBytes) std::vector<uint8_t>().swap(p->bytes);
   if (!recycle_.push(p)) delete p;
@@ -648,13 +649,12 @@ void EbpfSource::take_pending(Batch& batch, size_t max_events, uint64_t drained_
       p.iface = static_cast<uint32_t>(idx);
       p.link_type = ifaces_[idx].link_type;
     }
-    Event& e = batch.append(p.bytes.data(), static_cast<uint32_t>(p.bytes.size()));
+    Event& e = batch.append(p.bytes.data(), static_cast<uint32_t>(p.bytes.size()), p.proc);
     e.ts_ns = p.ts_ns;
     e.iface = p.iface;
     e.link_type = p.link_type ? p.link_type : kLinkTypeSyscallEvent;
     e.orig_len = p.orig_len ? p.orig_len : e.cap_len;
     e.epb_flags = p.epb_flags;
-    e.process = std::move(p.proc);
     // scap events carry no latency; a `Key: value` comment does, and
     // survives being written to pcapng as opt_comment. reset() emptied it;
     // packets have none.
@@ -996,7 +996,7 @@ void EbpfSource::encode_syscall(const strato_event& r, const SyscallDef& def, co
   char* end = std::to_chars(lat + 9, lat + sizeof lat, r.latency).ptr;
   p->comment.append(lat, size_t(end - lat));
   track_fd(r, def, p->comment);
-  p->proc = process_for(r.pid, r.tid, r.ppid, r.uid, r.cgroup_id, r.comm);
+  set_proc(*p, process_for(r.pid, r.tid, r.ppid, r.uid, r.cgroup_id, r.comm));
   push(p);
 }
 
@@ -1025,7 +1025,7 @@ void EbpfSource::encode_proc(const strato_event& r) {
   }
   enc.finish();
   p->ts_ns = ts;
-  p->proc = process_for(r.pid, r.tid, r.ppid, r.uid, r.cgroup_id, r.comm);
+  set_proc(*p, process_for(r.pid, r.tid, r.ppid, r.uid, r.cgroup_id, r.comm));
   push(p);
 }
 
@@ -1076,11 +1076,14 @@ void EbpfSource::encode_packet(const strato_packet& p, const uint8_t* bytes) {
   e->ifindex = static_cast<int>(p.ifindex);
   e->orig_len = p.len;
   e->epb_flags = p.egress ? 2 : 1;  // pcapng epb_flags direction: outbound / inbound
-  if (p.owned) e->proc = process_for(p.owner.tgid, p.owner.tid, -1, p.owner.uid, p.owner.cgroup_id, p.owner.comm);
+  if (p.owned)
+    set_proc(*e, process_for(p.owner.tgid, p.owner.tid, -1, p.owner.uid, p.owner.cgroup_id, p.owner.comm));
+  else
+    e->proc.reset();
   push(e);
 }
 
-std::shared_ptr<const ProcessInfo> EbpfSource::process_for(uint32_t pid, uint32_t tid, int64_t ppid, uint32_t uid,
+const std::shared_ptr<const ProcessInfo>& EbpfSource::process_for(uint32_t pid, uint32_t tid, int64_t ppid, uint32_t uid,
                                                            uint64_t cgroup_id, const char (&comm)[16]) {
   CachedProcess* cached = last_proc_ && last_tid_ == tid ? last_proc_ : nullptr;
   if (!cached) {
@@ -1130,7 +1133,7 @@ std::shared_ptr<const ProcessInfo> EbpfSource::process_for(uint32_t pid, uint32_
   if (slot.padded) std::memcpy(slot.comm, pi->comm.data(), pi->comm.size());
   last_tid_ = tid;
   last_proc_ = &slot;
-  return pi;
+  return slot.info;
 }
 
 }  // namespace strato::ebpf

@@ -81,7 +81,8 @@ class EbpfSource : public Source {
   void fill_user(ProcessInfo& pi);
   // The thread's ProcessInfo, shared by its events until something about it
   // changes (exec, fork, exit, a new comm or uid). ppid < 0: from /proc.
-  std::shared_ptr<const ProcessInfo> process_for(uint32_t pid, uint32_t tid, int64_t ppid, uint32_t uid,
+  // The cached entry: valid until the next call.
+  const std::shared_ptr<const ProcessInfo>& process_for(uint32_t pid, uint32_t tid, int64_t ppid, uint32_t uid,
                                                  uint64_t cgroup_id, const char (&comm)[16]);
   void forget_process(uint32_t pid) {
     if (last_proc_ && last_tid_ == pid) last_proc_ = nullptr;
@@ -129,6 +130,9 @@ class EbpfSource : public Source {
   boost::lockfree::spsc_queue<Pending*> recycle_{kQueued + kMaxHeld + 4};
   Pending* fresh();
   void recycle(Pending* p);
+  static void set_proc(Pending& p, const std::shared_ptr<const ProcessInfo>& info) {
+    if (p.proc != info) p.proc = info;
+  }
   static constexpr size_t kKeptBytes = 16 << 10;
   // One record the reader filled in vain (type not encoded, queue full),
   // handed out again by the next fresh().

@@ -91,8 +91,11 @@ struct Event {
   IpReassembly reassembled;  // set by the engine when this event completes an IP datagram
 
   void reset() {
-    comment.clear();
     if (process) process.reset();
+    reset_but_process();
+  }
+  void reset_but_process() {
+    comment.clear();
     epb_flags = 0;
     passed = true;
     dissection.clear();
@@ -132,6 +135,20 @@ struct Batch {
     if (count == events.size()) events.emplace_back();
     Event& e = events[count++];
     e.reset();
+    e.cap_len = cap_len;
+    e.data_off = static_cast<uint32_t>(bytes.size());
+    bytes.insert(bytes.end(), data, data + cap_len);
+    return e;
+  }
+  // The same for an event of `process`, which it takes, handing back the
+  // one its slot held. A live source keeps that for its next record: when
+  // both are the same process (a busy one), no reference count moves, and
+  // such counts are cache lines the source's threads would trade per event.
+  Event& append(const uint8_t* data, uint32_t cap_len, std::shared_ptr<const ProcessInfo>& process) {
+    if (count == events.size()) events.emplace_back();
+    Event& e = events[count++];
+    e.reset_but_process();
+    e.process.swap(process);
     e.cap_len = cap_len;
     e.data_off = static_cast<uint32_t>(bytes.size());
     bytes.insert(bytes.end(), data, data + cap_len);
