@@ -1,4 +1,5 @@
 #include "ebpf_source.h"
+#include "strato/error.h"
 
 namespace {
 
@@ -24,7 +25,12 @@ const strato::OptionSpec kOptions[] = {
 std::unique_ptr<strato::Plugin> create(const strato::Options& opts) {
   strato::ebpf::EbpfConfig cfg;
   cfg.syscalls = opts.str("syscalls");
-  if (opts.has("pid")) cfg.pid = opts.integer("pid");
+  if (opts.has("pid")) {
+    cfg.pid = opts.integer("pid");
+    // Linux hands out pids from 1 to below PID_MAX_LIMIT (2^22 on 64-bit).
+    if (cfg.pid <= 0 || cfg.pid >= (int64_t{1} << 22))
+      throw strato::usage_error("--pid " + std::to_string(cfg.pid) + ": not a process id");
+  }
   cfg.comm = opts.str("comm");
   if (opts.has("snaplen")) cfg.snaplen = static_cast<uint32_t>(opts.integer("snaplen"));
   for (const std::string& i : opts.list("interface")) cfg.interfaces.push_back(i);

@@ -319,6 +319,8 @@ void EbpfSource::open() {
                 "live capture relocates its programs against it");
   boot_to_epoch_ns_ = boot_to_epoch();
   procs_.seed();
+  if (cfg_.pid && !procs_.find(static_cast<uint32_t>(cfg_.pid)))
+    throw Error("capture: --pid " + std::to_string(cfg_.pid) + ": no such process");
   resolve_cgroup_filter();
   load_and_attach();
   if (!cfg_.run_as.empty()) drop_privileges();
@@ -366,6 +368,10 @@ void EbpfSource::load_and_attach() {
     skel_->rodata->cpus_per_ring = cfg_.cpus_per_ring;
     const uint32_t nrings = cfg_.cpus_per_ring ? (ncpus + cfg_.cpus_per_ring - 1) / cfg_.cpus_per_ring : 1;
     bpf_map__set_max_entries(skel_->maps.rings, nrings);
+    // A byte for every pid Linux can hand out (PID_MAX_LIMIT on 64-bit, which
+    // pid_max can never exceed): 4 MiB, only with --pid.
+    constexpr uint32_t kPidLimit = 1u << 22;
+    bpf_map__set_max_entries(skel_->maps.pids, cfg_.pid ? kPidLimit / 8 : 1);
     // The rings themselves are made in open_rings(), sized by -B: the kernel
     // does not compare a ring's size with the template's.
     for (auto* p : {skel_->progs.tc_eth_ingress, skel_->progs.tc_eth_egress, skel_->progs.tc_raw_ingress,
@@ -424,9 +430,13 @@ void EbpfSource::load_and_attach() {
         if (specs[key].flags)
           bpf_map__update_elem(skel_->maps.wanted, &key, sizeof key, &specs[key], sizeof specs[key], 0);
       if (cfg_.pid) {
-        uint32_t pid = static_cast<uint32_t>(cfg_.pid);
-        uint8_t one = 1;
-        bpf_map__update_elem(skel_->maps.pids, &pid, sizeof pid, &one, sizeof one, 0);
+        std::unordered_map<uint32_t, uint64_t> words;  // eight pids' bytes each
+        for (uint32_t t : procs_.with_descendants(static_cast<uint32_t>(cfg_.pid)))
+          reinterpret_cast<uint8_t*>(&words[t >> 3])[t & 7] = 1;
+        for (auto& [k, w] : words)
+          if (bpf_map__update_elem(skel_->maps.pids, &k, sizeof k, &w, sizeof w, 0) != 0)
+            throw Error("capture: --pid " + std::to_string(cfg_.pid) + ": pid " + std::to_string(k * 8) +
+                        "+ is beyond the kernel's pid limit");
       }
       // The rings exist before any program runs: a record made earlier
       // would have nowhere to go (and be counted as dropped).

@@ -115,6 +115,20 @@ const ProcessEntry* ProcessTable::find_container(const std::string& id) const {
   return nullptr;
 }
 
+std::vector<uint32_t> ProcessTable::with_descendants(uint32_t pid) const {
+  std::unordered_multimap<int64_t, uint32_t> children;
+  for (auto& [p, e] : procs_) children.emplace(e.ppid, p);
+  std::vector<uint32_t> out{pid};
+  // Breadth first; `out` doubles as the queue. A pid is its own parent only
+  // in a corrupt table, and the check keeps that from looping.
+  for (size_t i = 0; i < out.size(); ++i) {
+    auto [a, b] = children.equal_range(out[i]);
+    for (auto it = a; it != b; ++it)
+      if (it->second != out[i] && it->second != pid) out.push_back(it->second);
+  }
+  return out;
+}
+
 const ProcessEntry* ProcessTable::find(uint32_t pid) {
   auto it = procs_.find(pid);
   if (it != procs_.end()) return &it->second;

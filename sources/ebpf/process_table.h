@@ -7,6 +7,7 @@
 #include <deque>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "strato/event.h"
 
@@ -31,6 +32,9 @@ class ProcessTable {
   // The cgroup v2 path ("0::/system.slice/nginx.service"), else the first hierarchy's.
   static std::string cgroup_path(const std::string& cgroup_text);
   size_t size() const { return procs_.size(); }
+  // pid and every process below it, as far as the table knows (--pid takes
+  // the children a process already has, not only those it forks later).
+  std::vector<uint32_t> with_descendants(uint32_t pid) const;
   // A process whose container id starts with `id` (12 or 64 hex digits), or nullptr.
   const ProcessEntry* find_container(const std::string& id) const;
 

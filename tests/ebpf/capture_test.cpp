@@ -177,6 +177,54 @@ TEST(EbpfCapture, PidFilterFollowsChildren) {
   EXPECT_TRUE(child_open) << "no openat of " << file << " by a child of " << pid;
 }
 
+// The children a process already has when the capture starts are its
+// descendants too (the kernel only sees the forks made after).
+TEST(EbpfCapture, PidFilterCoversChildrenStartedBeforeTheCapture) {
+  SKIP_WITHOUT_BPF();
+  std::string dir = fresh_dir();
+  std::string fifo = dir + "/go", file = dir + "/older-child-reads-this";
+  std::ofstream(file) << "x\n";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  // The parent forks a subshell that waits on the fifo, then waits for it.
+  run("sh -c 'echo $$ > " + dir + "/pid; (read x < " + fifo + "; cat " + file + "); true' > /dev/null 2>&1 &");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (slurp(dir + "/pid").empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  int pid = std::atoi(slurp(dir + "/pid").c_str());
+  ASSERT_GT(pid, 0);
+  // The subshell exists before the capture does.
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (run("pgrep -P " + std::to_string(pid)).out.empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_FALSE(run("pgrep -P " + std::to_string(pid)).out.empty());
+  Capture cap("--pid " + std::to_string(pid) + " --syscalls openat -T fields -e proc.name -e fd.name");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  run("echo go > " + fifo);
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (kill(pid, 0) == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  bool seen = false;
+  for (auto& r : cap.rows()) seen |= r.size() == 2 && r[0] == "cat" && r[1] == file;
+  EXPECT_TRUE(seen) << "no openat of " << file << " by the grandchild cat of " << pid;
+}
+
+TEST(EbpfCapture, PidThatIsNoProcessIsNamed) {
+  SKIP_WITHOUT_BPF();
+  // A usage error (exit 1, as tshark's bad options); a missing process is a
+  // runtime one (exit 2, as --container's).
+  auto r = run("'" + strato_bin() + "' capture --pid 0 -c 1 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("--pid 0: not a process id"), std::string::npos) << r.out;
+  r = run("'" + strato_bin() + "' capture --pid 4194304 -c 1 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("--pid 4194304: not a process id"), std::string::npos) << r.out;
+  // A pid no process has (the kernel's pid_max is at most 4194304).
+  r = run("'" + strato_bin() + "' capture --pid 4194303 -c 1 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--pid 4194303: no such process"), std::string::npos) << r.out;
+}
+
 TEST(EbpfCapture, RawTpFallbackCapturesTheSameEvents) {
   SKIP_WITHOUT_BPF();
   std::string file = fresh_dir() + "/raw-tp";

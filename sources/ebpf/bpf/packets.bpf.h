@@ -292,7 +292,7 @@ static __always_inline void learn_flow(const struct pkt_flow* f, const struct st
 
 static __always_inline bool owner_passes(const struct strato_owner* o) {
   if (filter_cgroup_on && !(o->flags & STRATO_OWNER_IN_CGROUP)) return false;
-  if (filter_pid_on && !bpf_map_lookup_elem(&pids, &o->tgid)) return false;
+  if (filter_pid_on && !pid_marked(o->tgid)) return false;
   if (filter_comm_on) {
     for (int i = 0; i < 16; i++) {
       if (o->comm[i] != filter_comm[i]) return false;
