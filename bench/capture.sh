@@ -7,7 +7,8 @@
 #                       WRK_CONNS=50 STOP_TIMEOUT=60 STRATO=build/strato)
 # A capture still running STOP_TIMEOUT s after SIGINT is killed and reported.
 # 1. dd bs=1 (two syscalls per byte): no capture, strato capturing every
-#    syscall to a pcapng file, bpftrace counting every syscall, strato with a
+#    syscall to a pcapng file, bpftrace counting every syscall, bpftrace
+#    printing an event per syscall with its latency (strato's job), strato with a
 #    --pid filter that excludes dd (it should cost almost nothing), and as
 #    references bpftrace with the same filter on sys_enter and sys_exit, and
 #    the syscall tracepoints switched on with nothing attached (the kernel's
@@ -127,6 +128,7 @@ IDLE=$!
 PIDS+=("$IDLE")
 
 declare -A DD SUMMARY
+PRINTED=-
 best_dd() { if [ -z "${DD[$1]:-}" ] || lt "$2" "${DD[$1]}"; then DD[$1]=$2; return 0; fi; return 1; }
 DD_CHECK="not checked: no strato capture of dd exited" KILLED=0
 for ((r = 1; r <= REPS; r++)); do
@@ -161,6 +163,19 @@ for ((r = 1; r <= REPS; r++)); do
   stop bpftrace "$TPID" || true
   if best_dd bpftrace "$t"; then CPU[best.bpftrace]=${CPU[bpftrace]}; fi
   log "round $r dd bpftrace: ${t}s; dd counted $(awk '/^@\[dd\]/ {print $2}' "$T/bpftrace.out")"
+
+  # A bpftrace doing strato's job (an event per syscall, at exit, with its
+  # latency, written out), to set the full capture against as well as the
+  # count. bpftrace's own writes are left out, or it would trace itself.
+  start bpftrace.print 'Attaching' bpftrace -e 'tracepoint:raw_syscalls:sys_enter /comm != "bpftrace"/ { @s[tid] = nsecs; }
+    tracepoint:raw_syscalls:sys_exit /@s[tid]/ { printf("%llu %d %d %s %ld %ld %llu\n", nsecs, pid, tid, comm, args->id, args->ret, nsecs - @s[tid]); delete(@s[tid]); }'
+  run_dd; pid=$DDPID
+  stop bpftrace.print "$TPID" || true
+  n=$(awk -v p="$pid" '$2 == p { n++ } END { print n + 0 }' "$T/bpftrace.print.out")
+  lost=$(awk '/^Lost [0-9]+ events/ { n += $2 } END { print n + 0 }' "$T/bpftrace.print.out" "$T/bpftrace.print.err")
+  if best_dd bpfprint "$t"; then PRINTED="$n / $lost"; CPU[best.bpfprint]=${CPU[bpftrace.print]}; fi
+  log "round $r dd bpftrace printing every syscall: ${t}s; $n events of dd printed, $lost lost; bpftrace CPU ${CPU[bpftrace.print]}s"
+  rm -f "$T/bpftrace.print.out"
 
   start strato.pid 'Capturing on' "$STRATO" capture --pid "$IDLE" -q
   run_dd
@@ -286,6 +301,7 @@ slow() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }  # a / b
 met() { if awk "BEGIN { exit !($1) }"; then echo "yes"; else echo "NO"; fi; }
 s_sys=$(slow "${DD[strato]}" "${DD[none]}"); s_bpf=$(slow "${DD[bpftrace]}" "${DD[none]}")
 s_pid=$(slow "${DD[pid]}" "${DD[none]}"); s_bpfpid=$(slow "${DD[bpfpid]}" "${DD[none]}")
+s_bpfprint=$(slow "${DD[bpfprint]}" "${DD[none]}")
 s_floor=-; [ -z "${DD[floor]:-}" ] || s_floor=$(slow "${DD[floor]}" "${DD[none]}")
 s_td=$(slow "${RPS[none]}" "${RPS[tcpdump]}"); s_lo=$(slow "${RPS[none]}" "${RPS[strato]}")
 ev() { echo "$1" | awk '/dropped/ {print $1 " / " $4; exit} {print "-"}'; }
@@ -298,6 +314,7 @@ echo "|---|---|---|---|---|---|---|---|"
 echo "| dd bs=1 count=$DD_COUNT | none | ${DD[none]} s | 1.00x | - | - | - | - |"
 echo "| | strato capture -w F -q (all syscalls) | ${DD[strato]} s | $s_sys | $(ev "${SUMMARY[strato]}") | ${CPU[best.strato]} | ≤ bpftrace's | $(met "${DD[strato]} <= ${DD[bpftrace]}") |"
 echo "| | bpftrace count of sys_enter | ${DD[bpftrace]} s | $s_bpf | - | ${CPU[best.bpftrace]} | - | - |"
+echo "| | bpftrace printing every syscall with its latency (same job, reference) | ${DD[bpfprint]} s | $s_bpfprint | $PRINTED | ${CPU[best.bpfprint]} | - | - |"
 echo "| | strato capture --pid IDLE -q | ${DD[pid]} s | $s_pid | $(ev "${SUMMARY[pid]}") | ${CPU[best.pid]} | < 1.05x | $(met "${DD[pid]} < 1.05 * ${DD[none]}") |"
 echo "| | bpftrace, pid == IDLE on sys_enter and sys_exit (reference) | ${DD[bpfpid]} s | $s_bpfpid | - | - | - | - |"
 echo "| | syscall tracepoints on, nothing attached (floor of any syscall tracer) | ${DD[floor]:--} s | $s_floor | - | - | - | - |"
