@@ -18,6 +18,29 @@ namespace {
 using namespace strato::test;
 using namespace capture_test;
 
+// Polls `done` for up to 30 s.
+template <class F>
+bool wait_until(F done) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+// Starts `sh -c 'echo $$ > DIR/pid; BODY'` in the background: a shell whose
+// pid is known before it does anything (BODY usually waits on a fifo).
+int start_waiting_shell(const std::string& dir, const std::string& body) {
+  run("sh -c 'echo $$ > " + dir + "/pid; " + body + "' > /dev/null 2>&1 &");
+  wait_until([&] { return !slurp(dir + "/pid").empty(); });
+  return std::atoi(slurp(dir + "/pid").c_str());
+}
+
+bool process_gone(int pid) {
+  return wait_until([pid] { return kill(pid, 0) != 0; });
+}
+
 TEST(EbpfCapture, CurlToClosedPortGivesConnectWithRport9) {
   SKIP_WITHOUT_BPF();
   ASSERT_TRUE(have_program("curl"));
@@ -108,20 +131,14 @@ TEST(EbpfCapture, ExecveCarriesArgvAndPidFilterKeepsToTheProcess) {
   std::string fifo = dir + "/go";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
   // A shell that waits for us, then execs: its pid is known before the exec.
-  run("sh -c 'echo $$ > " + dir + "/pid; read x < " + fifo + "; exec /bin/echo strato-argv-test one two' > /dev/null 2>&1 &");
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (slurp(dir + "/pid").empty() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  int pid = std::atoi(slurp(dir + "/pid").c_str());
+  int pid = start_waiting_shell(dir, "read x < " + fifo + "; exec /bin/echo strato-argv-test one two");
   ASSERT_GT(pid, 0);
   Capture cap("--pid " + std::to_string(pid) +
               " -T fields -e evt.type -e proc.pid -e evt.res -e evt.args -e proc.exe -e proc.cmdline -e proc.name");
   ASSERT_TRUE(cap.ready()) << cap.err();
   run("echo go > " + fifo);
   // The exec'd echo exits right away; its procexit is the last event.
-  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (kill(pid, 0) == 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  process_gone(pid);
   ASSERT_EQ(cap.stop(), 0) << cap.err();
   bool execve = false, exited = false;
   auto rows = cap.rows();
@@ -150,19 +167,13 @@ TEST(EbpfCapture, PidFilterFollowsChildren) {
   std::ofstream(file) << "x\n";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
   // The shell forks cat after the capture started: cat's pid is new.
-  run("sh -c 'echo $$ > " + dir + "/pid; read x < " + fifo + "; cat " + file + "; true' > /dev/null 2>&1 &");
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (slurp(dir + "/pid").empty() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  int pid = std::atoi(slurp(dir + "/pid").c_str());
+  int pid = start_waiting_shell(dir, "read x < " + fifo + "; cat " + file + "; true");
   ASSERT_GT(pid, 0);
   Capture cap("--pid " + std::to_string(pid) + " --syscalls file,proc -T fields -e evt.type -e proc.pid -e proc.ppid "
               "-e proc.name -e fd.name");
   ASSERT_TRUE(cap.ready()) << cap.err();
   run("echo go > " + fifo);
-  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (kill(pid, 0) == 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  process_gone(pid);
   ASSERT_EQ(cap.stop(), 0) << cap.err();
   bool child_open = false;
   for (auto& r : cap.rows()) {
@@ -186,23 +197,14 @@ TEST(EbpfCapture, PidFilterCoversChildrenStartedBeforeTheCapture) {
   std::ofstream(file) << "x\n";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
   // The parent forks a subshell that waits on the fifo, then waits for it.
-  run("sh -c 'echo $$ > " + dir + "/pid; (read x < " + fifo + "; cat " + file + "); true' > /dev/null 2>&1 &");
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (slurp(dir + "/pid").empty() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  int pid = std::atoi(slurp(dir + "/pid").c_str());
+  int pid = start_waiting_shell(dir, "(read x < " + fifo + "; cat " + file + "); true");
   ASSERT_GT(pid, 0);
   // The subshell exists before the capture does.
-  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (run("pgrep -P " + std::to_string(pid)).out.empty() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  ASSERT_FALSE(run("pgrep -P " + std::to_string(pid)).out.empty());
+  ASSERT_TRUE(wait_until([pid] { return !run("pgrep -P " + std::to_string(pid)).out.empty(); }));
   Capture cap("--pid " + std::to_string(pid) + " --syscalls openat -T fields -e proc.name -e fd.name");
   ASSERT_TRUE(cap.ready()) << cap.err();
   run("echo go > " + fifo);
-  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (kill(pid, 0) == 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  process_gone(pid);
   ASSERT_EQ(cap.stop(), 0) << cap.err();
   bool seen = false;
   for (auto& r : cap.rows()) seen |= r.size() == 2 && r[0] == "cat" && r[1] == file;
