@@ -5,6 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
 namespace strato::ebpf {
 
 namespace {
@@ -19,12 +23,55 @@ constexpr int kMaxDepth = 32;
 
 }  // namespace
 
-CgroupNames::CgroupNames(std::string mount) : mount_(std::move(mount)) {}
+CgroupNames::CgroupNames(std::string mount, bool by_handle)
+    : mount_(std::move(mount)), mount_fd_(by_handle ? -1 : -2) {}
+
+CgroupNames::~CgroupNames() {
+  if (mount_fd_ >= 0) close(mount_fd_);
+}
+
+bool CgroupNames::open_by_id(uint64_t id) {
+  if (mount_fd_ == -2) return false;
+  if (mount_fd_ == -1) {
+    mount_fd_ = open(mount_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (mount_fd_ < 0) {
+      mount_fd_ = -2;
+      return false;
+    }
+  }
+  struct {
+    file_handle fh;
+    uint64_t id;
+  } h{};
+  h.fh.handle_bytes = sizeof(uint64_t);
+  h.fh.handle_type = 0xfe;  // FILEID_KERNFS: the handle is the kernfs node id, i.e. the cgroup id
+  std::memcpy(h.fh.f_handle, &id, sizeof id);
+  int fd = open_by_handle_at(mount_fd_, &h.fh, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    // Not permitted (after -Z) or not supported: walking still works.
+    if (errno == EPERM || errno == EOPNOTSUPP || errno == EINVAL || errno == ENOSYS) {
+      close(mount_fd_);
+      mount_fd_ = -2;
+    }
+    return false;
+  }
+  char link[64], path[4096];
+  std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+  ssize_t n = readlink(link, path, sizeof path - 1);
+  close(fd);
+  if (n <= 0) return false;
+  std::string full(path, static_cast<size_t>(n));
+  if (full.compare(0, mount_.size(), mount_) != 0) return false;  // another mount namespace's view
+  std::string rel = full.substr(mount_.size());
+  paths_[id] = rel.empty() ? "/" : rel;
+  return true;
+}
 
 const std::string* CgroupNames::find(uint64_t id) {
   if (mount_.empty() || id == 0) return nullptr;
   auto it = paths_.find(id);
   if (it != paths_.end()) return &it->second;
+  if (open_by_id(id)) return &paths_[id];
   const auto now = std::chrono::steady_clock::now();
   if (walked_ && now - last_walk_ < kRewalkAfter) return nullptr;
   walk();
