@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <cstdio>
 #include <iostream>
 #include <pthread.h>
@@ -27,6 +29,20 @@ namespace strato::cli {
 namespace {
 
 Source* volatile g_capture_source = nullptr;
+
+// The pcapng sink creates the file only once the probes are attached; as
+// tcpdump, fail on one that cannot be written before capturing anything.
+// Not with -Z: the file is then created as that user, whose rights differ.
+void check_writable(const std::string& path) {
+  if (path == "-") return;
+  std::string target = path;
+  if (access(path.c_str(), F_OK) != 0) {
+    auto slash = path.rfind('/');
+    target = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  }
+  if (access(target.c_str(), W_OK) != 0)
+    throw Error(path + ": cannot create: " + std::strerror(errno));
+}
 
 void on_capture_signal(int) {
   if (Source* s = g_capture_source) s->stop();
@@ -163,6 +179,7 @@ int capture_command(const std::vector<std::string>& args) {
     engine.add_sink(pm.make_sink(sink.plugin, sink.options), stdout);
   }
   std::multimap<std::string, std::string> write_opts;
+  if (writing && !vm.count("relinquish-privileges")) check_writable(vm["write"].as<std::string>());
   if (writing) write_opts.emplace("file", vm["write"].as<std::string>());
   apply_ring_options("capture", vm, write_opts);
   if (writing) engine.add_sink(pm.make_sink("pcapng", write_opts), stdout);

@@ -227,6 +227,15 @@ TEST(EbpfCapture, PidThatIsNoProcessIsNamed) {
   EXPECT_NE(r.out.find("--pid 4194303: no such process"), std::string::npos) << r.out;
 }
 
+TEST(EbpfCapture, UnwritableOutputFailsBeforeCapturing) {
+  SKIP_WITHOUT_BPF();
+  const std::string path = fresh_dir() + "/no/such/dir/out.pcapng";
+  auto r = run("'" + strato_bin() + "' capture -w '" + path + "' -c 1");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(r.err, "strato: " + path + ": cannot create: No such file or directory\n");
+  EXPECT_EQ(r.err.find("Capturing on"), std::string::npos) << "nothing may be attached first";
+}
+
 TEST(EbpfCapture, RawTpFallbackCapturesTheSameEvents) {
   SKIP_WITHOUT_BPF();
   std::string file = fresh_dir() + "/raw-tp";
