@@ -20,6 +20,7 @@ constexpr auto kRewalkAfter = std::chrono::milliseconds(200);
 // systemd and Kubernetes nest a handful of levels; the bound only guards
 // against a pathological tree.
 constexpr int kMaxDepth = 32;
+constexpr size_t kMaxNames = 65536;
 
 }  // namespace
 
@@ -71,6 +72,9 @@ const std::string* CgroupNames::find(uint64_t id) {
   if (mount_.empty() || id == 0) return nullptr;
   auto it = paths_.find(id);
   if (it != paths_.end()) return &it->second;
+  // Containers come and go for as long as a capture runs: bounded, and
+  // rebuilt on demand (one handle lookup per cgroup still in use).
+  if (paths_.size() >= kMaxNames) paths_.clear();
   if (open_by_id(id)) return &paths_[id];
   const auto now = std::chrono::steady_clock::now();
   if (walked_ && now - last_walk_ < kRewalkAfter) return nullptr;
