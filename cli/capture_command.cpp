@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <algorithm>
 #include <cerrno>
+#include <cctype>
 #include <csignal>
 #include <cstring>
 #include <cstdio>
@@ -130,6 +132,12 @@ int capture_command(const std::vector<std::string>& args) {
   if (vm.count("cgroup")) src_opts.emplace("cgroup", vm["cgroup"].as<std::string>());
   if (vm.count("relinquish-privileges")) src_opts.emplace("run-as", vm["relinquish-privileges"].as<std::string>());
   if (vm.count("container") && vm.count("cgroup")) throw usage_error("capture: --container and --cgroup: give one");
+  if (vm.count("container")) {
+    const std::string& id = vm["container"].as<std::string>();
+    if (id.size() < 12 || id.size() > 64 ||
+        !std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isxdigit(c); }))
+      throw usage_error("capture: --container " + id + ": not a container id (12 to 64 hex digits)");
+  }
   if (vm.count("snaplen")) {
     src_opts.emplace("snaplen", std::to_string(vm["snaplen"].as<unsigned>()));
     src_opts.emplace("packet-snaplen", std::to_string(vm["snaplen"].as<unsigned>()));

@@ -12,6 +12,8 @@ PACKAGES=(
   clang llvm bpftool
   # oracles and real traffic for tests and benchmarks
   tshark wireshark-common tcpdump zstd gzip jq sysdig
+  # a real container runtime and image for the container tests
+  runc busybox-static
   nginx-light dnsmasq-base dnsutils curl wrk openssl iputils-ping time
 )
 

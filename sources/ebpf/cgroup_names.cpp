@@ -68,6 +68,12 @@ bool CgroupNames::open_by_id(uint64_t id) {
   return true;
 }
 
+void CgroupNames::remember(uint64_t id, std::string path) {
+  if (mount_.empty() || id == 0 || path.empty()) return;
+  if (paths_.size() >= kMaxNames) paths_.clear();
+  paths_[id] = std::move(path);
+}
+
 const std::string* CgroupNames::find(uint64_t id) {
   if (mount_.empty() || id == 0) return nullptr;
   auto it = paths_.find(id);

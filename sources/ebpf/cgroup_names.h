@@ -24,6 +24,10 @@ class CgroupNames {
   // or nullptr when no cgroup has that id (removed, or never on this host).
   const std::string* find(uint64_t id);
   size_t size() const { return paths_.size(); }
+  // A cgroup made during the capture, named by the kernel as it was made:
+  // a crash-looping container's cgroup is often removed before its records
+  // are decoded, and neither a handle nor a walk finds it then.
+  void remember(uint64_t id, std::string path);
 
  private:
   // The one cgroup of that id, opened by its file handle (kernfs exports the

@@ -359,8 +359,11 @@ void EbpfSource::load_and_attach() {
     std::memcpy(const_cast<char*>(skel_->rodata->filter_comm), cfg_.comm.c_str(), cfg_.comm.size());
     skel_->rodata->snaplen = cfg_.snaplen;
     skel_->rodata->filter_cgroup_on = cgroup_on_;
-    skel_->rodata->filter_cgroup_id = cgroup_.id;
-    skel_->rodata->filter_cgroup_level = cgroup_.level;
+    std::memcpy(const_cast<char*>(skel_->rodata->filter_cgroup_path), cgroup_.path.c_str(), cgroup_.path.size());
+    std::memcpy(const_cast<char*>(skel_->rodata->filter_container), cgroup_.container.c_str(),
+                cgroup_.container.size());
+    skel_->rodata->filter_container_len = static_cast<uint32_t>(cgroup_.container.size());
+    bpf_map__set_max_entries(skel_->maps.filter_cgroups, cgroup_on_ ? kMaxFilterCgroups : 1);
     skel_->rodata->pkt_snaplen = cfg_.packet_snaplen;
     int ncpu = libbpf_num_possible_cpus();
     bpf_map__set_max_entries(skel_->maps.pkt_buf, ncpu > 0 ? ncpu : 1);
@@ -383,6 +386,16 @@ void EbpfSource::load_and_attach() {
     std::vector<bpf_program*> raw_progs = {skel_->progs.raw_sys_enter, skel_->progs.raw_sys_exit,
                                            skel_->progs.raw_exec,      skel_->progs.raw_fork,
                                            skel_->progs.raw_exit,      skel_->progs.raw_reset};
+    // New cgroups are named to user space as they are made (and join the
+    // --cgroup/--container set when they match); removed ones leave it.
+    btf_progs.push_back(skel_->progs.btf_cgroup_mkdir);
+    raw_progs.push_back(skel_->progs.raw_cgroup_mkdir);
+    bpf_program__set_autoload(skel_->progs.btf_cgroup_rmdir, cgroup_on_ && !raw);
+    bpf_program__set_autoload(skel_->progs.raw_cgroup_rmdir, cgroup_on_ && raw);
+    if (cgroup_on_) {
+      btf_progs.push_back(skel_->progs.btf_cgroup_rmdir);
+      raw_progs.push_back(skel_->progs.raw_cgroup_rmdir);
+    }
     bpf_program__set_autoload(skel_->progs.btf_sock_state, packets && !raw);
     bpf_program__set_autoload(skel_->progs.raw_sock_state, packets && raw);
     if (packets) {
@@ -441,6 +454,7 @@ void EbpfSource::load_and_attach() {
       // The rings exist before any program runs: a record made earlier
       // would have nowhere to go (and be counted as dropped).
       open_rings();
+      seed_cgroup_filter();
       for (auto* p : raw ? raw_progs : btf_progs) {
         bpf_link* l = bpf_program__attach(p);
         if (!l) {
@@ -449,6 +463,8 @@ void EbpfSource::load_and_attach() {
         }
         links_.push_back(l);
       }
+      // Again: a cgroup made between the first look and the mkdir hook.
+      if (!err) seed_cgroup_filter();
     }
     std::string why;
     if (!err && sock_hooks && !attach_socket_owner_hooks(skel_, links_, why)) err = -EOPNOTSUPP;
@@ -520,14 +536,37 @@ void EbpfSource::open_rings() {
 
 void EbpfSource::resolve_cgroup_filter() {
   if (!cfg_.container.empty()) {
-    const ProcessEntry* pe = procs_.find_container(cfg_.container);
-    if (!pe) throw Error("capture: --container " + cfg_.container + ": no running process in such a container");
-    cgroup_ = resolve_cgroup(pe->cgroup_path, "--container " + cfg_.container);
+    const std::string flag = "--container " + cfg_.container;
+    if (cfg_.container.size() < 12 || cfg_.container.size() > 64 ||
+        !std::all_of(cfg_.container.begin(), cfg_.container.end(), [](unsigned char c) { return std::isxdigit(c); }))
+      throw Error("capture: " + flag + ": not a container id (12 to 64 hex digits)");
+    cgroup_mount_ = cgroup2_mount();
+    if (cgroup_mount_.empty()) throw Error("capture: " + flag + ": no cgroup v2 hierarchy is mounted");
+    cgroup_.container = cfg_.container;
+    for (char& c : cgroup_.container) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     cgroup_on_ = true;
+    // Not an error: a crash-looping container is down as often as up, and
+    // the kernel adds its cgroup when it starts.
+    if (!procs_.find_container(cgroup_.container))
+      std::fprintf(stderr, "strato: %s is not running; capturing it from when it starts\n", flag.c_str());
   } else if (!cfg_.cgroup.empty()) {
-    cgroup_ = resolve_cgroup(cfg_.cgroup, "--cgroup " + cfg_.cgroup);
+    const std::string flag = "--cgroup " + cfg_.cgroup;
+    cgroup_ = resolve_cgroup(cfg_.cgroup, flag);
+    if (cgroup_.path.size() >= STRATO_CGROUP_PATH_MAX)
+      throw Error("capture: " + flag + ": longer than " + std::to_string(STRATO_CGROUP_PATH_MAX - 1) + " bytes");
+    cgroup_mount_ = cgroup2_mount();
     cgroup_on_ = true;
   }
+}
+
+void EbpfSource::seed_cgroup_filter() {
+  if (!cgroup_on_) return;
+  const uint8_t one = 1;
+  for (uint64_t id : selected_cgroups(cgroup_mount_, cgroup_))
+    if (bpf_map__update_elem(skel_->maps.filter_cgroups, &id, sizeof id, &one, sizeof one, BPF_ANY) != 0)
+      throw Error("capture: " + std::string(cfg_.container.empty() ? "--cgroup " + cfg_.cgroup
+                                                                     : "--container " + cfg_.container) +
+                  ": more than " + std::to_string(kMaxFilterCgroups) + " cgroups selected");
 }
 
 void EbpfSource::seed_socket_owners() {
@@ -715,6 +754,10 @@ int EbpfSource::on_record(const void* data, size_t size) {
     rp = &record_;
   }
   const strato_event& r = *rp;
+  if (r.kind == STRATO_CGROUP_MKDIR) {  // a name, not an event
+    if (r.path_len && r.path_len < sizeof r.path - 1) cgroups_.remember(r.cgroup_id, std::string(r.path, r.path_len));
+    return 0;
+  }
   count();
   auto comm = [&r] { return std::string(r.comm, strnlen(r.comm, sizeof r.comm)); };
   switch (r.kind) {

@@ -76,6 +76,7 @@ class EbpfSource : public Source {
   void encode_packet(const struct strato_packet& p, const uint8_t* bytes);
   void seed_socket_owners();
   void resolve_cgroup_filter();
+  void seed_cgroup_filter();  // the selected cgroups that exist now, into the kernel's set
   void open_rings();
   uint32_t ring_bytes() const;
   void fill_user(ProcessInfo& pi);
@@ -162,6 +163,8 @@ class EbpfSource : public Source {
   std::unique_ptr<PacketHooks> hooks_;
   bool cgroup_on_ = false;
   CgroupFilter cgroup_;
+  std::string cgroup_mount_;
+  static constexpr uint32_t kMaxFilterCgroups = 65536;
   std::unordered_map<int64_t, std::string> user_names_;
   struct CachedProcess {
     std::shared_ptr<const ProcessInfo> info;

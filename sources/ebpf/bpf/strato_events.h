@@ -10,6 +10,7 @@
 #define STRATO_DATA_MAX 256
 #define STRATO_ARGV_MAX 1024
 #define STRATO_NR_MAX 512
+#define STRATO_CGROUP_PATH_MAX 256 /* --cgroup paths the kernel side compares */
 
 /* What a record describes. */
 enum strato_kind {
@@ -18,6 +19,7 @@ enum strato_kind {
   STRATO_SCHED_FORK = 2,
   STRATO_SCHED_EXIT = 3,
   STRATO_PACKET = 4,
+  STRATO_CGROUP_MKDIR = 5, /* cgroup_id: the new cgroup v2's id; path: its path below the root */
 };
 
 /* Per-syscall decoding, set by user space in the `wanted` map (index: the

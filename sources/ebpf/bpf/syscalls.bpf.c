@@ -25,10 +25,12 @@ const volatile __u8 filter_pid_on = 0;
 const volatile __u8 filter_comm_on = 0;
 const volatile char filter_comm[16] = {};
 const volatile __u32 snaplen = 80;
-/* --cgroup/--container: the cgroup v2 id and depth; descendants match too. */
+/* --cgroup/--container select cgroup v2 directories: by path, or by the
+ * container id their name ends in, and everything below them. */
 const volatile __u8 filter_cgroup_on = 0;
-const volatile __u64 filter_cgroup_id = 0;
-const volatile __u32 filter_cgroup_level = 0;
+const volatile char filter_cgroup_path[STRATO_CGROUP_PATH_MAX] = {};
+const volatile char filter_container[64] = {};
+const volatile __u32 filter_container_len = 0;
 
 struct enter_state {
   __u64 ts;
@@ -179,9 +181,58 @@ struct {
   __type(value, __u64);
 } drops SEC(".maps");
 
+/* The ids of the selected cgroups. User space puts in those that exist at
+ * the start; the kernel adds each one made later as it is made, before any
+ * process can enter it: a container not yet running at the start has no
+ * cgroup yet, and one that restarts (crash-loops) gets a new cgroup, with a
+ * new id, each time. User space sizes it when a filter is on. */
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 1);
+  __type(key, __u64);
+  __type(value, __u8);
+} filter_cgroups SEC(".maps");
+
 static __always_inline bool in_filter_cgroup(void) {
-  return bpf_get_current_ancestor_cgroup_id(filter_cgroup_level) == filter_cgroup_id;
+  __u64 id = bpf_get_current_cgroup_id();
+  return bpf_map_lookup_elem(&filter_cgroups, &id) != NULL;
 }
+
+/* Container runtimes end a container's cgroup name with its id, after a
+ * prefix and a dash or alone: "docker-<id>.scope", "cri-containerd-<id>.scope",
+ * "crio-<id>.scope", "<id>". */
+static __always_inline bool names_container(const char* kname) {
+  char name[128] = {};
+  long n = bpf_probe_read_kernel_str(name, sizeof(name), kname); /* counts the NUL */
+  if (n <= 1) return false;
+  /* Backwards to the last dash: one path through the loop, where a forward
+   * scan remembering each dash is a path per dash for the verifier. */
+  __u32 start = 0;
+  for (int i = 2; i <= (int)sizeof(name); i++) {
+    long j = n - i;
+    if (j < 0) break;
+    if (name[j & (sizeof(name) - 1)] == '-') {
+      start = j + 1;
+      break;
+    }
+  }
+  for (int i = 0; i < 64; i++) {
+    if (i >= filter_container_len) return true;
+    if (name[(start + i) & (sizeof(name) - 1)] != filter_container[i]) return false;
+  }
+  return true;
+}
+
+static __always_inline bool is_filter_path(const char* kpath) {
+  char path[STRATO_CGROUP_PATH_MAX] = {};
+  if (bpf_probe_read_kernel_str(path, sizeof(path), kpath) <= 0) return false;
+  for (int i = 0; i < STRATO_CGROUP_PATH_MAX; i++) {
+    if (path[i] != filter_cgroup_path[i]) return false;
+    if (!path[i]) return true;
+  }
+  return false;
+}
+
 
 static __always_inline bool traced(__u32 tgid) {
   if (tgid == self_tgid) return false;
@@ -509,6 +560,36 @@ static __always_inline int on_process_exit(struct task_struct* p) {
   return 0;
 }
 
+static __always_inline int on_cgroup_mkdir(struct cgroup* cg, const char* path) {
+  if (BPF_CORE_READ(cg, root, hierarchy_id) != 0) return 0; /* 0: the v2 hierarchy */
+  /* Its name, for user space to name the cgroup's records by once it is gone. */
+  struct strato_event* e = reserve();
+  if (e) {
+    fill_header(e, STRATO_CGROUP_MKDIR, (struct task_struct*)bpf_get_current_task_btf(), false);
+    e->cgroup_id = BPF_CORE_READ(cg, kn, id);
+    long n = bpf_probe_read_kernel_str(e->path, sizeof(e->path), path);
+    e->path_len = n > 0 ? n - 1 : 0;
+    submit(e);
+  }
+  if (!filter_cgroup_on) return 0;
+  __u64 parent = BPF_CORE_READ(cg, self.parent, cgroup, kn, id);
+  bool match = bpf_map_lookup_elem(&filter_cgroups, &parent) != NULL;
+  if (!match && filter_container_len) match = names_container(BPF_CORE_READ(cg, kn, name));
+  if (!match && !filter_container_len) match = is_filter_path(path);
+  if (!match) return 0;
+  __u64 id = BPF_CORE_READ(cg, kn, id);
+  __u8 one = 1;
+  bpf_map_update_elem(&filter_cgroups, &id, &one, BPF_ANY);
+  return 0;
+}
+
+static __always_inline int on_cgroup_rmdir(struct cgroup* cg) {
+  if (!filter_cgroup_on || BPF_CORE_READ(cg, root, hierarchy_id) != 0) return 0;
+  __u64 id = BPF_CORE_READ(cg, kn, id);
+  bpf_map_delete_elem(&filter_cgroups, &id);
+  return 0;
+}
+
 static __always_inline int on_reset(const struct sock* sk) {
   __u64 key = (__u64)sk;
   __u16 port = BPF_CORE_READ(sk, __sk_common.skc_num);
@@ -528,6 +609,11 @@ int BPF_PROG(btf_fork, struct task_struct* parent, struct task_struct* child) { 
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(btf_exit, struct task_struct* p) { return on_process_exit(p); }
 
+SEC("tp_btf/cgroup_mkdir")
+int BPF_PROG(btf_cgroup_mkdir, struct cgroup* cg, const char* path) { return on_cgroup_mkdir(cg, path); }
+SEC("tp_btf/cgroup_rmdir")
+int BPF_PROG(btf_cgroup_rmdir, struct cgroup* cg, const char* path) { return on_cgroup_rmdir(cg); }
+
 SEC("tp_btf/tcp_receive_reset")
 int BPF_PROG(btf_reset, struct sock* sk) { return on_reset(sk); }
 
@@ -541,6 +627,10 @@ SEC("raw_tp/sched_process_fork")
 int BPF_PROG(raw_fork, struct task_struct* parent, struct task_struct* child) { return on_fork(parent, child); }
 SEC("raw_tp/sched_process_exit")
 int BPF_PROG(raw_exit, struct task_struct* p) { return on_process_exit(p); }
+SEC("raw_tp/cgroup_mkdir")
+int BPF_PROG(raw_cgroup_mkdir, struct cgroup* cg, const char* path) { return on_cgroup_mkdir(cg, path); }
+SEC("raw_tp/cgroup_rmdir")
+int BPF_PROG(raw_cgroup_rmdir, struct cgroup* cg, const char* path) { return on_cgroup_rmdir(cg); }
 SEC("raw_tp/tcp_receive_reset")
 int BPF_PROG(raw_reset, struct sock* sk) { return on_reset(sk); }
 
