@@ -240,7 +240,7 @@ void EbpfSource::recycle(Pending* p) {
 }
 
 void EbpfSource::push(Pending* p) {
-  const TimeOrder<Pending>::Item item{p->ts_ns, next_seq_++, p};
+  const TimeOrder<Pending>::Item item{p->ts_ns, next_seq_++, rings_->current(), p};
   if (queue_.push(item)) return;
   // The last pass, after detaching, on the engine's thread: what the queue
   // cannot take waits here for it (at most what the rings held).

@@ -75,8 +75,9 @@ int RingReader::poll(int timeout_ms) {
 int64_t RingReader::consume() {
   left_some_ = false;
   int64_t total = 0;
-  for (Ring& r : rings_) {
-    int64_t n = consume(r);
+  for (size_t i = 0; i < rings_.size(); ++i) {
+    current_ = static_cast<uint32_t>(i);
+    int64_t n = consume(rings_[i]);
     if (n < 0) return n;
     total += n;
   }

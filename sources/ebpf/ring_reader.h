@@ -33,6 +33,8 @@ class RingReader {
   int64_t consume();
   // Whether the last consume() left records behind (kLeave).
   bool left_some() const { return left_some_; }
+  // The ring whose record the callback is given, in the order add() saw them.
+  uint32_t current() const { return current_; }
 
   static constexpr int kPublishEvery = 64;
 
@@ -51,6 +53,7 @@ class RingReader {
   std::vector<Ring> rings_;
   size_t page_ = 0;
   bool left_some_ = false;
+  uint32_t current_ = 0;
 };
 
 }  // namespace strato::ebpf
