@@ -50,6 +50,8 @@ bool names_container(const std::string& name, const std::string& id) {
   if (id.empty()) return false;
   size_t dash = name.rfind('-');
   size_t start = dash == std::string::npos ? 0 : dash + 1;
+  // "libpod-conmon-<id>.scope": the container's monitor, not the container.
+  if (start >= 7 && name.compare(start - 7, 6, "conmon") == 0) return false;
   return name.compare(start, id.size(), id) == 0;
 }
 

@@ -34,6 +34,7 @@ std::string join_args(const char* p, size_t n) {
 std::string ProcessTable::container_from_cgroup(const std::string& text) {
   // Docker, containerd, CRI-O and podman all name the container's cgroup
   // after its 64-hex-digit id ("docker-<id>.scope", ".../<id>", "crio-<id>").
+  // Their monitor's cgroup ("libpod-conmon-<id>.scope") is not the container.
   size_t run = 0;
   for (size_t i = 0; i <= text.size(); ++i) {
     if (i < text.size() && std::isxdigit(static_cast<unsigned char>(text[i])) &&
@@ -41,7 +42,7 @@ std::string ProcessTable::container_from_cgroup(const std::string& text) {
       ++run;
       continue;
     }
-    if (run == 64) return text.substr(i - 64, 12);
+    if (run == 64 && !(i >= 71 && text.compare(i - 71, 7, "conmon-") == 0)) return text.substr(i - 64, 12);
     run = 0;
   }
   return {};

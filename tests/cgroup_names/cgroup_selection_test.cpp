@@ -12,12 +12,14 @@
 #include <vector>
 
 #include "cgroup_filter.h"
+#include "process_table.h"
 
 namespace {
 
 using strato::ebpf::CgroupFilter;
 using strato::ebpf::cgroup_within;
 using strato::ebpf::names_container;
+using strato::ebpf::ProcessTable;
 using strato::ebpf::selected_cgroups;
 
 const std::string kId = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -34,6 +36,20 @@ TEST(CgroupSelection, ContainerNamesAsRuntimesMakeThem) {
   EXPECT_FALSE(names_container("pod" + kId, shorter)) << "the id must follow a dash or start the name";
   EXPECT_FALSE(names_container("system.slice", shorter));
   EXPECT_FALSE(names_container("docker-" + kId + ".scope", "")) << "no id selects nothing";
+  // Podman's and CRI-O's container monitor: its own cgroup, named after the container.
+  EXPECT_FALSE(names_container("libpod-conmon-" + kId + ".scope", shorter));
+  EXPECT_FALSE(names_container("crio-conmon-" + kId + ".scope", kId));
+}
+
+// container.id follows the same rules as --container, as sysdig's does.
+TEST(CgroupSelection, ContainerIdIsReadFromTheCgroupPath) {
+  const std::string shorter = kId.substr(0, 12);
+  EXPECT_EQ(ProcessTable::container_from_cgroup("/system.slice/docker-" + kId + ".scope"), shorter);
+  EXPECT_EQ(ProcessTable::container_from_cgroup("/kubepods/burstable/pod1234/" + kId), shorter);
+  EXPECT_EQ(ProcessTable::container_from_cgroup("/machine.slice/libpod-" + kId + ".scope/container"), shorter);
+  EXPECT_EQ(ProcessTable::container_from_cgroup("/machine.slice/libpod-conmon-" + kId + ".scope"), "");
+  EXPECT_EQ(ProcessTable::container_from_cgroup("/user.slice/user-1000.slice/session-2.scope"), "");
+  EXPECT_EQ(ProcessTable::container_from_cgroup("/docker-" + kId.substr(1) + ".scope"), "") << "63 digits";
 }
 
 TEST(CgroupSelection, WithinAContainerIsAnyPartOfThePath) {

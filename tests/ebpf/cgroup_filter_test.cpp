@@ -96,14 +96,18 @@ TEST(EbpfCgroup, ContainerFilterCoversItsSyscallsAndPackets) {
   TestCgroup cg;
   if (!cg.ok()) GTEST_SKIP() << "no cgroup v2 hierarchy mounted";
   const std::string scope = std::string("docker-") + kContainerId + ".scope";
-  // Running when the capture starts: a sleeper keeps it alive.
+  // Running when the capture starts: a sleeper keeps it alive. So is its
+  // monitor (podman's conmon), whose cgroup carries the id but is not it.
+  const std::string conmon = std::string("libpod-conmon-") + kContainerId + ".scope";
   cg.run_in(scope, "(sleep 60 > /dev/null 2>&1 &)");
+  cg.run_in(conmon, "(sleep 60 > /dev/null 2>&1 &)");
   const std::string short_id = std::string(kContainerId).substr(0, 12);
   Capture cap("--container " + short_id +
               " -i lo --syscalls connect -Y 'tcp.port == 9 || fd.rport == 9' -T fields -e proc.name -e container.id "
               "-e evt.type -e tcp.flags.syn -e tcp.flags.reset");
   ASSERT_TRUE(cap.ready()) << cap.err();
   cg.run_in(scope, "curl -s --max-time 10 http://127.0.0.1:9/ > /dev/null");
+  cg.run_in(conmon, "curl -s --max-time 10 http://127.0.0.1:9/ > /dev/null");  // filtered out
   run("curl -s --max-time 10 http://127.0.0.1:9/ > /dev/null");  // the host's curl: filtered out
   ASSERT_EQ(cap.stop(), 0) << cap.err();
   Refused n = refused_in(cap.rows(), short_id);
@@ -130,6 +134,8 @@ TEST(EbpfCgroup, ContainerStartedAfterTheCaptureAndRestartedIsFollowed) {
   EXPECT_NE(cap.err().find("--container " + short_id + " is not running; capturing it from when it starts"),
             std::string::npos)
       << cap.err();
+  // Its monitor's cgroup, made after the capture started: not the container.
+  cg.run_in("crio-conmon-" + id + ".scope", "curl -s --max-time 10 http://127.0.0.1:9/ > /dev/null");
   for (int start = 0; start < 2; ++start) {
     cg.run_in(scope, "curl -s --max-time 10 http://127.0.0.1:9/ > /dev/null");
     ASSERT_EQ(run("rmdir '" + cg.dir(scope) + "'").exit_code, 0) << "the container's cgroup goes with it";

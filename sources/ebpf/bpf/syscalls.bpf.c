@@ -200,7 +200,9 @@ static __always_inline bool in_filter_cgroup(void) {
 
 /* Container runtimes end a container's cgroup name with its id, after a
  * prefix and a dash or alone: "docker-<id>.scope", "cri-containerd-<id>.scope",
- * "crio-<id>.scope", "<id>". */
+ * "crio-<id>.scope", "<id>". Podman and CRI-O put the container's monitor
+ * in "libpod-conmon-<id>.scope" / "crio-conmon-<id>.scope": not the
+ * container (sysdig says so too). */
 static __always_inline bool names_container(const char* kname) {
   char name[128] = {};
   long n = bpf_probe_read_kernel_str(name, sizeof(name), kname); /* counts the NUL */
@@ -215,6 +217,13 @@ static __always_inline bool names_container(const char* kname) {
       start = j + 1;
       break;
     }
+  }
+  if (start >= 7) {
+    const char* m = "conmon";
+    bool conmon = true;
+    for (int i = 0; i < 6; i++)
+      if (name[(start - 7 + i) & (sizeof(name) - 1)] != m[i]) conmon = false;
+    if (conmon) return false;
   }
   for (int i = 0; i < 64; i++) {
     if (i >= filter_container_len) return true;
