@@ -154,6 +154,38 @@ TEST(EbpfCgroup, ContainerStartedAfterTheCaptureAndRestartedIsFollowed) {
   EXPECT_EQ(n.rsts, 2);
 }
 
+// Old kernels (no tp_btf): the cgroup hooks are raw_tp programs that read
+// the cgroup with CO-RE probes. Syscalls only: raw_tp learns no owner for a
+// SYN sent inside connect() (see RawTpFallbackAttributesTheUdpExchangeToo).
+TEST(EbpfCgroup, RawTpContainerStartedAfterTheCaptureAndRestartedIsFollowed) {
+  SKIP_WITHOUT_BPF();
+  ASSERT_TRUE(have_program("curl"));
+  TestCgroup cg;
+  if (!cg.ok()) GTEST_SKIP() << "no cgroup v2 hierarchy mounted";
+  const std::string id = "decade0123456789abcdef0123456789abcdef0123456789abcdef0123456789";
+  const std::string scope = "cri-containerd-" + id + ".scope", short_id = id.substr(0, 12);
+  Capture cap("--container " + short_id +
+                  " --syscalls connect -Y 'fd.rport == 9' -T fields -e proc.name -e container.id -e cgroup.path",
+              "STRATO_EBPF_RAW_TP=1");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  EXPECT_NE(cap.err().find("raw_tp"), std::string::npos) << cap.err();
+  cg.run_in("crio-conmon-" + id + ".scope", "curl -s --max-time 10 http://127.0.0.1:9/ > /dev/null");
+  for (int start = 0; start < 2; ++start) {
+    cg.run_in(scope, "curl -s --max-time 10 http://127.0.0.1:9/ > /dev/null");
+    ASSERT_EQ(run("rmdir '" + cg.dir(scope) + "'").exit_code, 0);
+  }
+  run("curl -s --max-time 10 http://127.0.0.1:9/ > /dev/null");  // the host's curl: filtered out
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  auto rows = cap.rows();
+  ASSERT_EQ(rows.size(), 2u) << "one connect per start, none of the monitor's or the host's\n" << cap.err();
+  for (auto& r : rows) {
+    ASSERT_EQ(r.size(), 3u);
+    EXPECT_EQ(r[0], "curl");
+    EXPECT_EQ(r[1], short_id);
+    EXPECT_EQ(r[2], cg.rel(scope));
+  }
+}
+
 // runc forks, moves the child into the container's cgroup, then execs the
 // entrypoint: the process table's copy of the parent then names the host, and
 // /proc/PID is often gone by the time a short-lived process's records are
