@@ -191,6 +191,11 @@ SegmentResult State::analyze(DissectContext& ctx, const net::FlowKey& key, bool 
       a |= kWindowUpdate;
       goto finished_fwd;
     }
+    // Data up to the right edge of the window the other side last
+    // advertised (its last ACK plus its window, as scaled then).
+    if (seglen > 0 && rev.win_scale != -1 && rev.lastack_set && rev.window_set && seq + seglen == rev.lastack + rev.window &&
+        !(in.flags & (SYN | FIN | RST)))
+      a |= kWindowFull;
     if (seglen == 0 && fwd.window_set && window == fwd.window && fwd.nextseq_set && seq == fwd.nextseq &&
         fwd.lastack_set && ack == fwd.lastack && (rev.last_flags & kKeepAlive) && !(in.flags & (SYN | FIN | RST))) {
       a |= kKeepAliveAck;

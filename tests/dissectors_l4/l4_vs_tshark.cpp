@@ -34,7 +34,7 @@ const char* kFields[] = {"frame.protocols", "eth.src",         "eth.dst",       
                          // SEQ/ACK analysis values and conversation state
                          "tcp.analysis.acks_frame", "tcp.analysis.ack_rtt", "tcp.analysis.initial_rtt",
                          "tcp.analysis.bytes_in_flight", "tcp.analysis.push_bytes_sent", "tcp.analysis.rto",
-                         "tcp.analysis.rto_frame", "tcp.analysis.window_update", "tcp.analysis.flags",
+                         "tcp.analysis.rto_frame", "tcp.analysis.window_update", "tcp.analysis.window_full", "tcp.analysis.flags",
                          "tcp.analysis.duplicate_ack_num", "tcp.analysis.duplicate_ack_frame",
                          "tcp.completeness"};
 
@@ -196,6 +196,27 @@ TEST(L4QuotedFlows, StreamsInsideIcmpErrorsMatchTshark) {
       " -e tcp.ack -e tcp.len -e tcp.flags -e udp.stream -e icmp.type -e _ws.col.Info";
   auto ts = run("tshark -n -r '" + f + "'" + fields);
   ASSERT_EQ(ts.exit_code, 0);
+  for (const char* threads : {" --threads 1", " --threads 4"}) {
+    auto st = run(strato::test::strato_bin() + " read -r '" + f + "'" + fields + threads);
+    ASSERT_EQ(st.exit_code, 0) << st.err;
+    EXPECT_EQ(st.out, ts.out) << threads;
+  }
+}
+
+// Data that reaches the right edge of the receiver's advertised window is
+// "TCP Window Full" in tshark (an HTTP response on lo met it once in CI).
+TEST(L4WindowFull, SegmentsReachingTheAdvertisedWindowMatchTshark) {
+  if (!strato::test::have_program("tshark")) GTEST_SKIP() << "tshark not installed";
+  const std::string f = strato::test::temp_dir() + "/window-full.pcap";
+  ASSERT_EQ(run("python3 " + strato::test::source_dir() + "/tests/dissectors_l4/window_full.py " + f).exit_code, 0);
+  const std::string fields =
+      " -T fields -E occurrence=a -e frame.number -e tcp.stream -e tcp.len -e tcp.window_size"
+      " -e tcp.analysis.window_full -e tcp.analysis.flags -e _ws.col.Info";
+  auto ts = run("tshark -n -r '" + f + "'" + fields);
+  ASSERT_EQ(ts.exit_code, 0);
+  int full = 0;
+  for (const auto& line : strato::test::split_lines(ts.out)) full += line.find("[TCP Window Full]") != std::string::npos;
+  ASSERT_EQ(full, 5) << "the capture no longer has the cases it was written for\n" << ts.out;
   for (const char* threads : {" --threads 1", " --threads 4"}) {
     auto st = run(strato::test::strato_bin() + " read -r '" + f + "'" + fields + threads);
     ASSERT_EQ(st.exit_code, 0) << st.err;
