@@ -184,6 +184,19 @@ TEST_P(L4VsTshark, FieldsMatch) {
   }
 }
 
+// strato read prints what tshark prints for `fields` of `file`, with one
+// thread and with four; tshark's output, for further checks.
+std::string expect_same_output_as_tshark(const std::string& file, const std::string& fields) {
+  auto ts = run("tshark -n -r '" + file + "'" + fields);
+  EXPECT_EQ(ts.exit_code, 0) << ts.err;
+  for (const char* threads : {" --threads 1", " --threads 4"}) {
+    auto st = run(strato::test::strato_bin() + " read -r '" + file + "'" + fields + threads);
+    EXPECT_EQ(st.exit_code, 0) << st.err;
+    EXPECT_EQ(st.out, ts.out) << threads;
+  }
+  return ts.out;
+}
+
 // Headers quoted in ICMP errors get their flow's tcp.stream/udp.stream (a
 // new one when the flow is unknown, none when only 8 bytes are quoted), with
 // every thread count.
@@ -194,13 +207,7 @@ TEST(L4QuotedFlows, StreamsInsideIcmpErrorsMatchTshark) {
   const std::string fields =
       " -T fields -E occurrence=a -e frame.number -e frame.protocols -e tcp.stream -e tcp.seq -e tcp.seq_raw"
       " -e tcp.ack -e tcp.len -e tcp.flags -e udp.stream -e icmp.type -e _ws.col.Info";
-  auto ts = run("tshark -n -r '" + f + "'" + fields);
-  ASSERT_EQ(ts.exit_code, 0);
-  for (const char* threads : {" --threads 1", " --threads 4"}) {
-    auto st = run(strato::test::strato_bin() + " read -r '" + f + "'" + fields + threads);
-    ASSERT_EQ(st.exit_code, 0) << st.err;
-    EXPECT_EQ(st.out, ts.out) << threads;
-  }
+  expect_same_output_as_tshark(f, fields);
 }
 
 // Data that reaches the right edge of the receiver's advertised window is
@@ -212,16 +219,10 @@ TEST(L4WindowFull, SegmentsReachingTheAdvertisedWindowMatchTshark) {
   const std::string fields =
       " -T fields -E occurrence=a -e frame.number -e tcp.stream -e tcp.len -e tcp.window_size"
       " -e tcp.analysis.window_full -e tcp.analysis.flags -e _ws.col.Info";
-  auto ts = run("tshark -n -r '" + f + "'" + fields);
-  ASSERT_EQ(ts.exit_code, 0);
+  std::string ts = expect_same_output_as_tshark(f, fields);
   int full = 0;
-  for (const auto& line : strato::test::split_lines(ts.out)) full += line.find("[TCP Window Full]") != std::string::npos;
-  ASSERT_EQ(full, 5) << "the capture no longer has the cases it was written for\n" << ts.out;
-  for (const char* threads : {" --threads 1", " --threads 4"}) {
-    auto st = run(strato::test::strato_bin() + " read -r '" + f + "'" + fields + threads);
-    ASSERT_EQ(st.exit_code, 0) << st.err;
-    EXPECT_EQ(st.out, ts.out) << threads;
-  }
+  for (const auto& line : strato::test::split_lines(ts)) full += line.find("[TCP Window Full]") != std::string::npos;
+  EXPECT_EQ(full, 5) << "the capture no longer has the cases it was written for\n" << ts;
 }
 
 INSTANTIATE_TEST_SUITE_P(Captures, L4VsTshark, ::testing::ValuesIn(capture_files()),
