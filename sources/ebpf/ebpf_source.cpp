@@ -686,19 +686,18 @@ void EbpfSource::take_pending(Batch& batch, size_t max_events, uint64_t drained_
   while (batch.count < max_events && !held_.empty() && held_.top().ts <= cutoff) {
     Pending* owned = held_.top().p;
     held_.pop();
-    struct Back {
-      EbpfSource* s;
-      Pending* p;
-      ~Back() { s->recycle(p); }
-    } back{this, owned};
     Pending& p = *owned;
     if (p.ifindex >= 0) {
       int idx = hooks_ ? hooks_->strato_index(p.ifindex) : -1;
-      if (idx < 0) continue;  // cannot happen: an interface is registered before it is hooked
+      if (idx < 0) {  // cannot happen: an interface is registered before it is hooked
+        recycle(owned);
+        continue;
+      }
       p.iface = static_cast<uint32_t>(idx);
       p.link_type = ifaces_[idx].link_type;
     }
-    Event& e = batch.append(p.bytes.data(), static_cast<uint32_t>(p.bytes.size()), p.proc);
+    // Lent, not copied: the batch gives the record back when it is reused.
+    Event& e = batch.append_lent(p.bytes.data(), static_cast<uint32_t>(p.bytes.size()), p.proc, *this, owned);
     e.ts_ns = p.ts_ns;
     e.iface = p.iface;
     e.link_type = p.link_type ? p.link_type : kLinkTypeSyscallEvent;

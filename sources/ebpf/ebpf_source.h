@@ -45,7 +45,7 @@ struct EbpfConfig {
   std::string container;          // --container ID
 };
 
-class EbpfSource : public Source {
+class EbpfSource : public Source, private Batch::Lender {
  public:
   explicit EbpfSource(EbpfConfig cfg);
   ~EbpfSource() override;
@@ -126,9 +126,15 @@ class EbpfSource : public Source {
   static constexpr size_t kMaxHeld = 1 << 17;
   // Used records go back to the reader, which refills them: their strings
   // and vectors keep their capacity, so steady state allocates nothing.
-  // Room for every record that can exist at once (queued, held, the spare
-  // and the one being taken), so none is ever freed only to be made again.
-  boost::lockfree::spsc_queue<Pending*> recycle_{kQueued + kMaxHeld + 4};
+  // Records handed out are lent to the engine's batches (not copied), and
+  // come back through give_back() when a batch is reused: at most the
+  // batches in flight times their size, which this bounds generously.
+  static constexpr size_t kLent = 1 << 16;
+  // Room for every record that can exist at once (queued, held, lent, the
+  // spare and the one being taken), so none is ever freed only to be made
+  // again.
+  boost::lockfree::spsc_queue<Pending*> recycle_{kQueued + kMaxHeld + kLent + 4};
+  void give_back(void* loan) override { recycle(static_cast<Pending*>(loan)); }
   Pending* fresh();
   void recycle(Pending* p);
   static void set_proc(Pending& p, const std::shared_ptr<const ProcessInfo>& info) {
