@@ -6,10 +6,12 @@
 #include <net/if.h>
 #include <pcap/dlt.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 
@@ -21,6 +23,24 @@ namespace strato::ebpf {
 namespace {
 
 constexpr uint32_t kLinkEthernet = 1, kLinkRaw = 101;
+
+// Debian 12's headers and libbpf predate tcx (Linux 6.6): its attach types
+// and the flag that puts a program first, as the kernel's UAPI numbers them.
+constexpr uint32_t kTcxIngress = 46, kTcxEgress = 47, kBeforeAll = 1u << 3;
+
+// A tcx link for `prog` on one direction of `ifindex`, in front of any
+// program already there (a CNI's may end the chain or redirect the packet,
+// and a capture should see what arrived and what was sent), or -errno.
+int tcx_link(int prog, int ifindex, bool egress) {
+  union bpf_attr a;
+  std::memset(&a, 0, sizeof a);
+  a.link_create.prog_fd = static_cast<uint32_t>(prog);
+  a.link_create.target_ifindex = static_cast<uint32_t>(ifindex);
+  a.link_create.attach_type = egress ? kTcxEgress : kTcxIngress;
+  a.link_create.flags = kBeforeAll;
+  int fd = static_cast<int>(syscall(__NR_bpf, BPF_LINK_CREATE, &a, sizeof a));
+  return fd < 0 ? -errno : fd;
+}
 
 // ARPHRD_* of an interface, from sysfs; -1 when it is gone.
 int arp_type(const std::string& name) {
@@ -74,6 +94,53 @@ PacketHooks::PacketHooks(std::vector<std::string> names, std::string filter, uin
     : names_(std::move(names)), filter_(std::move(filter)), snaplen_(snaplen) {
   for (auto& n : names_)
     if (n == "any") any_ = true;
+  if (std::getenv("STRATO_EBPF_TC_LEGACY")) tcx_ = false;
+}
+
+int PacketHooks::attach_one(HookedInterface& h, int prog, bool egress) {
+  const int dir = egress ? 1 : 0;
+  if (tcx_) {
+    int fd = tcx_link(prog, h.ifindex, egress);
+    if (fd >= 0) {
+      h.link_fd[dir] = fd;
+      return 0;
+    }
+    // EINVAL: a kernel without tcx (an attach type it does not know).
+    if (fd != -EINVAL) return fd;
+    tcx_ = false;
+  }
+  if (!h.created_qdisc && !h.have_qdisc) {
+    LIBBPF_OPTS(bpf_tc_hook, qdisc, .ifindex = h.ifindex, .attach_point = BPF_TC_INGRESS);
+    int err = bpf_tc_hook_create(&qdisc);
+    if (err && err != -EEXIST) return err;
+    h.created_qdisc = err == 0;
+    h.have_qdisc = true;
+  }
+  LIBBPF_OPTS(bpf_tc_hook, where, .ifindex = h.ifindex, .attach_point = egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
+  LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog);
+  int err = bpf_tc_attach(&where, &opts);
+  if (err) return err;
+  h.handle[dir] = opts.handle;
+  h.priority[dir] = opts.priority;
+  return 0;
+}
+
+void PacketHooks::release(HookedInterface& h) {
+  for (int dir = 0; dir < 2; ++dir) {
+    if (h.link_fd[dir] >= 0) close(h.link_fd[dir]);  // the last fd: the kernel detaches it
+    h.link_fd[dir] = -1;
+    if (!h.priority[dir]) continue;
+    LIBBPF_OPTS(bpf_tc_hook, where, .ifindex = h.ifindex, .attach_point = dir ? BPF_TC_EGRESS : BPF_TC_INGRESS);
+    LIBBPF_OPTS(bpf_tc_opts, opts, .handle = h.handle[dir], .priority = h.priority[dir]);
+    bpf_tc_detach(&where, &opts);
+    h.priority[dir] = 0;
+  }
+  if (h.created_qdisc) {
+    LIBBPF_OPTS(bpf_tc_hook, qdisc, .ifindex = h.ifindex,
+                .attach_point = static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS));
+    bpf_tc_hook_destroy(&qdisc);
+    h.created_qdisc = false;
+  }
 }
 
 PacketHooks::~PacketHooks() { detach(); }
@@ -109,13 +176,6 @@ bool PacketHooks::hook(int ifindex, const std::string& name, bool explicit_name)
   h.name = name;
   h.link_type = lt;
 
-  LIBBPF_OPTS(bpf_tc_hook, qdisc, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
-  int err = bpf_tc_hook_create(&qdisc);
-  if (err && err != -EEXIST) {
-    if (!explicit_name && err == -ENODEV) return false;  // gone again
-    throw Error("capture: -i " + name + ": cannot add a clsact qdisc: " + std::strerror(-err));
-  }
-  h.created_qdisc = err == 0;
   // lo hands every packet to its own ingress: one hook shows each once, as tcpdump -i lo does.
   const bool loopback = type == 772;
   for (int dir = loopback ? 1 : 0; dir < 2; ++dir) {
@@ -123,17 +183,13 @@ bool PacketHooks::hook(int ifindex, const std::string& name, bool explicit_name)
     int prog = !filter_.empty() ? filter_prog(lt, egress)
                : lt == kLinkEthernet ? (egress ? progs_.eth_egress : progs_.eth_ingress)
                                      : (egress ? progs_.raw_egress : progs_.raw_ingress);
-    LIBBPF_OPTS(bpf_tc_hook, where, .ifindex = ifindex, .attach_point = egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
-    LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog);
-    err = bpf_tc_attach(&where, &opts);
+    int err = attach_one(h, prog, egress);
     if (err) {
-      hooked_[ifindex] = h;  // so detach() undoes the half that worked
-      if (!explicit_name && err == -ENODEV) return false;
+      release(h);  // the half that worked
+      if (!explicit_name && err == -ENODEV) return false;  // gone again
       throw Error("capture: -i " + name + ": cannot attach the " + (egress ? "egress" : "ingress") +
                   " program: " + std::strerror(-err));
     }
-    h.handle[dir] = opts.handle;
-    h.priority[dir] = opts.priority;
   }
   h.strato_index = add_interface_(h);
   hooked_[ifindex] = h;
@@ -184,7 +240,14 @@ void PacketHooks::follow_new_interfaces() {
       if (nh->nlmsg_type == RTM_NEWLINK) changed = true;
       if (nh->nlmsg_type == RTM_DELLINK) {
         auto* ifi = static_cast<ifinfomsg*>(NLMSG_DATA(nh));
-        hooked_.erase(ifi->ifi_index);  // its qdisc and filters went with it
+        auto it = hooked_.find(ifi->ifi_index);
+        if (it != hooked_.end()) {
+          // Its qdisc and filters went with it; its tcx links are left
+          // detached, for us to close.
+          for (int& fd : it->second.link_fd)
+            if (fd >= 0) close(fd), fd = -1;
+          hooked_.erase(it);
+        }
       }
     }
   }
@@ -203,18 +266,7 @@ void PacketHooks::follow_new_interfaces() {
 }
 
 void PacketHooks::detach() {
-  for (auto& [ifindex, h] : hooked_) {
-    for (int dir = 0; dir < 2; ++dir) {
-      if (!h.priority[dir]) continue;
-      LIBBPF_OPTS(bpf_tc_hook, where, .ifindex = ifindex, .attach_point = dir ? BPF_TC_EGRESS : BPF_TC_INGRESS);
-      LIBBPF_OPTS(bpf_tc_opts, opts, .handle = h.handle[dir], .priority = h.priority[dir]);
-      bpf_tc_detach(&where, &opts);
-    }
-    if (h.created_qdisc) {
-      LIBBPF_OPTS(bpf_tc_hook, qdisc, .ifindex = ifindex, .attach_point = static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS));
-      bpf_tc_hook_destroy(&qdisc);
-    }
-  }
+  for (auto& [ifindex, h] : hooked_) release(h);
   hooked_.clear();
   for (auto& [k, fd] : filter_fds_) close(fd);
   filter_fds_.clear();

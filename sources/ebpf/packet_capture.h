@@ -1,7 +1,7 @@
 #pragma once
 // The TC side of `strato capture -i`: which interfaces to hook, attaching a
 // capture program (or a kernel pcap filter that tail-calls it) on their
-// clsact ingress and egress, following new interfaces with -i any, and
+// ingress and egress (tcx links, or clsact filters on older kernels), following new interfaces with -i any, and
 // taking everything off again. Only what strato added is removed: a clsact
 // qdisc that was already there (a CNI's) stays, with its filters.
 #include <cstdint>
@@ -22,8 +22,10 @@ struct HookedInterface {
   std::string name;
   uint32_t link_type = 1;  // LINKTYPE_ETHERNET or LINKTYPE_RAW
   uint32_t strato_index = 0;  // index in the source's interface list
-  bool created_qdisc = false;
+  bool created_qdisc = false;  // strato added the clsact qdisc (and takes it away)
+  bool have_qdisc = false;     // a clsact qdisc is there (clsact filters only)
   uint32_t handle[2] = {0, 0}, priority[2] = {0, 0};  // [0] ingress, [1] egress; 0: not attached
+  int link_fd[2] = {-1, -1};  // tcx links, [0] ingress, [1] egress; -1: none
 };
 
 // The interfaces -i can name now, with their link type (LINKTYPE_*, 0 when
@@ -56,6 +58,10 @@ class PacketHooks {
 
  private:
   bool hook(int ifindex, const std::string& name, bool explicit_name);
+  // Attaches `prog` to one direction of `h`: a tcx link where the kernel
+  // has them, else a clsact filter. 0 or -errno.
+  int attach_one(HookedInterface& h, int prog, bool egress);
+  static void release(HookedInterface& h);
   int filter_prog(uint32_t link_type, bool egress);
 
   std::vector<std::string> names_;
@@ -72,6 +78,11 @@ class PacketHooks {
   std::map<std::pair<uint32_t, bool>, int> filter_fds_;
   std::vector<int> prog_arrays_;
   int netlink_fd_ = -1;
+  // tcx links (Linux 6.6+) go away with strato's last fd, even after a
+  // kill -9, where clsact filters stay until someone removes them. Tried
+  // first; clsact once the kernel turns them down, or with
+  // STRATO_EBPF_TC_LEGACY=1.
+  bool tcx_ = true;
 };
 
 }  // namespace strato::ebpf

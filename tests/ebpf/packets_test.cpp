@@ -156,8 +156,58 @@ TEST(EbpfPackets, UnknownInterfaceNamesIt) {
   EXPECT_NE(r.out.find("strato-nope0: no such interface"), std::string::npos) << r.out;
 }
 
+// How many of strato's TC capture programs are loaded, as "N\n". A program
+// attached anywhere stays loaded, so 0 also says none is attached.
+std::string tc_programs() {
+  return run("bpftool prog show 2>/dev/null | grep -c 'tc_eth_\\|tc_raw_\\|strato_pcapflt'").out;
+}
+
+// tcx links, as "N\n" (Debian 12's bpftool calls their type 11).
+std::string tcx_links() { return run("bpftool link show 2>/dev/null | grep -c '^[0-9]*: \\(tcx\\|type 11\\) '").out; }
+
+// Waits up to 5 s for an ended capture's programs to be freed (the kernel
+// frees them a moment after the last reference goes).
+std::string tc_programs_after_exit() {
+  std::string n = tc_programs();
+  for (int i = 0; i < 50 && n != "0\n"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    n = tc_programs();
+  }
+  return n;
+}
+
+TEST(EbpfPackets, TcxLinksLeaveNothingBehindEvenAfterKill9) {
+  SKIP_WITHOUT_BPF();
+  run("tc qdisc del dev lo clsact 2>/dev/null");
+  ASSERT_EQ(tc_programs_after_exit(), "0\n") << "an earlier capture's programs are still loaded";
+  {
+    Capture cap("-i lo -q");
+    ASSERT_TRUE(cap.ready()) << cap.err();
+    // This kernel has tcx: no qdisc, no tc filter; a link holds the program.
+    EXPECT_EQ(tc_state("lo").find("clsact"), std::string::npos) << tc_state("lo");
+    EXPECT_EQ(tcx_links(), "1\n") << "lo's egress program: " << run("bpftool link show").out;
+    ASSERT_EQ(cap.stop(), 0) << cap.err();
+  }
+  EXPECT_EQ(tc_programs_after_exit(), "0\n");
+  {
+    // kill -9: no chance to detach anything; the kernel drops the links
+    // with the process's last fd (clsact filters would stay, see below).
+    Capture cap("-i any -f 'tcp or udp' -q");
+    ASSERT_TRUE(cap.ready()) << cap.err();
+    EXPECT_NE(tcx_links(), "0\n");
+    ASSERT_EQ(kill(cap.pid(), SIGKILL), 0);
+    EXPECT_EQ(cap.stop(false), 128 + SIGKILL);
+  }
+  EXPECT_EQ(tc_programs_after_exit(), "0\n") << run("bpftool prog show").out;
+  EXPECT_EQ(tcx_links(), "0\n");
+  EXPECT_EQ(tc_state("lo").find("clsact"), std::string::npos) << tc_state("lo");
+  EXPECT_EQ(cgroup_hooks().find("own_"), std::string::npos) << cgroup_hooks();
+}
+
+// Kernels before 6.6 have no tcx: strato adds clsact filters instead.
 TEST(EbpfPackets, NothingStaysOnTheInterfacesAfterExit) {
   SKIP_WITHOUT_BPF();
+  const std::string legacy = "STRATO_EBPF_TC_LEGACY=1";
   // lo without a clsact qdisc: strato adds one and must take it away again.
   run("tc qdisc del dev lo clsact 2>/dev/null");
   // An earlier test's programs are freed a moment after its process ends.
@@ -167,7 +217,7 @@ TEST(EbpfPackets, NothingStaysOnTheInterfacesAfterExit) {
     tracepoint_progs = syscall_tracepoint_programs();
   }
   {
-    Capture cap("-i lo -q");
+    Capture cap("-i lo -q", legacy);
     ASSERT_TRUE(cap.ready()) << cap.err();
     EXPECT_NE(tc_state("lo").find("clsact"), std::string::npos);
     EXPECT_NE(tc_state("lo").find("bpf"), std::string::npos) << "the egress program is attached";
@@ -183,7 +233,7 @@ TEST(EbpfPackets, NothingStaysOnTheInterfacesAfterExit) {
   // A clsact that was there before (a CNI's) stays, without strato's filters.
   ASSERT_EQ(run("tc qdisc add dev lo clsact").exit_code, 0);
   {
-    Capture cap("-i lo -q", "");
+    Capture cap("-i lo -q", legacy);
     ASSERT_TRUE(cap.ready()) << cap.err();
     ASSERT_EQ(cap.stop(), 0) << cap.err();
   }
@@ -192,7 +242,7 @@ TEST(EbpfPackets, NothingStaysOnTheInterfacesAfterExit) {
   EXPECT_NE(after.find("clsact"), std::string::npos) << after;
   EXPECT_EQ(after.find("bpf"), std::string::npos) << after;
   // And no strato program is left loaded.
-  EXPECT_EQ(run("bpftool prog show 2>/dev/null | grep -c tc_eth_").out, "0\n");
+  EXPECT_EQ(tc_programs_after_exit(), "0\n");
 }
 
 TEST(EbpfPackets, AnyFollowsInterfacesCreatedDuringTheCapture) {
@@ -234,6 +284,18 @@ TEST(EbpfPackets, RelinquishedPrivilegesStillCaptureAndDetach) {
   EXPECT_TRUE(syn) << cap.err();
   // CAP_NET_ADMIN was kept for this: the TC programs and the qdisc are gone.
   EXPECT_EQ(tc_state("lo").find("clsact"), std::string::npos) << tc_state("lo");
+  EXPECT_EQ(tc_programs_after_exit(), "0\n");
+}
+
+TEST(EbpfPackets, RelinquishedPrivilegesStillDetachClsactFilters) {
+  SKIP_WITHOUT_BPF();
+  run("tc qdisc del dev lo clsact 2>/dev/null");
+  Capture cap("-Z nobody -i lo -q", "STRATO_EBPF_TC_LEGACY=1");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  EXPECT_NE(tc_state("lo").find("bpf"), std::string::npos) << tc_state("lo");
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  EXPECT_EQ(tc_state("lo").find("clsact"), std::string::npos) << tc_state("lo");
+  EXPECT_EQ(tc_programs_after_exit(), "0\n");
 }
 
 TEST(EbpfPackets, Sigusr1PrintsTheCountsSoFar) {
