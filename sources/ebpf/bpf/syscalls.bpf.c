@@ -383,63 +383,67 @@ static __always_inline int on_enter(struct pt_regs* regs, long id, bool btf) {
   /* Packet owners are learnt from every process; events only from traced ones. */
   bool emit = (spec->flags & STRATO_D_WANT) && traced(pt >> 32);
   if (!emit && (!(spec->flags & STRATO_D_OWNER) || (pt >> 32) == self_tgid)) return 0;
-  struct enter_state st = {};
-  st.emit = emit;
-  st.valid = 1;
-  st.ts = bpf_ktime_get_boot_ns();
-  st.nr = nr;
+  /* tp_btf fills the task's slot in place (no copy through the stack). */
+  struct enter_state local;
+  struct enter_state* st = &local;
   if (btf) {
-    st.args[0] = PT_REGS_PARM1_SYSCALL(regs);
-    st.args[1] = PT_REGS_PARM2_SYSCALL(regs);
-    st.args[2] = PT_REGS_PARM3_SYSCALL(regs);
-    st.args[3] = PT_REGS_PARM4_SYSCALL(regs);
-    st.args[4] = PT_REGS_PARM5_SYSCALL(regs);
+    st = bpf_task_storage_get(&task_enters, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+    if (!st) return 0;
+  }
+  st->emit = emit;
+  st->valid = 1;
+  st->ts = bpf_ktime_get_boot_ns();
+  st->nr = nr;
+  if (btf) {
+    st->args[0] = PT_REGS_PARM1_SYSCALL(regs);
+    st->args[1] = PT_REGS_PARM2_SYSCALL(regs);
+    st->args[2] = PT_REGS_PARM3_SYSCALL(regs);
+    st->args[3] = PT_REGS_PARM4_SYSCALL(regs);
+    st->args[4] = PT_REGS_PARM5_SYSCALL(regs);
 #if defined(__TARGET_ARCH_x86)
-    st.args[5] = regs->r9;
+    st->args[5] = regs->r9;
 #elif defined(__TARGET_ARCH_arm64)
-    st.args[5] = ((struct user_pt_regs*)regs)->regs[5];
+    st->args[5] = ((struct user_pt_regs*)regs)->regs[5];
 #endif
   } else {
-    st.args[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
-    st.args[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
-    st.args[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
-    st.args[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
-    st.args[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
+    st->args[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
+    st->args[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
+    st->args[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
+    st->args[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
+    st->args[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
 #if defined(__TARGET_ARCH_x86)
-    st.args[5] = BPF_CORE_READ(regs, r9);
+    st->args[5] = BPF_CORE_READ(regs, r9);
 #elif defined(__TARGET_ARCH_arm64)
-    st.args[5] = BPF_CORE_READ((struct user_pt_regs*)regs, regs[5]);
+    st->args[5] = BPF_CORE_READ((struct user_pt_regs*)regs, regs[5]);
 #endif
   }
   if (emit && (spec->flags & STRATO_D_EXEC)) {
-    read_exec_args(pt, (const char*)arg_at(&st, spec->path_arg),
-                   (const char* const*)arg_at(&st, spec->path_arg + 1));
+    read_exec_args(pt, (const char*)arg_at(st, spec->path_arg),
+                   (const char* const*)arg_at(st, spec->path_arg + 1));
   }
-  if (btf) {
-    struct enter_state* slot =
-        bpf_task_storage_get(&task_enters, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-    if (slot) *slot = st;
-  } else {
-    bpf_map_update_elem(&enters, &pt, &st, BPF_ANY);
-  }
+  if (!btf) bpf_map_update_elem(&enters, &pt, st, BPF_ANY);
   return 0;
 }
 
 static __always_inline int on_exit(long ret, bool btf) {
   __u64 pt = bpf_get_current_pid_tgid();
-  struct enter_state st;
+  /* tp_btf reads the task's slot in place: nothing else writes it before
+   * this task's next syscall. raw_tp copies the entry out of the hash map
+   * before deleting it. */
+  struct enter_state local;
+  const struct enter_state* st = &local;
   if (btf) {
     struct enter_state* slot = bpf_task_storage_get(&task_enters, bpf_get_current_task_btf(), 0, 0);
     if (!slot || !slot->valid) return 0;
-    st = *slot;
     slot->valid = 0;
+    st = slot;
   } else {
     struct enter_state* stp = bpf_map_lookup_elem(&enters, &pt);
     if (!stp) return 0;
-    st = *stp;
+    local = *stp;
     bpf_map_delete_elem(&enters, &pt);
   }
-  __u32 nr = st.nr;
+  __u32 nr = st->nr;
   struct strato_decode_spec* specp = bpf_map_lookup_elem(&wanted, &nr);
   if (!specp) return 0;
   struct strato_decode_spec spec = *specp;
@@ -449,10 +453,10 @@ static __always_inline int on_exit(long ret, bool btf) {
     if (spec.flags & STRATO_D_TUPLE_RET)
       fd_tuple(task, ret, &t, 0);
     else
-      fd_tuple(task, (long)st.args[0], &t, 0);
+      fd_tuple(task, (long)st->args[0], &t, 0);
     note_owner(&t);
   }
-  if (!st.emit) return 0;
+  if (!st->emit) return 0;
   struct strato_event* e = reserve();
   if (!e) {
     if (spec.flags & STRATO_D_EXEC) bpf_map_delete_elem(&execs, &pt);
@@ -461,25 +465,25 @@ static __always_inline int on_exit(long ret, bool btf) {
   fill_header(e, STRATO_SYSCALL, task, btf);
   e->nr = nr;
   e->ret = ret;
-  e->latency = e->ts - st.ts;
-  for (int i = 0; i < 6; i++) e->args[i] = st.args[i];
+  e->latency = e->ts - st->ts;
+  for (int i = 0; i < 6; i++) e->args[i] = st->args[i];
 
   if (spec.flags & STRATO_D_PATH) {
-    long n = bpf_probe_read_user_str(e->path, sizeof(e->path), (const char*)arg_at(&st, spec.path_arg));
+    long n = bpf_probe_read_user_str(e->path, sizeof(e->path), (const char*)arg_at(st, spec.path_arg));
     e->path_len = n > 0 ? n - 1 : 0;
   }
   if (spec.flags & STRATO_D_PATH2) {
-    long n = bpf_probe_read_user_str(e->path2, sizeof(e->path2), (const char*)arg_at(&st, spec.path2_arg));
+    long n = bpf_probe_read_user_str(e->path2, sizeof(e->path2), (const char*)arg_at(st, spec.path2_arg));
     e->path2_len = n > 0 ? n - 1 : 0;
   }
   if (spec.flags & STRATO_D_SOCKADDR) {
-    __u64 ptr = arg_at(&st, spec.addr_arg), len = arg_at(&st, spec.addr_arg + 1);
+    __u64 ptr = arg_at(st, spec.addr_arg), len = arg_at(st, spec.addr_arg + 1);
     if (len > STRATO_ADDR_MAX - 1) len = STRATO_ADDR_MAX - 1;
     len &= STRATO_ADDR_MAX - 1;
     if (ptr && !bpf_probe_read_user(e->addr, len, (const void*)ptr)) e->addr_len = len;
   }
   if (spec.flags & STRATO_D_TUPLE_ARG0) {
-    struct sock* sk = fd_tuple(task, (long)st.args[0], &e->tuple, 0);
+    struct sock* sk = fd_tuple(task, (long)st->args[0], &e->tuple, 0);
     __u64 key = (__u64)sk;
     if (sk && e->tuple.sport == 0) {
       __u16* port = bpf_map_lookup_elem(&syn_ports, &key);
@@ -492,7 +496,7 @@ static __always_inline int on_exit(long ret, bool btf) {
     if (n > snaplen) n = snaplen;
     if (n > STRATO_DATA_MAX - 1) n = STRATO_DATA_MAX - 1;
     n &= STRATO_DATA_MAX - 1;
-    if (!bpf_probe_read_user(e->data, n, (const void*)st.args[1])) e->data_len = n;
+    if (!bpf_probe_read_user(e->data, n, (const void*)st->args[1])) e->data_len = n;
   }
   if (spec.flags & STRATO_D_EXEC) {
     struct exec_args* x = bpf_map_lookup_elem(&execs, &pt);
