@@ -329,7 +329,8 @@ void EbpfSource::open() {
   std::string what;
   for (auto& i : ifaces_) what += (what.empty() ? "'" : ", '") + i.name + "'";
   if (hooks_ && hooks_->any()) what += std::string(what.empty() ? "" : ", ") + "'any' (new interfaces too)";
-  std::fprintf(stderr, "Capturing on %s (%s, %zu syscalls)\n", what.c_str(), attach_kind_, selected_.size());
+  const std::string tc = hooks_ ? std::string(hooks_->tc_kind()) + ", " : "";
+  std::fprintf(stderr, "Capturing on %s (%s, %s%zu syscalls)\n", what.c_str(), attach_kind_, tc.c_str(), selected_.size());
 }
 
 void EbpfSource::load_and_attach() {

@@ -55,6 +55,8 @@ class PacketHooks {
   // The source's interface index for a kernel ifindex, or -1.
   int strato_index(int ifindex) const;
   bool any() const { return any_; }
+  // How packets are hooked: "tcx" (links) or "clsact" (filters).
+  const char* tc_kind() const { return tcx_ ? "tcx" : "clsact"; }
 
  private:
   bool hook(int ifindex, const std::string& name, bool explicit_name);

@@ -184,6 +184,7 @@ TEST(EbpfPackets, TcxLinksLeaveNothingBehindEvenAfterKill9) {
     Capture cap("-i lo -q");
     ASSERT_TRUE(cap.ready()) << cap.err();
     // This kernel has tcx: no qdisc, no tc filter; a link holds the program.
+    EXPECT_NE(cap.err().find("(tp_btf, tcx, 0 syscalls)"), std::string::npos) << cap.err();
     EXPECT_EQ(tc_state("lo").find("clsact"), std::string::npos) << tc_state("lo");
     EXPECT_EQ(tcx_links(), "1\n") << "lo's egress program: " << run("bpftool link show").out;
     ASSERT_EQ(cap.stop(), 0) << cap.err();
@@ -292,6 +293,7 @@ TEST(EbpfPackets, RelinquishedPrivilegesStillDetachClsactFilters) {
   run("tc qdisc del dev lo clsact 2>/dev/null");
   Capture cap("-Z nobody -i lo -q", "STRATO_EBPF_TC_LEGACY=1");
   ASSERT_TRUE(cap.ready()) << cap.err();
+  EXPECT_NE(cap.err().find("(tp_btf, clsact, 0 syscalls)"), std::string::npos) << cap.err();
   EXPECT_NE(tc_state("lo").find("bpf"), std::string::npos) << tc_state("lo");
   ASSERT_EQ(cap.stop(), 0) << cap.err();
   EXPECT_EQ(tc_state("lo").find("clsact"), std::string::npos) << tc_state("lo");
