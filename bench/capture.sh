@@ -3,7 +3,7 @@
 # next to bpftrace and tcpdump doing the same job, all measured in one run
 # (machines are noisy: only the ratios mean anything). Not a test: nothing
 # here asserts on time; the targets of issue 3 are printed next to the figures.
-#   bench/capture.sh   (as root; REPS=3 DD_COUNT=2000000 DD_CPU=<last CPU>
+#   bench/capture.sh   (as root; REPS=3 DD_COUNT=2000000 DD_CPU=<last CPU> PROFILE=1
 #                       WRK_SECS=5 WRK_THREADS=2 WRK_CONNS=50 STOP_TIMEOUT=60
 #                       STRATO=build/strato)
 # A capture still running STOP_TIMEOUT s after SIGINT is killed and reported.
@@ -17,6 +17,9 @@
 #    the syscall tracepoints switched on with nothing attached (the kernel's
 #    price for any syscall tracer, through a trace instance not recording).
 # 2. wrk -> nginx on 127.0.0.1: no capture, tcpdump -i lo -w, strato -i lo -w.
+# 3. One more wrk round for each packet capture under a system-wide perf
+#    profile (PROFILE=0 skips it): the CPU its process and its in-kernel
+#    hook take, per packet.
 # Rounds interleave the settings so background load hits them all alike; the
 # best of REPS rounds is reported.
 set -euo pipefail
@@ -322,6 +325,62 @@ for ((r = 1; r <= REPS; r++)); do
   PAIRS+=("$(awk -v a="$TD_RPS" -v b="$ST_RPS" 'BEGIN { printf "%.3f", a / b }')")
 done
 
+# ---- 3. where each packet capture's CPU goes ----
+# req/s moves between rounds by about as much as the gap between the two
+# tools, so one more round of each runs under a system-wide CPU profile
+# (perf, cpu-clock, every CPU): the share of all CPU time spent by the
+# capturing process (its threads, its file writes) and in its in-kernel
+# hook (tcpdump: tpacket_rcv/packet_rcv and what they call, for both copies
+# lo hands a packet socket; strato: its TC and socket programs), each also
+# per packet captured. Set PROFILE=0 to skip.
+PROFILE=${PROFILE:-1}
+declare -A PROC_PCT HOOK_PCT PROF_PKTS
+NCPU=$(nproc)
+comm_pct() {  # perf data, comm: % of all samples taken in that comm
+  perf report -i "$1" --no-children --sort comm -g none --stdio 2>/dev/null |
+    awk -v c="$2" '$2 == c { sub(/%/, "", $1); s += $1 } END { printf "%.2f", s }'
+}
+hook_pct() {  # perf data, regex: % of samples in kernel functions matching it, callees included
+  perf report -i "$1" --children --sort sym -g none --stdio 2>/dev/null |
+    awk -v re="$2" '$3 == "[k]" && $4 ~ re { sub(/%/, "", $1); s += $1 } END { printf "%.2f", s }'
+}
+profiled_wrk() {  # KEY COMM HOOK_REGEX PACKETS: one wrk run under perf, the capture already running
+  perf record -a -g -F 999 -o "$T/perf.$1.data" -- wrk -t "$WRK_THREADS" -c "$WRK_CONNS" -d "${WRK_SECS}s" "$URL" \
+    >"$T/wrk.out" 2>"$T/perf.$1.err" || { log "perf record failed: $(tail -c 300 "$T/perf.$1.err")"; return 1; }
+}
+if [ "$PROFILE" != 0 ] && ! command -v perf >/dev/null; then
+  log "perf not found: no CPU split of the packet captures (apt-get install linux-perf)"; PROFILE=0
+fi
+if [ "$PROFILE" != 0 ]; then
+  start tcpdump 'listening on' tcpdump -i lo -w "$T/td.pcap"
+  profiled_wrk tcpdump || PROFILE=0
+  stop tcpdump "$TPID" || true
+  PROF_PKTS[tcpdump]=$(awk '/packets captured/ {print $1}' "$T/tcpdump.err")
+  rm -f "$T/td.pcap"
+fi
+if [ "$PROFILE" != 0 ]; then
+  start strato.lo 'Capturing on' "$STRATO" capture -i lo -w "$T/lo.pcapng" -q
+  profiled_wrk strato || PROFILE=0
+  stop strato.lo "$TPID" || true
+  PROF_PKTS[strato]=$(grep 'events captured' "$T/strato.lo.err" | awk '{print $1}')
+  rm -f "$T/lo.pcapng"
+fi
+if [ "$PROFILE" != 0 ]; then
+  PROC_PCT[tcpdump]=$(comm_pct "$T/perf.tcpdump.data" tcpdump)
+  HOOK_PCT[tcpdump]=$(hook_pct "$T/perf.tcpdump.data" '^(tpacket_rcv|packet_rcv)$')
+  PROC_PCT[strato]=$(comm_pct "$T/perf.strato.data" strato)
+  HOOK_PCT[strato]=$(hook_pct "$T/perf.strato.data" '^bpf_prog_[0-9a-f]+_(tc_|own_)')
+  log "profiled round: tcpdump process ${PROC_PCT[tcpdump]}%, hook ${HOOK_PCT[tcpdump]}%; strato process ${PROC_PCT[strato]}%, hook ${HOOK_PCT[strato]}%"
+fi
+ns_per_pkt() {  # % of all CPU time, packets -> ns per packet
+  awk -v p="$1" -v n="$2" -v c="$NCPU" -v s="$WRK_SECS" 'BEGIN { if (n > 0) printf "%.0f", p / 100 * c * s * 1e9 / n; else print "-" }'
+}
+split_row() {  # KEY NAME
+  local proc=${PROC_PCT[$1]} hook=${HOOK_PCT[$1]} n=${PROF_PKTS[$1]:-0} sum
+  sum=$(awk -v a="$proc" -v b="$hook" 'BEGIN { printf "%.2f", a + b }')
+  echo "| $2 | $n | $proc% ($(ns_per_pkt "$proc" "$n") ns) | $hook% ($(ns_per_pkt "$hook" "$n") ns) | $sum% ($(ns_per_pkt "$sum" "$n") ns) |"
+}
+
 # ---- table ----
 slow() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }  # a / b
 met() { if awk "BEGIN { exit !($1) }"; then echo "yes"; else echo "NO"; fi; }
@@ -354,3 +413,12 @@ echo "tcpdump / strato req/s round by round: ${PAIRS[*]}; median $(printf '%s\n'
 [ "$KILLED" = 0 ] || echo "strato capture of dd still running ${STOP_TIMEOUT} s after SIGINT (killed, no summary): $KILLED of $REPS rounds."
 echo "Loss not reported (target: none): dd: $DD_CHECK; tcpdump: ${CHECK[tcpdump]}; strato: ${CHECK[strato]}."
 echo "Slowdown: dd time / time without capture; req/s without capture / req/s. Capture CPU: utime+stime of the capturing process."
+if [ "$PROFILE" != 0 ]; then
+  echo
+  echo "Where the packet captures' CPU goes (one more round each under perf record -a, $NCPU CPUs x ${WRK_SECS} s; share of all CPU time, and per packet captured):"
+  echo
+  echo "| capture | packets | capturing process | in-kernel hook | both |"
+  echo "|---|---|---|---|---|"
+  split_row tcpdump "tcpdump -i lo -w F"
+  split_row strato "strato capture -i lo -w F -q"
+fi
