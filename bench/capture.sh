@@ -228,13 +228,8 @@ for ((r = 1; r <= REPS; r++)); do
 done
 
 # ---- 2. wrk -> nginx on loopback ----
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 12000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
+# shellcheck source=ports.sh
+. "$ROOT/bench/ports.sh"
 PORT=$(free_port)
 mkdir -p "$T/www" "$T/tmp"
 printf 'hello from strato\n' >"$T/www/small.txt"

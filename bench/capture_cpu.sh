@@ -40,13 +40,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 12000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
+# shellcheck source=ports.sh
+. "$ROOT/bench/ports.sh"
 PORT=$(free_port)
 iperf3 -s -p "$PORT" >"$T/iperf3-server.out" 2>&1 &
 PIDS+=($!)

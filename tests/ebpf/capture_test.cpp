@@ -1,7 +1,9 @@
 // `strato capture` end to end: real BPF programs, real processes. These need
 // root (CI runs as root); elsewhere they skip, saying why.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -76,9 +78,48 @@ TEST(EbpfCapture, BlockingConnectRefusedIsEconnrefused) {
   ASSERT_TRUE(have_program("bash"));
   // Only the TCP connect: glibc may first try the nscd unix socket (ENOENT).
   Capture cap("--comm bash -Y 'evt.type == \\\"connect\\\" && evt.failed && fd.type == \\\"ipv4\\\"' -T fields -e proc.pid -e fd.rport -e evt.res "
-              "-e evt.rawres -e fd.type -e fd.lport");
+              "-e evt.rawres -e fd.type -e fd.lport -e fd.lip");
   ASSERT_TRUE(cap.ready()) << cap.err();
   auto r = run("bash -c 'echo $$; echo > /dev/tcp/127.0.0.1/9' 2>/dev/null");
+  int pid = std::atoi(r.out.c_str());
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  bool found = false;
+  for (auto& row : cap.rows()) {
+    ASSERT_EQ(row.size(), 7u);
+    if (std::atoi(row[0].c_str()) != pid) continue;
+    found = true;
+    EXPECT_EQ(row[1], "9");
+    EXPECT_EQ(row[2], "ECONNREFUSED");
+    EXPECT_EQ(row[3], "-111");
+    EXPECT_EQ(row[4], "ipv4");
+    // The kernel has released the port and cleared the source address by
+    // sys_exit; the RST hook kept both.
+    EXPECT_GT(std::atoi(row[5].c_str()), 0) << "local port of the refused connect";
+    EXPECT_EQ(row[6], "127.0.0.1") << "local address of the refused connect";
+  }
+  EXPECT_TRUE(found) << "no failed connect by bash pid " << pid << "\n" << cap.err();
+}
+
+// A host may run without IPv6 on lo: then there is nothing to connect to.
+static bool have_ipv6_loopback() {
+  int fd = socket(AF_INET6, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in6 a{};
+  a.sin6_family = AF_INET6;
+  a.sin6_addr = in6addr_loopback;
+  bool ok = bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  close(fd);
+  return ok;
+}
+
+TEST(EbpfCapture, RefusedIpv6ConnectKeepsItsLocalEnd) {
+  SKIP_WITHOUT_BPF();
+  ASSERT_TRUE(have_program("bash"));
+  if (!have_ipv6_loopback()) GTEST_SKIP() << "SKIPPED: no ::1 on this host's loopback";
+  Capture cap("--comm bash -Y 'evt.type == \\\"connect\\\" && evt.failed && fd.type == \\\"ipv6\\\"' -T fields -e proc.pid "
+              "-e evt.res -e fd.rip -e fd.rport -e fd.lip -e fd.lport");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  auto r = run("bash -c 'echo $$; echo > /dev/tcp/::1/9' 2>/dev/null");
   int pid = std::atoi(r.out.c_str());
   ASSERT_EQ(cap.stop(), 0) << cap.err();
   bool found = false;
@@ -86,14 +127,13 @@ TEST(EbpfCapture, BlockingConnectRefusedIsEconnrefused) {
     ASSERT_EQ(row.size(), 6u);
     if (std::atoi(row[0].c_str()) != pid) continue;
     found = true;
-    EXPECT_EQ(row[1], "9");
-    EXPECT_EQ(row[2], "ECONNREFUSED");
-    EXPECT_EQ(row[3], "-111");
-    EXPECT_EQ(row[4], "ipv4");
-    // The kernel has released the port by sys_exit; the RST hook kept it.
+    EXPECT_EQ(row[1], "ECONNREFUSED");
+    EXPECT_EQ(row[2], "::1");
+    EXPECT_EQ(row[3], "9");
+    EXPECT_EQ(row[4], "::1") << "local address of the refused connect";
     EXPECT_GT(std::atoi(row[5].c_str()), 0) << "local port of the refused connect";
   }
-  EXPECT_TRUE(found) << "no failed connect by bash pid " << pid << "\n" << cap.err();
+  EXPECT_TRUE(found) << "no failed IPv6 connect by bash pid " << pid << "\n" << cap.err();
 }
 
 TEST(EbpfCapture, CatOpensTheFileAndOtherProcessesAreFilteredOut) {

@@ -120,14 +120,19 @@ struct {
   __type(value, struct exec_args);
 } exec_scratch SEC(".maps");
 
-/* Local port of TCP sockets reset by their peer, noted when the RST arrives
- * (before the kernel releases the port): by the time a refused connect
- * reaches sys_exit the socket has given its port back. */
+/* Local end of TCP sockets reset by their peer, noted when the RST arrives:
+ * by the time a refused connect reaches sys_exit the kernel has released the
+ * port and cleared the source address the connect had picked. */
+struct reset_end {
+  __u16 port;
+  __u16 family;
+  unsigned char addr[16];
+};
 struct {
   __uint(type, BPF_MAP_TYPE_LRU_HASH);
   __uint(max_entries, 4096);
   __type(key, __u64);
-  __type(value, __u16);
+  __type(value, struct reset_end);
 } syn_ports SEC(".maps");
 
 /* One ring buffer per group of `cpus_per_ring` CPUs (0: one for all), so
@@ -486,8 +491,11 @@ static __always_inline int on_exit(long ret, bool btf) {
     struct sock* sk = fd_tuple(task, (long)st->args[0], &e->tuple, 0);
     __u64 key = (__u64)sk;
     if (sk && e->tuple.sport == 0) {
-      __u16* port = bpf_map_lookup_elem(&syn_ports, &key);
-      if (port) e->tuple.sport = *port;
+      struct reset_end* end = bpf_map_lookup_elem(&syn_ports, &key);
+      if (end && end->family == e->tuple.family) {
+        e->tuple.sport = end->port;
+        __builtin_memcpy(e->tuple.saddr, end->addr, 16);
+      }
     }
   }
   if (spec.flags & STRATO_D_TUPLE_RET) fd_tuple(task, ret, &e->tuple, 0);
@@ -605,9 +613,17 @@ static __always_inline int on_cgroup_rmdir(struct cgroup* cg) {
 
 static __always_inline int on_reset(const struct sock* sk) {
   __u64 key = (__u64)sk;
-  __u16 port = BPF_CORE_READ(sk, __sk_common.skc_num);
-  if (!port) return 0;
-  bpf_map_update_elem(&syn_ports, &key, &port, BPF_ANY);
+  struct reset_end end = {};
+  end.port = BPF_CORE_READ(sk, __sk_common.skc_num);
+  if (!end.port) return 0;
+  end.family = BPF_CORE_READ(sk, __sk_common.skc_family);
+  if (end.family == 2) {
+    __u32 a = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+    __builtin_memcpy(end.addr, &a, 4);
+  } else if (end.family == 10) {
+    BPF_CORE_READ_INTO(&end.addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+  }
+  bpf_map_update_elem(&syn_ports, &key, &end, BPF_ANY);
   return 0;
 }
 
