@@ -7,6 +7,7 @@
 #include <string>
 
 #include "strato/dissector.h"
+#include "strato/sockopt.h"
 #include "strato/syscall_event.h"
 
 namespace strato {
@@ -233,6 +234,7 @@ class SyscallDissector : public Dissector {
     Endpoint src, dst, addr;
     std::string_view buffer;
     bool buffer_param = false;
+    std::string sockopt;  // getsockopt: "SOL_SOCKET SO_ERROR val=ECONNREFUSED", for Info
     bool have_tuple = false, have_addr = false;
     const bool peer_first = v.type == scap::kAccept5X || v.type == scap::kAccept46X;
     if (info) {
@@ -245,6 +247,12 @@ class SyscallDissector : public Dissector {
             if (std::string_view(pi.name) == "name" || std::string_view(pi.name) == "path") path = val;
             break;
           case ParamType::Bytes:
+            // getsockopt's value: a type byte, then an errno, a number or bytes.
+            if (v.type == scap::kGetsockoptX && std::string_view(pi.name) == "val") {
+              val = scap::sockopt_value_text(v.params[i]);
+              if (!val.empty()) sockopt += " val=" + val;
+              break;
+            }
             val = printable(v.params[i]);
             if (std::string_view(pi.name) == "data") buffer = v.params[i], buffer_param = true;
             break;
@@ -257,6 +265,15 @@ class SyscallDissector : public Dissector {
             if (have_addr) val = endpoint_text(addr);
             break;
           case ParamType::Flags32: {
+            if (v.type == scap::kGetsockoptX && std::string_view(pi.name) == "level") {
+              val = scap::sockopt_level_text(v.u64(i));
+              break;
+            }
+            if (v.type == scap::kGetsockoptX && std::string_view(pi.name) == "optname") {
+              val = scap::sockopt_name_text(i > 0 ? v.u64(i - 1) : 0, v.u64(i));
+              sockopt = scap::sockopt_level_text(i > 0 ? v.u64(i - 1) : 0) + " " + val;
+              break;
+            }
             char b[16];
             std::snprintf(b, sizeof b, "0x%" PRIx64, v.u64(i));
             val = b;
@@ -347,6 +364,7 @@ class SyscallDissector : public Dissector {
       } else if (!args.empty()) {
         s += " " + args;
       }
+      if (!sockopt.empty()) s += " " + sockopt;
       if (have_res) {
         s += " = " + std::to_string(res);
         if (res < 0) s += " " + res_text;

@@ -28,6 +28,7 @@
 #include "owner_hooks.h"
 #include "ring_reader.h"
 #include "socket_owners.h"
+#include "strato/sockopt.h"
 #include "strato/syscall_event.h"
 #include "syscalls.skel.h"
 
@@ -952,6 +953,15 @@ void EbpfSource::encode_syscall(const strato_event& r, const SyscallDef& def, co
     case kShutdownX:
       enc.add_i64(ret), enc.add_i64(fd0), enc.add_u8(uint8_t(r.args[1]));
       break;
+    case kGetsockoptX: {
+      const int level = static_cast<int>(r.args[1]), optname = static_cast<int>(r.args[2]);
+      enc.add_i64(ret), enc.add_i64(fd0), enc.add_u8(sockopt_level_code(level));
+      enc.add_u8(sockopt_name_code(level, optname));
+      const std::string val = sockopt_value(level, optname, r.data, r.data_len);
+      enc.add_bytes(val.data(), val.size());
+      enc.add_u32(r.data_len);
+      break;
+    }
     case kPreadX:
     case kPwriteX:
       enc.add_i64(ret), enc.add_bytes(r.data, r.data_len), enc.add_i64(fd0), enc.add_u32(uint32_t(r.args[2]));

@@ -47,6 +47,7 @@ const std::vector<SyscallDef>& syscall_defs() {
       {SYS_sendto, "sendto", "net", spec(STRATO_D_DATA | STRATO_D_TUPLE_ARG0), kSendtoX},
       {SYS_recvfrom, "recvfrom", "net", spec(STRATO_D_DATA | STRATO_D_TUPLE_ARG0), kRecvfromX},
       {SYS_shutdown, "shutdown", "net", spec(STRATO_D_TUPLE_ARG0), kShutdownX},
+      {SYS_getsockopt, "getsockopt", "net", spec(STRATO_D_SOCKOPT), kGetsockoptX},
       {SYS_pread64, "pread64", "file", spec(STRATO_D_DATA), kPreadX},
       {SYS_pwrite64, "pwrite64", "file", spec(STRATO_D_DATA), kPwriteX},
       {SYS_readv, "readv", "file", spec(0), kReadvX},

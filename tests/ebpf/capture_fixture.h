@@ -87,6 +87,7 @@ class Capture {
   bool ready() const { return slurp(dir_ + "/err").find("Capturing on") != std::string::npos; }
   int pid() const { return pid_; }
   std::string err() const { return slurp(dir_ + "/err"); }
+  std::string out() const { return slurp(dir_ + "/out"); }
 
   // SIGINT (unless it ends by itself), then wait generously for the exit code.
   int stop(bool interrupt = true) {

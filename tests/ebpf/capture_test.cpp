@@ -100,6 +100,48 @@ TEST(EbpfCapture, BlockingConnectRefusedIsEconnrefused) {
   EXPECT_TRUE(found) << "no failed connect by bash pid " << pid << "\n" << cap.err();
 }
 
+// A non-blocking connect (curl, Go, most clients) returns EINPROGRESS; the
+// refusal reaches the process through getsockopt(SO_ERROR), which must show
+// it by name, live and in the file, and be encoded as sysdig's drivers do
+// (tshark, reading the same file, is the oracle for the parameters).
+TEST(EbpfCapture, NonBlockingConnectRefusalShowsInSoError) {
+  SKIP_WITHOUT_BPF();
+  ASSERT_TRUE(have_program("curl"));
+  ASSERT_TRUE(have_program("tshark"));
+  std::string file = fresh_dir() + "/so_error.pcapng";
+  Capture cap("--comm curl --syscalls connect,getsockopt -w " + file + " -P");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  int pid = run_as_known_pid("curl -s --max-time 10 http://127.0.0.1:9/ > /dev/null");
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+
+  auto r = run("'" + strato_bin() + "' read -r " + file + " -Y 'evt.type == \"getsockopt\" && proc.pid == " +
+               std::to_string(pid) + "' -T fields -e evt.args -e fd.name -e evt.res");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  bool so_error = false;
+  std::istringstream rows(r.out);
+  for (std::string line; std::getline(rows, line);) {
+    auto f = split(line);
+    ASSERT_EQ(f.size(), 3u) << line;
+    if (f[0].find("optname=SO_ERROR") == std::string::npos) continue;
+    so_error = true;
+    EXPECT_NE(f[0].find("level=SOL_SOCKET"), std::string::npos) << f[0];
+    EXPECT_NE(f[0].find("val=ECONNREFUSED"), std::string::npos) << f[0];
+    EXPECT_NE(f[1].find("->127.0.0.1:9"), std::string::npos) << "the socket, named by the fd table: " << f[1];
+    EXPECT_EQ(f[2], "0");
+  }
+  EXPECT_TRUE(so_error) << "no getsockopt(SO_ERROR) by curl pid " << pid << ":\n" << r.out << cap.err();
+
+  // The live line names it too.
+  EXPECT_NE(cap.out().find("SOL_SOCKET SO_ERROR val=ECONNREFUSED = 0"), std::string::npos) << cap.out();
+
+  // tshark: level SOL_SOCKET (1), SO_ERROR (4), the value typed as an errno (1)
+  // holding -111, little-endian, and its length.
+  auto t = run("tshark -r " + file + " -Y 'sysdig.event_type == 47' -T fields -e sysdig.param.getsockopt.level "
+               "-e sysdig.param.getsockopt.optname -e sysdig.param.getsockopt.val -e sysdig.param.getsockopt.optlen "
+               "2>/dev/null");
+  EXPECT_NE(t.out.find("01\t04\t0191ffffffffffffff\t4"), std::string::npos) << t.out;
+}
+
 // A host may run without IPv6 on lo: then there is nothing to connect to.
 static bool have_ipv6_loopback() {
   int fd = socket(AF_INET6, SOCK_STREAM, 0);

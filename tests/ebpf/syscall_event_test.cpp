@@ -2,10 +2,13 @@
 // dissector, in process: no privileges needed.
 #include <gtest/gtest.h>
 
+#include <sys/socket.h>
+
 #include <cstring>
 
 #include "strato/dissector.h"
 #include "strato/error.h"
+#include "strato/sockopt.h"
 #include "strato/syscall_event.h"
 #include "test_support.h"
 
@@ -24,6 +27,40 @@ std::vector<uint8_t> connect_event() {
   enc.add_sockaddr_inet(scap::kAfInet, lo, 9);
   enc.finish();
   return out;
+}
+
+// getsockopt's value, as the falcosecurity drivers write it: a type byte
+// (1 errno, 2 u32, 0 raw), then the value; SO_ERROR negated like a result.
+TEST(SyscallEvent, GetsockoptValuesAreTypedAsTheDriversType) {
+  const int32_t refused = 111, sndbuf = 212992;
+  const std::string err = scap::sockopt_value(SOL_SOCKET, SO_ERROR, reinterpret_cast<const uint8_t*>(&refused), 4);
+  ASSERT_EQ(err.size(), 9u);
+  EXPECT_EQ(err[0], 1);
+  int64_t v;
+  std::memcpy(&v, err.data() + 1, 8);
+  EXPECT_EQ(v, -111);
+  EXPECT_EQ(scap::sockopt_value_text(err), "ECONNREFUSED");
+  const int32_t none = 0;
+  EXPECT_EQ(scap::sockopt_value_text(scap::sockopt_value(SOL_SOCKET, SO_ERROR, reinterpret_cast<const uint8_t*>(&none), 4)),
+            "0");
+
+  const std::string buf = scap::sockopt_value(SOL_SOCKET, SO_SNDBUF, reinterpret_cast<const uint8_t*>(&sndbuf), 4);
+  ASSERT_EQ(buf.size(), 5u);
+  EXPECT_EQ(buf[0], 2);
+  EXPECT_EQ(scap::sockopt_value_text(buf), "212992");
+
+  const uint8_t raw[3] = {0xde, 0xad, 0x01};
+  const std::string other = scap::sockopt_value(6 /* IPPROTO_TCP */, 11, raw, 3);
+  ASSERT_EQ(other.size(), 4u);
+  EXPECT_EQ(other[0], 0);
+  EXPECT_EQ(scap::sockopt_value_text(other), "dead01");
+
+  EXPECT_EQ(scap::sockopt_level_code(SOL_SOCKET), 1);
+  EXPECT_EQ(scap::sockopt_level_code(6), 2);
+  EXPECT_EQ(scap::sockopt_name_code(SOL_SOCKET, SO_ERROR), 4);
+  EXPECT_EQ(scap::sockopt_name_code(6, 11), 0);
+  EXPECT_EQ(scap::sockopt_name_text(1, 4), "SO_ERROR");
+  EXPECT_EQ(scap::sockopt_level_text(1), "SOL_SOCKET");
 }
 
 TEST(SyscallEvent, EncodesTheScapV2LayoutAndParsesItBack) {

@@ -32,6 +32,7 @@ enum EventType : uint16_t {
   kSendtoX = 31,
   kRecvfromX = 35,
   kShutdownX = 37,
+  kGetsockoptX = 47,
   kSendmsgX = 49,
   kRecvmsgX = 53,
   kCreatX = 59,

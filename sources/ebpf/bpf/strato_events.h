@@ -34,6 +34,7 @@ enum strato_decode {
   STRATO_D_DATA = 1 << 6,     /* min(ret, snaplen) bytes at args[1] */
   STRATO_D_EXEC = 1 << 7,     /* filename args[path_arg] and argv args[path_arg+1], read at enter */
   STRATO_D_OWNER = 1 << 8,    /* note the calling process as owner of the socket's flow */
+  STRATO_D_SOCKOPT = 1 << 9,  /* getsockopt: min(*args[4], snaplen) bytes at args[3] */
 };
 
 struct strato_decode_spec {

@@ -506,6 +506,17 @@ static __always_inline int on_exit(long ret, bool btf) {
     n &= STRATO_DATA_MAX - 1;
     if (!bpf_probe_read_user(e->data, n, (const void*)st->args[1])) e->data_len = n;
   }
+  /* A non-blocking connect's refusal arrives here (SO_ERROR), not at connect. */
+  if ((spec.flags & STRATO_D_SOCKOPT) && ret == 0) {
+    int len = 0;
+    if (!bpf_probe_read_user(&len, sizeof(len), (const void*)st->args[4]) && len > 0) {
+      __u64 n = len;
+      if (n > snaplen) n = snaplen;
+      if (n > STRATO_DATA_MAX - 1) n = STRATO_DATA_MAX - 1;
+      n &= STRATO_DATA_MAX - 1;
+      if (!bpf_probe_read_user(e->data, n, (const void*)st->args[3])) e->data_len = n;
+    }
+  }
   if (spec.flags & STRATO_D_EXEC) {
     struct exec_args* x = bpf_map_lookup_elem(&execs, &pt);
     if (x) {
