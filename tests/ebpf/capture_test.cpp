@@ -73,14 +73,15 @@ TEST(EbpfCapture, CurlToClosedPortGivesConnectWithRport9) {
   EXPECT_NE(cap.err().find("dropped by kernel"), std::string::npos) << cap.err();
 }
 
-TEST(EbpfCapture, BlockingConnectRefusedIsEconnrefused) {
-  SKIP_WITHOUT_BPF();
-  ASSERT_TRUE(have_program("bash"));
-  // Only the TCP connect: glibc may first try the nscd unix socket (ENOENT).
-  Capture cap("--comm bash -Y 'evt.type == \\\"connect\\\" && evt.failed && fd.type == \\\"ipv4\\\"' -T fields -e proc.pid -e fd.rport -e evt.res "
-              "-e evt.rawres -e fd.type -e fd.lport -e fd.lip");
+// A blocking connect by bash to port 9 of `host` (refused): the event must
+// carry ECONNREFUSED and both ends. The kernel has released the local port
+// and cleared the source address by sys_exit; the RST hook kept both.
+// Only the TCP connect is selected: glibc may first try the nscd unix socket.
+void expect_refused_connect(const std::string& fdtype, const std::string& host) {
+  Capture cap("--comm bash -Y 'evt.type == \\\"connect\\\" && evt.failed && fd.type == \\\"" + fdtype +
+              "\\\"' -T fields -e proc.pid -e evt.res -e evt.rawres -e fd.rip -e fd.rport -e fd.lip -e fd.lport");
   ASSERT_TRUE(cap.ready()) << cap.err();
-  auto r = run("bash -c 'echo $$; echo > /dev/tcp/127.0.0.1/9' 2>/dev/null");
+  auto r = run("bash -c 'echo $$; echo > /dev/tcp/" + host + "/9' 2>/dev/null");
   int pid = std::atoi(r.out.c_str());
   ASSERT_EQ(cap.stop(), 0) << cap.err();
   bool found = false;
@@ -88,16 +89,20 @@ TEST(EbpfCapture, BlockingConnectRefusedIsEconnrefused) {
     ASSERT_EQ(row.size(), 7u);
     if (std::atoi(row[0].c_str()) != pid) continue;
     found = true;
-    EXPECT_EQ(row[1], "9");
-    EXPECT_EQ(row[2], "ECONNREFUSED");
-    EXPECT_EQ(row[3], "-111");
-    EXPECT_EQ(row[4], "ipv4");
-    // The kernel has released the port and cleared the source address by
-    // sys_exit; the RST hook kept both.
-    EXPECT_GT(std::atoi(row[5].c_str()), 0) << "local port of the refused connect";
-    EXPECT_EQ(row[6], "127.0.0.1") << "local address of the refused connect";
+    EXPECT_EQ(row[1], "ECONNREFUSED");
+    EXPECT_EQ(row[2], "-111");
+    EXPECT_EQ(row[3], host);
+    EXPECT_EQ(row[4], "9");
+    EXPECT_EQ(row[5], host) << "local address of the refused connect";
+    EXPECT_GT(std::atoi(row[6].c_str()), 0) << "local port of the refused connect";
   }
-  EXPECT_TRUE(found) << "no failed connect by bash pid " << pid << "\n" << cap.err();
+  EXPECT_TRUE(found) << "no failed " << fdtype << " connect by bash pid " << pid << "\n" << cap.err();
+}
+
+TEST(EbpfCapture, BlockingConnectRefusedIsEconnrefused) {
+  SKIP_WITHOUT_BPF();
+  ASSERT_TRUE(have_program("bash"));
+  expect_refused_connect("ipv4", "127.0.0.1");
 }
 
 // A non-blocking connect (curl, Go, most clients) returns EINPROGRESS; the
@@ -158,24 +163,7 @@ TEST(EbpfCapture, RefusedIpv6ConnectKeepsItsLocalEnd) {
   SKIP_WITHOUT_BPF();
   ASSERT_TRUE(have_program("bash"));
   if (!have_ipv6_loopback()) GTEST_SKIP() << "SKIPPED: no ::1 on this host's loopback";
-  Capture cap("--comm bash -Y 'evt.type == \\\"connect\\\" && evt.failed && fd.type == \\\"ipv6\\\"' -T fields -e proc.pid "
-              "-e evt.res -e fd.rip -e fd.rport -e fd.lip -e fd.lport");
-  ASSERT_TRUE(cap.ready()) << cap.err();
-  auto r = run("bash -c 'echo $$; echo > /dev/tcp/::1/9' 2>/dev/null");
-  int pid = std::atoi(r.out.c_str());
-  ASSERT_EQ(cap.stop(), 0) << cap.err();
-  bool found = false;
-  for (auto& row : cap.rows()) {
-    ASSERT_EQ(row.size(), 6u);
-    if (std::atoi(row[0].c_str()) != pid) continue;
-    found = true;
-    EXPECT_EQ(row[1], "ECONNREFUSED");
-    EXPECT_EQ(row[2], "::1");
-    EXPECT_EQ(row[3], "9");
-    EXPECT_EQ(row[4], "::1") << "local address of the refused connect";
-    EXPECT_GT(std::atoi(row[5].c_str()), 0) << "local port of the refused connect";
-  }
-  EXPECT_TRUE(found) << "no failed IPv6 connect by bash pid " << pid << "\n" << cap.err();
+  expect_refused_connect("ipv6", "::1");
 }
 
 TEST(EbpfCapture, CatOpensTheFileAndOtherProcessesAreFilteredOut) {
