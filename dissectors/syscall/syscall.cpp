@@ -350,6 +350,19 @@ class SyscallDissector : public Dissector {
     if (!typed_by_params && comment_text(ev.comment, "FdType", fdtype)) ctx.add_string(fdtype_, Tvb{}, 0, 0, fdtype, top);
     if (!fdname.empty()) ctx.add_string(fdname_, Tvb{}, 0, 0, fdname, top);
     add_client_server(ctx, top, v.type, local, remote, have_known_name ? known_name : std::string());
+    // Calls without the tuple (read, write, getsockopt...) on a socket whose
+    // role the fd table knows: its ends, as sysdig gives them.
+    std::string role;
+    Side client, server;
+    if (!remote && have_known_name && comment_text(ev.comment, "FdLocal", role) &&
+        (role == "client" || role == "server") && parse_pair(known_name, client, server)) {
+      const Side& l = role == "client" ? client : server;
+      const Side& r = role == "client" ? server : client;
+      ctx.add_string(lip_, Tvb{}, 0, 0, l.ip, top);
+      ctx.add_uint(lport_, Tvb{}, 0, 0, l.port, top);
+      ctx.add_string(rip_, Tvb{}, 0, 0, r.ip, top);
+      ctx.add_uint(rport_, Tvb{}, 0, 0, r.port, top);
+    }
 
     if (ctx.want_columns()) {
       std::string& s = ctx.info();

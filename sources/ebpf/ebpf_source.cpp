@@ -861,11 +861,11 @@ void EbpfSource::track_fd(const strato_event& r, const SyscallDef& def, Comment&
       return;
     case kConnectX:
       if ((ret == 0 || ret == -EINPROGRESS) && (t.family == 2 || t.family == 10))
-        fds_.set(r.pid, fd0, tuple_name(false), inet_type);
+        fds_.set(r.pid, fd0, tuple_name(false), inet_type, "client");
       return;
     case kAccept5X:
     case kAccept46X:
-      if (ret >= 0 && (t.family == 2 || t.family == 10)) fds_.set(r.pid, ret, tuple_name(true), inet_type);
+      if (ret >= 0 && (t.family == 2 || t.family == 10)) fds_.set(r.pid, ret, tuple_name(true), inet_type, "server");
       return;
     case kRenameX:
     case kUnlink2X:

@@ -6,9 +6,10 @@
 
 namespace strato::ebpf {
 
-FdEntry::FdEntry(std::string n, std::string t) : name(std::move(n)), type(std::move(t)) {
+FdEntry::FdEntry(std::string n, std::string t, std::string_view local) : name(std::move(n)), type(std::move(t)) {
   if (!name.empty()) note.append("\nFdName: ").append(name);
   if (!type.empty()) note.append("\nFdType: ").append(type);
+  if (!local.empty()) note.append("\nFdLocal: ").append(local);
 }
 
 FdTable::Fds& FdTable::fds_of(uint32_t pid) {
@@ -19,9 +20,9 @@ FdTable::Fds& FdTable::fds_of(uint32_t pid) {
   return *last_;
 }
 
-void FdTable::set(uint32_t pid, int64_t fd, std::string name, std::string type) {
+void FdTable::set(uint32_t pid, int64_t fd, std::string name, std::string type, std::string_view local) {
   if (fd < 0) return;
-  fds_of(pid)[fd] = FdEntry{std::move(name), std::move(type)};
+  fds_of(pid)[fd] = FdEntry{std::move(name), std::move(type), local};
 }
 
 void FdTable::close(uint32_t pid, int64_t fd) {

@@ -5,23 +5,27 @@
 // capture started are looked up in /proc/PID/fd on first use.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace strato::ebpf {
 
 struct FdEntry {
   FdEntry() = default;
-  FdEntry(std::string n, std::string t);
+  // `local`: which end of an inet socket's "client->server" name is this
+  // process's ("client" after connect, "server" after accept), or empty.
+  FdEntry(std::string n, std::string t, std::string_view local = {});
   std::string name, type;  // type: file, ipv4, ipv6, unix, pipe, socket, ...
-  // "\nFdName: NAME\nFdType: TYPE" (a line only when not empty), as the
-  // event comment carries them: made once, appended to every event.
+  // "\nFdName: NAME\nFdType: TYPE\nFdLocal: END" (a line only when not
+  // empty), as the event comment carries them: made once, appended to every
+  // event.
   std::string note;
 };
 
 class FdTable {
  public:
   explicit FdTable(std::string proc_root = "/proc") : root_(std::move(proc_root)) {}
-  void set(uint32_t pid, int64_t fd, std::string name, std::string type);
+  void set(uint32_t pid, int64_t fd, std::string name, std::string type, std::string_view local = {});
   void close(uint32_t pid, int64_t fd);
   void forget(uint32_t pid);
   // nullptr when unknown and not in /proc either.
