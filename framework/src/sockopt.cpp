@@ -1,6 +1,5 @@
 #include "strato/sockopt.h"
 
-#include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
@@ -37,11 +36,10 @@ uint8_t sockopt_level_code(int level) {
 }
 
 uint8_t sockopt_name_code(int level, int optname) {
-  if (level != SOL_SOCKET) return 0;
-  // The format numbers the first nineteen SOL_SOCKET options as Linux does.
-  if (optname == SO_ERROR || optname == SO_LINGER || optname == SO_PEERCRED || int_option(optname))
-    return optname >= 1 && optname <= 19 ? static_cast<uint8_t>(optname) : 0;
-  return 0;
+  // The format numbers the first nineteen SOL_SOCKET options (SO_DEBUG to
+  // SO_SNDLOWAT) as Linux's generic numbering does; later ones it renumbers,
+  // and those strato leaves unknown.
+  return level == SOL_SOCKET && optname >= 1 && optname <= 19 ? static_cast<uint8_t>(optname) : 0;
 }
 
 std::string sockopt_level_text(uint64_t code) {
