@@ -55,7 +55,7 @@ po::options_description capture_options() {
   o.add_options()
     ("help,h", "show this help")
     ("list-interfaces,D", "list what -i can capture on, as tshark -D")
-    ("interface,i", po::value<std::vector<std::string>>()->composing(), "capture packets on IFACE (repeatable; \"any\": all interfaces, also ones created later)")
+    ("interface,i", po::value<std::vector<std::string>>()->composing(), "capture packets on IFACE (repeatable; a name or number from -D; \"any\": all interfaces, also ones created later; \"syscalls\": the syscall stream, next to packets)")
     ("syscalls", po::value<std::string>(), "syscalls to capture: net, file, proc and/or names, comma-separated (default: all; with -i: none unless given)")
     ("capture-filter,f", po::value<std::string>(), "pcap filter for packets, run in the kernel (tcp port 80)")
     ("buffer-size,B", po::value<unsigned>(), "size of each ring buffer in KiB (default 16384), as tcpdump -B")

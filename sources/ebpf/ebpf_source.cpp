@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdarg>
 #include <cstdlib>
@@ -177,6 +178,7 @@ void add_tuple(scap::Encoder& enc, const strato_event& r, bool peer_first, const
 }  // namespace
 
 EbpfSource::EbpfSource(EbpfConfig cfg) : cfg_(std::move(cfg)) {
+  resolve_interfaces();
   // find_syscall's answer (its first match) and the event's schema, per number.
   by_nr_.resize(STRATO_NR_MAX);
   for (const SyscallDef& d : syscall_defs())
@@ -289,6 +291,33 @@ void EbpfSource::detach_programs() {
   if (hooks_) hooks_->detach();
   for (bpf_link* l : links_) bpf_link__destroy(l);
   links_.clear();
+}
+
+void EbpfSource::resolve_interfaces() {
+  // -i takes what -D lists, by name or by number, as tshark's -i does; the
+  // "syscalls" entry is the syscall stream, not a network interface.
+  std::vector<std::string> nets;
+  std::vector<InterfaceInfo> listed;
+  bool syscalls = false;
+  for (std::string name : cfg_.interfaces) {
+    if (!name.empty() && name.size() < 6 && std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isdigit(c); })) {
+      if (listed.empty()) listed = list_interfaces();
+      const unsigned long n = std::stoul(name);
+      if (n == 0 || n > listed.size())
+        throw Error("capture: -i " + name + ": no interface has that number (strato capture -D lists " +
+                          std::to_string(listed.size()) + ")");
+      name = listed[n - 1].name;
+    }
+    if (name == "syscalls") {
+      syscalls = true;
+    } else if (std::find(nets.begin(), nets.end(), name) == nets.end()) {
+      nets.push_back(name);
+    }
+  }
+  cfg_.interfaces = std::move(nets);
+  if (syscalls) cfg_.syscalls_on = true;
+  if (!cfg_.packet_filter.empty() && cfg_.interfaces.empty())
+    throw usage_error("capture: -f filters packets: name a network interface with -i");
 }
 
 std::vector<InterfaceInfo> EbpfSource::list_interfaces() {

@@ -60,6 +60,7 @@ class EbpfSource : public Source, private Batch::Lender {
   int on_record(const void* data, size_t size);
 
  private:
+  void resolve_interfaces();  // -i numbers and "syscalls", from the -D list
   void load_and_attach();
   void detach();
   void detach_programs();

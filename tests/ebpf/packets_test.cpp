@@ -169,6 +169,51 @@ TEST(EbpfPackets, UnknownInterfaceNamesIt) {
   EXPECT_NE(r.out.find("strato-nope0: no such interface"), std::string::npos) << r.out;
 }
 
+// -i takes what -D lists, by number too, as tshark's -i does; its
+// "syscalls" entry selects the syscall stream next to an interface's packets.
+TEST(EbpfPackets, InterfaceNumbersAndTheSyscallsEntryFollowTheList) {
+  SKIP_WITHOUT_BPF();
+  ASSERT_TRUE(have_program("curl"));
+  std::string lo_number, syscalls_number;
+  for (auto& l : split_lines(run("'" + strato_bin() + "' capture -D").out)) {
+    auto dot = l.find(". ");
+    if (dot == std::string::npos) continue;
+    if (l.compare(dot + 2, 4, "lo (") == 0) lo_number = l.substr(0, dot);
+    if (l.compare(dot + 2, 10, "syscalls (") == 0) syscalls_number = l.substr(0, dot);
+  }
+  ASSERT_FALSE(lo_number.empty());
+  ASSERT_FALSE(syscalls_number.empty());
+  for (const std::string& syscalls : {std::string("syscalls"), syscalls_number}) {
+    Capture cap("-i " + lo_number + " -i " + syscalls +
+                " --comm curl -Y 'tcp.port == 9 || fd.rport == 9' -T fields -e frame.interface_name -e evt.type");
+    ASSERT_TRUE(cap.ready()) << cap.err();
+    EXPECT_NE(cap.err().find("Capturing on 'syscalls', 'lo'"), std::string::npos) << cap.err();
+    run("curl -s --max-time 10 http://127.0.0.1:9/ > /dev/null");
+    ASSERT_EQ(cap.stop(), 0) << cap.err();
+    bool packet = false, connect = false;
+    for (auto& r : cap.rows()) {
+      ASSERT_EQ(r.size(), 2u);
+      if (r[0] == "lo") packet = true;
+      if (r[0] == "syscalls" && r[1] == "connect") connect = true;
+    }
+    EXPECT_TRUE(packet) << "-i " << lo_number << " captured no packet on lo\n" << cap.out();
+    EXPECT_TRUE(connect) << "-i " << syscalls << " captured no connect\n" << cap.out();
+  }
+  // The syscall stream alone: no packets, and the kernel filter has nothing to filter.
+  Capture alone("-i syscalls --comm curl -T fields -e frame.interface_name");
+  ASSERT_TRUE(alone.ready()) << alone.err();
+  run("curl -s --max-time 10 http://127.0.0.1:9/ > /dev/null");
+  ASSERT_EQ(alone.stop(), 0) << alone.err();
+  ASSERT_FALSE(alone.rows().empty()) << alone.err();
+  for (auto& r : alone.rows()) EXPECT_EQ(r[0], "syscalls");
+  auto f = run("'" + strato_bin() + "' capture -i syscalls -f tcp -c 1 2>&1");
+  EXPECT_EQ(f.exit_code, 1) << f.out;
+  EXPECT_NE(f.out.find("-f filters packets"), std::string::npos) << f.out;
+  auto n = run("'" + strato_bin() + "' capture -i 999 -c 1 2>&1");
+  EXPECT_EQ(n.exit_code, 2) << n.out;
+  EXPECT_NE(n.out.find("-i 999: no interface has that number"), std::string::npos) << n.out;
+}
+
 // How many of strato's TC capture programs are loaded, as "N\n". A program
 // attached anywhere stays loaded, so 0 also says none is attached.
 std::string tc_programs() {
