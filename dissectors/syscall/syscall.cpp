@@ -115,7 +115,7 @@ class SyscallDissector : public Dissector {
     num_ = reg.add_field(proto_, "evt.num", "Event number (sysdig's count in a .scap file, else frame.number)",
                          FieldType::UInt, Base::Dec, 64);
     dir_ = reg.add_field(proto_, "evt.dir", "Direction: > enter, < exit", FieldType::String);
-    res_ = reg.add_field(proto_, "evt.res", "Result (errno name on failure)", FieldType::String);
+    res_ = reg.add_field(proto_, "evt.res", "Result: SUCCESS, or the errno name of a failure (as sysdig)", FieldType::String);
     rawres_ = reg.add_field(proto_, "evt.rawres", "Raw result", FieldType::Int, Base::Dec, 64);
     failed_ = reg.add_field(proto_, "evt.failed", "Failed (present only when the call failed)", FieldType::Boolean);
     latency_ = reg.add_field(proto_, "evt.latency", "Latency (ns, exit - enter)", FieldType::UInt, Base::Dec, 64);
@@ -219,7 +219,9 @@ class SyscallDissector : public Dissector {
     if (have_res) {
       const char* name = res < 0 ? scap::errno_name(-res) : nullptr;
       res_text = name ? name : std::to_string(res);
-      ctx.add_string(res_, Tvb{}, 0, 0, res_text, top);
+      // sysdig's value: SUCCESS for any result that is not an error, so
+      // its `evt.res != SUCCESS` finds the failures here too.
+      ctx.add_string(res_, Tvb{}, 0, 0, res < 0 ? std::string_view(res_text) : std::string_view("SUCCESS"), top);
       ctx.add_int(rawres_, Tvb{}, 0, 0, res, top);
       if (res < 0) ctx.add_bool(failed_, Tvb{}, 0, 0, true, top);
     }

@@ -132,7 +132,7 @@ TEST(EbpfCapture, NonBlockingConnectRefusalShowsInSoError) {
     EXPECT_NE(f[0].find("level=SOL_SOCKET"), std::string::npos) << f[0];
     EXPECT_NE(f[0].find("val=ECONNREFUSED"), std::string::npos) << f[0];
     EXPECT_NE(f[1].find("->127.0.0.1:9"), std::string::npos) << "the socket, named by the fd table: " << f[1];
-    EXPECT_EQ(f[2], "0");
+    EXPECT_EQ(f[2], "SUCCESS");
   }
   EXPECT_TRUE(so_error) << "no getsockopt(SO_ERROR) by curl pid " << pid << ":\n" << r.out << cap.err();
 
@@ -216,7 +216,7 @@ TEST(EbpfCapture, ExecveCarriesArgvAndPidFilterKeepsToTheProcess) {
   for (auto& r : rows) {
     ASSERT_EQ(r.size(), 7u);
     EXPECT_EQ(std::atoi(r[1].c_str()), pid) << "the --pid filter let pid " << r[1] << " through";
-    if (r[0] == "execve" && r[2] == "0") {
+    if (r[0] == "execve" && r[2] == "SUCCESS") {
       execve = true;
       EXPECT_NE(r[3].find("exe=/bin/echo"), std::string::npos) << r[3];
       EXPECT_NE(r[3].find("strato-argv-test.one.two"), std::string::npos) << r[3];
@@ -334,9 +334,9 @@ TEST(EbpfCapture, MkdirRenameUnlinkNameTheirPaths) {
   bool mkdir = false, rename = false, unlink = false, missing = false;
   for (auto& row : cap.rows()) {
     ASSERT_EQ(row.size(), 4u);
-    if (row[1] == d + "/a" && (row[0] == "mkdir" || row[0] == "mkdirat")) mkdir = row[2] == "0";
-    if (row[0].rfind("rename", 0) == 0 && row[3].find(d + "/b") != std::string::npos) rename = row[2] == "0";
-    if (row[1] == d + "/f" && row[0].rfind("unlink", 0) == 0) unlink = row[2] == "0";
+    if (row[1] == d + "/a" && (row[0] == "mkdir" || row[0] == "mkdirat")) mkdir = row[2] == "SUCCESS";
+    if (row[0].rfind("rename", 0) == 0 && row[3].find(d + "/b") != std::string::npos) rename = row[2] == "SUCCESS";
+    if (row[1] == d + "/f" && row[0].rfind("unlink", 0) == 0) unlink = row[2] == "SUCCESS";
     if (row[1] == d + "/missing") missing = row[2] == "ENOENT";
   }
   EXPECT_TRUE(mkdir);
@@ -435,7 +435,7 @@ TEST(EbpfCapture, KillNamesTargetAndSignal) {
     if (row[0] != ids[0]) continue;
     found = true;
     EXPECT_EQ(row[1], "pid=" + ids[1] + " sig=15");
-    EXPECT_EQ(row[2], "0");
+    EXPECT_EQ(row[2], "SUCCESS");
   }
   EXPECT_TRUE(found) << cap.err();
 }

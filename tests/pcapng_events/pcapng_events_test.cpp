@@ -123,8 +123,8 @@ TEST(ProcessComment, ReadsPtcpdumpCommentsAndIgnoresOtherLines) {
 const std::vector<std::string> kMixedRows = {
     "1\tconnect\tcurl\t4242\t4243\t1\t127.0.0.1:43110->127.0.0.1:9\t52000\tECONNREFUSED",
     "2\t\tcurl\t4242\t4243\t1\t\t\t",
-    "3\topenat\tcurl\t4242\t4243\t1\t/etc/hosts\t7000\t3",
-    "4\tclose\t\t\t4242\t\t\t\t0",  // thread.tid from the event header
+    "3\topenat\tcurl\t4242\t4243\t1\t/etc/hosts\t7000\tSUCCESS",
+    "4\tclose\t\t\t4242\t\t\t\tSUCCESS",  // thread.tid from the event header
 };
 
 TEST(PcapngEvents, ReaderRestoresEventsProcessesAndComments) {

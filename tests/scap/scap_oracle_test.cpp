@@ -67,7 +67,7 @@ TEST_F(ScapOracle, FdNameTypeResultAndUserOfTheRichestFile) {
   ASSERT_TRUE(sd.ok) << sd.err;
   auto st = strato_rows(file, {"evt.num", "evt.dir", "evt.res", "fd.name", "fd.type", "proc.pid", "user.name"});
   ASSERT_EQ(sd.lines.size(), st.size());
-  size_t fd_named = 0, fd_same = 0, typed = 0, type_same = 0, failures = 0, users = 0;
+  size_t fd_named = 0, fd_same = 0, typed = 0, type_same = 0, failures = 0, successes = 0, users = 0;
   for (size_t i = 0; i < st.size(); ++i) {
     std::vector<std::string> s;
     size_t pos = 0;
@@ -82,9 +82,9 @@ TEST_F(ScapOracle, FdNameTypeResultAndUserOfTheRichestFile) {
     ASSERT_EQ(r.size(), 7u);
     ASSERT_EQ(s[0], r[0]);
     ASSERT_EQ(s[1], r[1]);
-    // sysdig says SUCCESS for any non-negative result; strato keeps the number.
     if (s[2] == "SUCCESS") {
-      EXPECT_GE(std::atoll(r[2].c_str()), 0) << "event " << r[0];
+      ++successes;
+      EXPECT_EQ(s[2], r[2]) << "evt.res of event " << r[0];
     } else if (s[2] != "<NA>") {
       ++failures;
       EXPECT_EQ(s[2], r[2]) << "evt.res of event " << r[0];
@@ -102,6 +102,7 @@ TEST_F(ScapOracle, FdNameTypeResultAndUserOfTheRichestFile) {
     }
   }
   EXPECT_GT(failures, 30u);
+  EXPECT_GT(successes, 600u);
   EXPECT_GT(users, 3000u);
   EXPECT_GT(fd_named, 600u);
   EXPECT_GE(fd_same * 100, fd_named * 99) << fd_same << " of " << fd_named << " fd.name values as sysdig's";
@@ -122,6 +123,12 @@ TEST_F(ScapOracle, DisplayFiltersSelectWhatSysdigFiltersSelect) {
   expect_same_lines(opens.lines,
                     joined(strato_rows(file, {"evt.num", "fd.name"}, "-Y 'evt.type == \"open\" && evt.dir == \"<\"'"), false),
                     "open exits");
+  // sysdig's idiom for "every failed call", with its unquoted SUCCESS.
+  auto failed = sysdig(file, "%evt.num %evt.type %evt.res", "evt.res != SUCCESS");
+  ASSERT_GT(failed.lines.size(), 30u);
+  expect_same_lines(failed.lines,
+                    joined(strato_rows(file, {"evt.num", "evt.type", "evt.res"}, "-Y 'evt.res != SUCCESS'"), false),
+                    "evt.res != SUCCESS");
 }
 
 }  // namespace

@@ -56,7 +56,7 @@ TEST(ScapRead, FileWithSectionOptionsThatSysdigCannotRead) {
   // The DNS query's socket, named from connect's tuple; a failed connect's errno.
   bool dns = false, enoent = false;
   for (auto& r : rows) {
-    if (r[1] == "connect" && r[2] == "<" && r[5].find("->[2001:4860:4860::8888]:53") != std::string::npos) dns = r[6] == "0";
+    if (r[1] == "connect" && r[2] == "<" && r[5].find("->[2001:4860:4860::8888]:53") != std::string::npos) dns = r[6] == "SUCCESS";
     if (r[1] == "connect" && r[2] == "<" && r[5] == "/var/run/nscd/socket") enoent = r[6] == "ENOENT";
   }
   EXPECT_TRUE(dns);
