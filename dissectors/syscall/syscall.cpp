@@ -141,6 +141,21 @@ class SyscallDissector : public Dissector {
   // metadata (or without its tid) still has the tid of its own header.
   void resolve(DissectorTables&) override { tid_ = FieldRegistry::instance().find("thread.tid"); }
 
+  // Whether the local end of a call's socket tuple is the client: connect's
+  // is, accept's is not; for other calls the socket's known name (client
+  // first) decides, and without one sysdig's guess for unconnected sockets:
+  // the sender is the client, the receiver the server.
+  static bool local_is_client_end(uint16_t type, const Endpoint& local, const std::string& known_name) {
+    if (type == scap::kConnectX) return true;
+    if (type == scap::kAccept5X || type == scap::kAccept46X) return false;
+    Side l = side_of(local), kc, ks;
+    if (parse_pair(known_name, kc, ks)) {
+      if (kc.ip == l.ip && kc.port == l.port) return true;
+      if (ks.ip == l.ip && ks.port == l.port) return false;
+    }
+    return type == scap::kSendtoX || type == scap::kSendmsgX;
+  }
+
   // fd.cip/cport/sip/sport, sysdig's client and server ends: connect's local
   // end is the client, accept's the server; for other calls the socket's
   // known name (client first) decides, and without one sysdig's guess for
@@ -156,12 +171,8 @@ class SyscallDissector : public Dissector {
     } else if ((type == scap::kAccept5X || type == scap::kAccept46X) && inet && local) {
       client = side_of(*remote), server = side_of(*local), have_client = have_server = true;
     } else if (inet && local) {
-      Side l = side_of(*local), r = side_of(*remote), kc, ks;
-      bool local_is_client = type == scap::kSendtoX || type == scap::kSendmsgX;
-      if (parse_pair(known_name, kc, ks)) {
-        if (kc.ip == l.ip && kc.port == l.port) local_is_client = true;
-        else if (ks.ip == l.ip && ks.port == l.port) local_is_client = false;
-      }
+      Side l = side_of(*local), r = side_of(*remote);
+      const bool local_is_client = local_is_client_end(type, *local, known_name);
       client = local_is_client ? l : r;
       server = local_is_client ? r : l;
       have_client = have_server = true;
@@ -314,6 +325,10 @@ class SyscallDissector : public Dissector {
     // File descriptor.
     std::string fdname;
     if (fd >= 0) ctx.add_int(fdnum_, Tvb{}, 0, 0, fd, top);
+    // The source's fd table names sockets client first ("cip:cport->sip:sport"),
+    // which also tells the role of the local end for calls without a tuple.
+    std::string known_name;
+    const bool have_known_name = comment_text(ev.comment, "FdName", known_name);
     const Endpoint *local = nullptr, *remote = nullptr;
     if (have_tuple) {
       local = peer_first ? &dst : &src;
@@ -331,7 +346,14 @@ class SyscallDissector : public Dissector {
         }
         ctx.add_string(rip_, Tvb{}, 0, 0, scap::endpoint_ip(*remote), top);
         ctx.add_uint(rport_, Tvb{}, 0, 0, remote->port, top);
-        fdname = local ? endpoint_text(*local) + "->" + endpoint_text(*remote) : endpoint_text(*remote);
+        // Client first, as sysdig names a connection on every call: an
+        // accepted socket's calls name the peer first.
+        if (!local)
+          fdname = endpoint_text(*remote);
+        else if (local_is_client_end(v.type, *local, known_name))
+          fdname = endpoint_text(*local) + "->" + endpoint_text(*remote);
+        else
+          fdname = endpoint_text(*remote) + "->" + endpoint_text(*local);
       } else {
         fdname = remote->path;
       }
@@ -339,10 +361,7 @@ class SyscallDissector : public Dissector {
       ctx.add_string(fdtype_, Tvb{}, 0, 0, "file", top);
       fdname = path;
     }
-    // The source's fd table names sockets client first ("cip:cport->sip:sport"),
-    // which also tells the role of the local end for calls without a tuple.
-    std::string fdtype, known_name;
-    const bool have_known_name = comment_text(ev.comment, "FdName", known_name);
+    std::string fdtype;
     // Unnamed fds (eventfd, unconnected sockets) still have a type.
     const bool typed_by_params = remote || !path.empty();
     if (fdname.empty() && have_known_name) fdname = known_name;
