@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <cstdlib>
 
 namespace strato::ebpf {
 
@@ -45,6 +46,11 @@ const FdEntry* FdTable::find(uint32_t pid, int64_t fd) {
   ssize_t n = readlink(link.c_str(), buf, sizeof buf - 1);
   if (n <= 0) return nullptr;
   std::string name(buf, n);
+  // A socket open before the capture: named by its ends, as a connect or
+  // accept seen live would have named it.
+  SocketName sn;
+  if (name.rfind("socket:[", 0) == 0 && sockets_.find(pid, std::strtoull(name.c_str() + 8, nullptr, 10), sn))
+    return &(fds[fd] = FdEntry{std::move(sn.name), std::move(sn.type), sn.local});
   std::string type = name[0] == '/' ? "file" : name.substr(0, name.find(':'));
   return &(fds[fd] = FdEntry{std::move(name), std::move(type)});
 }

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "proc_sockets.h"
+
 namespace strato::ebpf {
 
 struct FdEntry {
@@ -24,7 +26,7 @@ struct FdEntry {
 
 class FdTable {
  public:
-  explicit FdTable(std::string proc_root = "/proc") : root_(std::move(proc_root)) {}
+  explicit FdTable(std::string proc_root = "/proc") : root_(proc_root), sockets_(std::move(proc_root)) {}
   void set(uint32_t pid, int64_t fd, std::string name, std::string type, std::string_view local = {});
   void close(uint32_t pid, int64_t fd);
   void forget(uint32_t pid);
@@ -35,6 +37,7 @@ class FdTable {
   using Fds = std::unordered_map<int64_t, FdEntry>;
   Fds& fds_of(uint32_t pid);
   std::string root_;
+  ProcSocketNames sockets_;  // names of TCP/UDP sockets found in /proc
   std::unordered_map<uint32_t, Fds> procs_;
   // The last process looked up: a syscall stream mostly repeats it. Map
   // nodes stay put, so the pointer holds until that process is forgotten.

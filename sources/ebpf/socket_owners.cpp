@@ -1,5 +1,7 @@
 #include "socket_owners.h"
 
+#include "proc_sockets.h"
+
 #include <dirent.h>
 #include <unistd.h>
 
@@ -14,55 +16,23 @@ namespace strato::ebpf {
 
 namespace {
 
-// /proc/net/tcp prints each 32-bit word of the address in host order.
-bool parse_endpoint(const std::string& text, bool v6, uint8_t addr[16], uint16_t& port) {
-  auto colon = text.find(':');
-  if (colon == std::string::npos) return false;
-  std::string hex = text.substr(0, colon);
-  port = static_cast<uint16_t>(std::strtoul(text.c_str() + colon + 1, nullptr, 16));
-  std::memset(addr, 0, 16);
-  if (!v6) {
-    if (hex.size() != 8) return false;
-    uint32_t w = static_cast<uint32_t>(std::strtoul(hex.c_str(), nullptr, 16));
-    if (w == 0) return true;  // wildcard stays all zero
-    addr[10] = addr[11] = 0xff;
-    std::memcpy(addr + 12, &w, 4);
-    return true;
-  }
-  if (hex.size() != 32) return false;
-  for (int i = 0; i < 4; ++i) {
-    uint32_t w = static_cast<uint32_t>(std::strtoul(hex.substr(i * 8, 8).c_str(), nullptr, 16));
-    std::memcpy(addr + 4 * i, &w, 4);
-  }
-  return true;
-}
-
 struct Sock {
   strato_flow_key key{};
   uint32_t uid = 0;
 };
 
-void read_table(const char* path, uint8_t proto, bool v6, std::unordered_map<uint64_t, Sock>& by_inode) {
-  std::ifstream f(path);
-  std::string line;
-  std::getline(f, line);  // header
-  while (std::getline(f, line)) {
-    std::istringstream ss(line);
-    std::string sl, local, remote, state, queues, timer, retr;
-    uint32_t uid = 0;
-    std::string timeout;
-    uint64_t inode = 0;
-    if (!(ss >> sl >> local >> remote >> state >> queues >> timer >> retr >> uid >> timeout >> inode)) continue;
-    if (!inode) continue;  // TIME_WAIT and other sockets no process holds
+void add_sockets(std::unordered_map<uint64_t, Sock>& by_inode) {
+  for (const ProcSocket& p : read_proc_sockets("/proc/net")) {
+    if (!p.lport) continue;
     Sock s;
-    s.key.proto = proto;
-    s.uid = uid;
-    if (!parse_endpoint(local, v6, s.key.laddr, s.key.lport)) continue;
-    if (!parse_endpoint(remote, v6, s.key.raddr, s.key.rport)) continue;
-    if (!s.key.lport) continue;
+    s.key.proto = p.proto;
+    s.uid = p.uid;
+    std::memcpy(s.key.laddr, p.laddr, 16);
+    s.key.lport = p.lport;
     // A listener or an unconnected UDP socket answers for its port: remote zero.
-    if (s.key.rport == 0) std::memset(s.key.raddr, 0, 16);
-    by_inode[inode] = s;
+    if (p.rport) std::memcpy(s.key.raddr, p.raddr, 16);
+    s.key.rport = p.rport;
+    by_inode[p.inode] = s;
   }
 }
 
@@ -77,10 +47,7 @@ std::string read_comm(const std::string& pid) {
 
 std::vector<SocketOwner> existing_socket_owners() {
   std::unordered_map<uint64_t, Sock> by_inode;
-  read_table("/proc/net/tcp", 6, false, by_inode);
-  read_table("/proc/net/tcp6", 6, true, by_inode);
-  read_table("/proc/net/udp", 17, false, by_inode);
-  read_table("/proc/net/udp6", 17, true, by_inode);
+  add_sockets(by_inode);
   std::vector<SocketOwner> out;
   if (by_inode.empty()) return out;
   DIR* proc = opendir("/proc");

@@ -166,6 +166,59 @@ TEST(EbpfCapture, RefusedIpv6ConnectKeepsItsLocalEnd) {
   expect_refused_connect("ipv6", "::1");
 }
 
+// A connection open before the capture started (a database pool, an ssh
+// session): its calls are named from /proc's socket tables, client first,
+// each side with its own ends, as sysdig names them.
+TEST(EbpfCapture, ConnectionOpenBeforeTheCaptureIsNamedOnBothSides) {
+  SKIP_WITHOUT_BPF();
+  ASSERT_TRUE(have_program("python3"));
+  std::string dir = fresh_dir();
+  // The parent accepts, the child connects; once both hold the connection
+  // they say so, then wait for `go` to exchange a line with plain read and
+  // write (no tuple in the call) and with send and recv.
+  std::ofstream(dir + "/pair.py") << "import os, socket, time\n"
+                                     "l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(1)\n"
+                                     "port = l.getsockname()[1]\n"
+                                     "pid = os.fork()\n"
+                                     "if pid == 0:\n"
+                                     "    s = socket.create_connection(('127.0.0.1', port))\n"
+                                     "else:\n"
+                                     "    s, _ = l.accept()\n"
+                                     "    open('" + dir + "/ready.tmp', 'w').write('%d %d %d %d' % (os.getpid(), pid, port, s.getpeername()[1]))\n"
+                                     "    os.rename('" + dir + "/ready.tmp', '" + dir + "/ready')\n"
+                                     "while not os.path.exists('" + dir + "/go'): time.sleep(0.02)\n"
+                                     "if pid == 0:\n"
+                                     "    os.write(s.fileno(), b'ping\\n'); s.recv(100); s.send(b'bye\\n')\n"
+                                     "else:\n"
+                                     "    os.read(s.fileno(), 100); os.write(s.fileno(), b'pong\\n'); s.recv(100); os.waitpid(pid, 0)\n";
+  run("python3 " + dir + "/pair.py > " + dir + "/pair.out 2>&1 &");
+  ASSERT_TRUE(wait_until([&] { return exists(dir + "/ready"); })) << slurp(dir + "/pair.out");
+  int server = 0, client = 0, port = 0, cport = 0;
+  ASSERT_EQ(std::sscanf(slurp(dir + "/ready").c_str(), "%d %d %d %d", &server, &client, &port, &cport), 4);
+  Capture cap("--comm python3 --syscalls read,write,sendto,recvfrom -T fields -e proc.pid -e evt.type -e fd.name "
+              "-e fd.lport -e fd.rport -e fd.sport -e fd.cport");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  run("touch " + dir + "/go");
+  ASSERT_TRUE(process_gone(server)) << slurp(dir + "/pair.out");
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  const std::string name = "127.0.0.1:" + std::to_string(cport) + "->127.0.0.1:" + std::to_string(port);
+  int client_calls = 0, server_calls = 0;
+  for (auto& r : cap.rows()) {
+    ASSERT_EQ(r.size(), 7u);
+    const int pid = std::atoi(r[0].c_str());
+    if ((pid != client && pid != server) || r[2].find("->") == std::string::npos) continue;
+    EXPECT_EQ(r[2], name) << r[1] << " by " << pid;
+    EXPECT_EQ(r[5], std::to_string(port)) << r[1] << " by " << pid << ": fd.sport";
+    EXPECT_EQ(r[6], std::to_string(cport)) << r[1] << " by " << pid << ": fd.cport";
+    const bool is_client = pid == client;
+    EXPECT_EQ(r[3], std::to_string(is_client ? cport : port)) << r[1] << " by " << pid << ": fd.lport";
+    EXPECT_EQ(r[4], std::to_string(is_client ? port : cport)) << r[1] << " by " << pid << ": fd.rport";
+    ++(is_client ? client_calls : server_calls);
+  }
+  EXPECT_GE(client_calls, 3) << "write, recvfrom, sendto\n" << cap.out();
+  EXPECT_GE(server_calls, 3) << "read, write, recvfrom\n" << cap.out();
+}
+
 TEST(EbpfCapture, CatOpensTheFileAndOtherProcessesAreFilteredOut) {
   SKIP_WITHOUT_BPF();
   std::string file = fresh_dir() + "/strato-ebpf-known-file.txt";
