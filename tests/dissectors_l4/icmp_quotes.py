@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes a pcap (argv[1]) of TCP and UDP flows with ICMP errors quoting them:
+"""Writes a pcap (argv[1]) of TCP, UDP and DNS flows with ICMP errors quoting them:
 8-byte and whole quoted TCP headers, flows seen before and after the error,
 and enough unrelated flows that the quoted flow's shard differs from the
 ICMP packet's own address pair. Plain bytes: no scapy."""
@@ -43,5 +43,10 @@ frames += [tcp("10.0.0.5", "10.0.0.6", 5555, 47004, 77, 0, 0x02), tcp("10.0.0.6"
 dgram = udp("10.0.0.7", "10.0.0.8", 47001, 47009, b"hello")
 frames += [dgram, icmp_error("10.0.0.8", "10.0.0.7", dgram, 3, 3), icmp_error("10.0.0.8", "10.0.0.7", udp("10.0.0.7", "10.0.0.8", 47003, 47002, b"zz"), 3, 3)]
 frames += [udp("10.0.0.7", "10.0.0.8", 47003, 47002, b"again"), icmp_error("10.0.0.1", "10.0.0.2", tcp("10.0.0.2", "10.0.0.1", 80, 40000, 5000, 1001, 0x12), 11, 0)]
+
+# A DNS query to a closed port: the error's columns stay ICMP's, not the quoted query's.
+query = bytes.fromhex("abcd01000001000000000000076578616d706c6503636f6d0000010001")
+dns = udp("10.0.0.7", "10.0.0.53", 47005, 53, query)
+frames += [dns, icmp_error("10.0.0.53", "10.0.0.7", dns, 3, 3)]
 
 write_pcap(sys.argv[1], [eth + fr for fr in frames])

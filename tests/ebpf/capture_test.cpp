@@ -190,7 +190,12 @@ TEST(EbpfCapture, ConnectionOpenBeforeTheCaptureIsNamedOnBothSides) {
                                      "if pid == 0:\n"
                                      "    os.write(s.fileno(), b'ping\\n'); s.recv(100); s.send(b'bye\\n')\n"
                                      "else:\n"
-                                     "    os.read(s.fileno(), 100); os.write(s.fileno(), b'pong\\n'); s.recv(100); os.waitpid(pid, 0)\n";
+                                     "    os.read(s.fileno(), 100); os.write(s.fileno(), b'pong\\n'); s.recv(100)\n"
+                                     "    open('" + dir + "/done', 'w')\n"
+                                     // Both stay until the capture ends: the fd table reads /proc when
+                                     // it first meets a descriptor, which may be after the call.
+                                     "while not os.path.exists('" + dir + "/end'): time.sleep(0.02)\n"
+                                     "if pid: os.waitpid(pid, 0)\n";
   run("python3 " + dir + "/pair.py > " + dir + "/pair.out 2>&1 &");
   ASSERT_TRUE(wait_until([&] { return exists(dir + "/ready"); })) << slurp(dir + "/pair.out");
   int server = 0, client = 0, port = 0, cport = 0;
@@ -199,8 +204,12 @@ TEST(EbpfCapture, ConnectionOpenBeforeTheCaptureIsNamedOnBothSides) {
               "-e fd.lport -e fd.rport -e fd.sport -e fd.cport");
   ASSERT_TRUE(cap.ready()) << cap.err();
   run("touch " + dir + "/go");
+  ASSERT_TRUE(wait_until([&] { return exists(dir + "/done"); })) << slurp(dir + "/pair.out");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the client's last send
+  const int rc = cap.stop();
+  run("touch " + dir + "/end");
   ASSERT_TRUE(process_gone(server)) << slurp(dir + "/pair.out");
-  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  ASSERT_EQ(rc, 0) << cap.err();
   const std::string name = "127.0.0.1:" + std::to_string(cport) + "->127.0.0.1:" + std::to_string(port);
   int client_calls = 0, server_calls = 0;
   for (auto& r : cap.rows()) {

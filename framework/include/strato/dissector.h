@@ -202,9 +202,18 @@ class DissectContext {
   // returns the item's index for use as `parent`.
   int add_protocol(FieldId proto, Tvb tvb, uint32_t off, uint32_t len, int parent, std::string_view layer);
   void add_layer(std::string_view layer);  // frame.protocols only (e.g. "ethertype")
-  void set_protocol_column(std::string_view p) { d_.col_protocol.assign(p); }
-  std::string& info() { return d_.col_info; }
+  // Inside the datagram an ICMP error quotes, the columns stay the error's,
+  // as Wireshark makes them unwritable there: writes land on a scratch line.
+  void set_protocol_column(std::string_view p) {
+    if (!pinfo.in_error_packet) d_.col_protocol.assign(p);
+  }
+  std::string& info() {
+    if (!pinfo.in_error_packet) return d_.col_info;
+    scratch_info_.clear();
+    return scratch_info_;
+  }
   void set_columns_src_dst(std::string_view s, std::string_view d) {
+    if (pinfo.in_error_packet) return;
     d_.col_src.assign(s);
     d_.col_dst.assign(d);
   }
@@ -279,6 +288,7 @@ class DissectContext {
   Event& ev_;
   Dissection& d_;
   Shard& shard_;
+  std::string scratch_info_;  // info() while the columns are the ICMP error's
 };
 
 // Accessors used by sinks and the filter engine.
