@@ -143,6 +143,49 @@ TEST(EbpfPackets, HttpExchangeAttributesBothSidesAndItsSyscalls) {
   EXPECT_EQ(attributed, packets);
 }
 
+// A DNS query to a port nobody serves: the kernel answers with an ICMP port
+// unreachable, which it hands to the querying socket (its recvfrom fails
+// with ECONNREFUSED). That ICMP packet belongs to the querying process, over
+// IPv4 and IPv6, and passes the --comm filter with its query.
+TEST(EbpfPackets, IcmpErrorBelongsToTheSocketWhoseDatagramItQuotes) {
+  SKIP_WITHOUT_BPF();
+  ASSERT_TRUE(have_program("python3"));
+  int port = free_port();
+  ASSERT_GT(port, 0);
+  const std::string ps = std::to_string(port);
+  Capture cap("-i lo --comm python3 --syscalls recvfrom -f 'udp port " + ps + " or icmp or icmp6' -T fields "
+              "-e frame.protocols -e proc.pid -e icmp.type -e icmpv6.type -e dns.qry.name -e evt.type -e evt.res");
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  const std::string script = fresh_dir() + "/query.py";
+  std::ofstream(script) << "import socket\n"
+                           "q = bytes.fromhex('abcd01000001000000000000076578616d706c6503636f6d0000010001')\n"
+                           "for fam, a in ((socket.AF_INET, '127.0.0.1'), (socket.AF_INET6, '::1')):\n"
+                           "    s = socket.socket(fam, socket.SOCK_DGRAM)\n"
+                           "    s.settimeout(2)\n"
+                           "    s.connect((a, " + ps + "))\n"
+                           "    s.send(q)\n"
+                           "    try:\n"
+                           "        s.recv(512)\n"
+                           "    except ConnectionRefusedError:\n"
+                           "        pass\n";
+  int pid = run_as_known_pid("python3 " + script);
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  int icmp = 0, icmpv6 = 0, refused = 0;
+  for (auto& r : cap.rows()) {
+    ASSERT_EQ(r.size(), 7u);
+    EXPECT_EQ(std::atoi(r[1].c_str()), pid) << r[0] << r[5];
+    if (r[0].find(":icmp:ip:udp:dns") != std::string::npos && r[2] == "3") {
+      ++icmp;
+      EXPECT_EQ(r[4], "example.com") << "the query the error quotes, dissected";
+    }
+    if (r[0].find(":icmpv6:ipv6:udp:dns") != std::string::npos && r[3] == "1") ++icmpv6;
+    if (r[5] == "recvfrom" && r[6] == "ECONNREFUSED") ++refused;
+  }
+  EXPECT_EQ(icmp, 1) << cap.out();
+  EXPECT_EQ(icmpv6, 1) << cap.out();
+  EXPECT_EQ(refused, 2) << cap.out();
+}
+
 TEST(EbpfPackets, KernelPcapFilterKeepsOnlyMatchingPackets) {
   SKIP_WITHOUT_BPF();
   ASSERT_TRUE(have_program("curl"));

@@ -217,15 +217,16 @@ int own_bind6(struct bpf_sock* sk) { return on_post_bind(sk, true); }
 
 struct pkt_flow {
   __u8 proto;
+  bool quoted; /* the flow of the datagram an ICMP error quotes */
   __u16 sport, dport;
   unsigned char saddr[16], daddr[16];
 };
 
-/* The 5-tuple of an IPv4/IPv6 TCP or UDP packet whose network header starts
- * at `l3`. Fragments after the first carry no ports and get no owner. */
-static __always_inline bool packet_flow(struct __sk_buff* skb, __u32 l3, __u16 proto_be, struct pkt_flow* f) {
-  __u32 l4;
-  if (proto_be == bpf_htons(STRATO_ETH_P_IP)) {
+/* The addresses and protocol of the IPv4 (v6 false) or IPv6 header at `l3`,
+ * and where its payload starts. Fragments after the first carry no ports:
+ * false. Extension headers are not followed. */
+static __always_inline bool ip_header(struct __sk_buff* skb, __u32 l3, bool v6, struct pkt_flow* f, __u32* l4) {
+  if (!v6) {
     __u8 ip[20];
     if (bpf_skb_load_bytes(skb, l3, ip, sizeof(ip))) return false;
     if ((ip[0] >> 4) != 4) return false;
@@ -233,17 +234,41 @@ static __always_inline bool packet_flow(struct __sk_buff* skb, __u32 l3, __u16 p
     f->proto = ip[9];
     map_v4(f->saddr, ip + 12);
     map_v4(f->daddr, ip + 16);
-    l4 = l3 + (ip[0] & 0xf) * 4;
-  } else if (proto_be == bpf_htons(STRATO_ETH_P_IPV6)) {
-    __u8 ip6[40];
-    if (bpf_skb_load_bytes(skb, l3, ip6, sizeof(ip6))) return false;
-    if ((ip6[0] >> 4) != 6) return false;
-    f->proto = ip6[6];
-    __builtin_memcpy(f->saddr, ip6 + 8, 16);
-    __builtin_memcpy(f->daddr, ip6 + 24, 16);
-    l4 = l3 + 40;
-  } else {
+    *l4 = l3 + (ip[0] & 0xf) * 4;
+    return true;
+  }
+  __u8 ip6[40];
+  if (bpf_skb_load_bytes(skb, l3, ip6, sizeof(ip6))) return false;
+  if ((ip6[0] >> 4) != 6) return false;
+  f->proto = ip6[6];
+  __builtin_memcpy(f->saddr, ip6 + 8, 16);
+  __builtin_memcpy(f->daddr, ip6 + 24, 16);
+  *l4 = l3 + 40;
+  return true;
+}
+
+/* The 5-tuple of an IPv4/IPv6 TCP or UDP packet whose network header starts
+ * at `l3`; for an ICMP error (destination unreachable, time exceeded, ...),
+ * the one of the datagram it quotes, whose sender the kernel hands the error
+ * to (how a refused UDP send becomes ECONNREFUSED). */
+static __always_inline bool packet_flow(struct __sk_buff* skb, __u32 l3, __u16 proto_be, struct pkt_flow* f) {
+  __u32 l4;
+  bool v6;
+  if (proto_be == bpf_htons(STRATO_ETH_P_IP))
+    v6 = false;
+  else if (proto_be == bpf_htons(STRATO_ETH_P_IPV6))
+    v6 = true;
+  else
     return false;
+  f->quoted = false;
+  if (!ip_header(skb, l3, v6, f, &l4)) return false;
+  if (f->proto == (v6 ? 58 : 1)) {
+    __u8 type;
+    if (bpf_skb_load_bytes(skb, l4, &type, 1)) return false;
+    /* ICMP 3, 4, 11, 12; ICMPv6 1 to 4: errors, which quote a datagram after 8 bytes. */
+    bool error = v6 ? type >= 1 && type <= 4 : type == 3 || type == 4 || type == 11 || type == 12;
+    if (!error || !ip_header(skb, l4 + 8, v6, f, &l4)) return false;
+    f->quoted = true;
   }
   if (f->proto != 6 && f->proto != 17) return false;
   __be16 ports[2];
@@ -332,7 +357,13 @@ static __always_inline int capture_packet(struct __sk_buff* skb, bool egress, __
    * parsing here (a new owner from the socket hooks resets the mark). */
   struct pkt_flow f;
   bool have_flow = o && (o->flags & STRATO_OWNER_FLOW_KNOWN) ? false : packet_flow(skb, l3, skb->protocol, &f);
-  if (have_flow) {
+  if (have_flow && f.quoted) {
+    /* An ICMP error goes to the quoted datagram's sender: on lo and on the
+     * way in that is a local socket; on the way out, a remote one that sent
+     * to a local port nobody served. The kernel's ICMP socket owns nothing. */
+    bool loopback = skb->ifindex == STRATO_LOOPBACK_IFINDEX;
+    o = flow_owner(&f, !egress || loopback);
+  } else if (have_flow) {
     if (o) {
       learn_flow(&f, o);
       if (f.proto == 6) o->flags |= STRATO_OWNER_FLOW_KNOWN;
