@@ -143,15 +143,25 @@ class SyscallDissector : public Dissector {
 
   // Whether the local end of a call's socket tuple is the client: connect's
   // is, accept's is not; for other calls the socket's known name (client
-  // first) decides, and without one sysdig's guess for unconnected sockets:
-  // the sender is the client, the receiver the server.
-  static bool local_is_client_end(uint16_t type, const Endpoint& local, const std::string& known_name) {
+  // first) decides, then the ports, and last sysdig's guess for unconnected
+  // sockets: the sender is the client, the receiver the server.
+  static bool local_is_client_end(uint16_t type, const Endpoint& local, const Endpoint* remote,
+                                  const std::string& known_name) {
     if (type == scap::kConnectX) return true;
     if (type == scap::kAccept5X || type == scap::kAccept46X) return false;
     Side l = side_of(local), kc, ks;
     if (parse_pair(known_name, kc, ks)) {
       if (kc.ip == l.ip && kc.port == l.port) return true;
       if (ks.ip == l.ip && ks.port == l.port) return false;
+    }
+    // A socket whose connect or accept was not captured: a port from the
+    // kernels' ephemeral ranges (Linux's from 32768, IANA's from 49152)
+    // against one below them marks the client, as a privileged port against
+    // an unprivileged one marks the server.
+    if (remote) {
+      const uint16_t lp = local.port, rp = remote->port;
+      if ((lp >= 32768) != (rp >= 32768)) return lp >= 32768;
+      if ((lp < 1024) != (rp < 1024)) return rp < 1024;
     }
     return type == scap::kSendtoX || type == scap::kSendmsgX;
   }
@@ -172,7 +182,7 @@ class SyscallDissector : public Dissector {
       client = side_of(*remote), server = side_of(*local), have_client = have_server = true;
     } else if (inet && local) {
       Side l = side_of(*local), r = side_of(*remote);
-      const bool local_is_client = local_is_client_end(type, *local, known_name);
+      const bool local_is_client = local_is_client_end(type, *local, remote, known_name);
       client = local_is_client ? l : r;
       server = local_is_client ? r : l;
       have_client = have_server = true;
@@ -350,7 +360,7 @@ class SyscallDissector : public Dissector {
         // accepted socket's calls name the peer first.
         if (!local)
           fdname = endpoint_text(*remote);
-        else if (local_is_client_end(v.type, *local, known_name))
+        else if (local_is_client_end(v.type, *local, remote, known_name))
           fdname = endpoint_text(*local) + "->" + endpoint_text(*remote);
         else
           fdname = endpoint_text(*remote) + "->" + endpoint_text(*local);

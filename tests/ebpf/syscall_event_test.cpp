@@ -178,6 +178,55 @@ TEST(SyscallDissector, ConnectRefusedAsSysdigShowsIt) {
   EXPECT_EQ(text(ev, "container.id"), "host");
 }
 
+// A socket call whose connect or accept was not captured (not in
+// --syscalls, or made before the start by a process since gone): the ports
+// tell the client from the server, then sysdig's rule (the sender is the
+// client); fd.name is client first either way.
+TEST(SyscallDissector, PortsTellTheClientWhenTheSocketsRoleIsUnknown) {
+  ASSERT_NE(FieldRegistry::instance().find("evt.type"), kNoField) << "syscall dissector plugin not loaded";
+  struct Case {
+    uint16_t type;
+    uint8_t local[4];
+    uint16_t lport;
+    uint8_t remote[4];
+    uint16_t rport;
+    const char *name, *client_port;
+  } cases[] = {
+      // curl's recvfrom of nginx's reply: an ephemeral port against 28081.
+      {scap::kRecvfromX, {127, 0, 0, 1}, 44850, {127, 0, 0, 1}, 28081, "127.0.0.1:44850->127.0.0.1:28081", "44850"},
+      // A DNS server's reply: port 53 against an unprivileged one.
+      {scap::kSendtoX, {10, 0, 0, 53}, 53, {10, 0, 0, 7}, 5000, "10.0.0.7:5000->10.0.0.53:53", "5000"},
+      // Nothing to tell by: the sender is the client, the receiver the server.
+      {scap::kSendtoX, {10, 0, 0, 1}, 50000, {10, 0, 0, 2}, 50001, "10.0.0.1:50000->10.0.0.2:50001", "50000"},
+      {scap::kRecvfromX, {10, 0, 0, 1}, 50000, {10, 0, 0, 2}, 50001, "10.0.0.2:50001->10.0.0.1:50000", "50001"},
+  };
+  for (const Case& c : cases) {
+    std::vector<uint8_t> bytes;
+    scap::Encoder enc(bytes);
+    enc.begin(0, 1700000000000000000ull, 4242, c.type, 5);
+    enc.add_i64(4);
+    enc.add_bytes("ping", 4);
+    if (c.type == scap::kRecvfromX) {
+      enc.add_tuple_inet(scap::kAfInet, c.local, c.lport, c.remote, c.rport);
+      enc.add_i64(5), enc.add_u32(100);
+    } else {
+      enc.add_i64(5), enc.add_u32(4);
+      enc.add_tuple_inet(scap::kAfInet, c.local, c.lport, c.remote, c.rport);
+    }
+    enc.finish();
+    Event ev;
+    ev.data = bytes.data();
+    ev.cap_len = ev.orig_len = static_cast<uint32_t>(bytes.size());
+    ev.link_type = kLinkTypeSyscallEvent;
+    ev.number = 1;
+    Shard shard(0);
+    dissect_event(ev, shard);
+    EXPECT_EQ(text(ev, "fd.name"), c.name) << c.name;
+    EXPECT_EQ(std::to_string(number(ev, "fd.cport")), c.client_port) << c.name;
+    EXPECT_EQ(number(ev, "fd.lport"), c.lport) << c.name;
+  }
+}
+
 TEST(SyscallDissector, TruncatedEventIsMalformedNotACrash) {
   test::load_plugins();
   auto bytes = connect_event();
