@@ -183,6 +183,7 @@ TEST(SyscallDissector, ConnectRefusedAsSysdigShowsIt) {
 // tell the client from the server, then sysdig's rule (the sender is the
 // client); fd.name is client first either way.
 TEST(SyscallDissector, PortsTellTheClientWhenTheSocketsRoleIsUnknown) {
+  test::load_plugins();
   ASSERT_NE(FieldRegistry::instance().find("evt.type"), kNoField) << "syscall dissector plugin not loaded";
   struct Case {
     uint16_t type;
