@@ -75,7 +75,9 @@ po::options_description capture_options() {
     ("write,w", po::value<std::string>(), "write events to a pcapng FILE ('-' for stdout): packets as EPBs, syscalls as Sysdig event blocks")
     ("print,P", po::bool_switch(), "print events while writing with -w or running --script")
     ("detail,V", po::bool_switch(), "print the event detail tree")
-    ("quiet,q", po::bool_switch(), "no per-event output, only the summary")
+    ("hex,x", po::bool_switch(), "print a hex and ASCII dump of each event")
+    ("quiet,q", po::bool_switch(), "no per-event output, only the summary (and -z statistics)")
+    ("statistics,z", po::value<std::vector<std::string>>()->composing(), "statistics printed when the capture ends, as tshark -z: io,phs  conv,tcp|udp|ip|eth  endpoints,ip|tcp|udp  dns,tree  http,tree")
     ("threads", po::value<unsigned>()->default_value(1), "dissection threads (default 1: the capture's reader and the traced workload need the other cores)");
   add_ring_options(o);
   add_lua_options(o);
@@ -194,6 +196,11 @@ int capture_command(const std::vector<std::string>& args) {
   std::vector<ComponentSpec> scripts;
   apply_script_options(vm, scripts);
   for (auto& s : scripts) engine.add_sink(pm.make_sink(s.plugin, s.options), stdout);
+  if (vm.count("statistics")) {
+    std::multimap<std::string, std::string> stats_opts;
+    for (auto& z : vm["statistics"].as<std::vector<std::string>>()) stats_opts.emplace("z", z);
+    engine.add_sink(pm.make_sink("stats", stats_opts), stdout);
+  }
 
   g_capture_source = raw;
   struct sigaction sa {};

@@ -9,6 +9,7 @@
 #include "netcommon.h"
 #include "strato/dissector.h"
 #include "strato/format.h"
+#include "strato/syscall_event.h"
 
 namespace strato {
 namespace {
@@ -43,12 +44,6 @@ const Encap* encap_of(uint32_t linktype) {
 
 // tshark calls an interface without if_name "unknown".
 std::string iface_name(const InterfaceInfo& i) { return i.name.empty() ? "unknown" : i.name; }
-
-std::string seconds(int64_t ns) {
-  std::string s;
-  append_seconds(ns, s);
-  return s + " seconds";
-}
 
 enum PacketFlagValues { kBool = 0, kDirections, kReceptions, kNumber };
 struct PacketFlag {
@@ -91,14 +86,18 @@ class FrameDissector : public Dissector {
     cap_len_ = reg.add_field(proto_, "frame.cap_len", "Capture Length", FieldType::UInt);
     marked_ = reg.add_field(proto_, "frame.marked", "Frame is marked", FieldType::Boolean);
     ignored_ = reg.add_field(proto_, "frame.ignored", "Frame is ignored", FieldType::Boolean);
+    p2p_dir_ = reg.add_field(proto_, "frame.p2p_dir", "Point-to-Point Direction", FieldType::Int);
     protocols_ = reg.add_field(proto_, "frame.protocols", "Protocols in frame", FieldType::String);
     comment_ = reg.add_field(proto_, "frame.comment", "Comment", FieldType::String);
+    comment_expert_ = reg.add_field(proto_, "frame.comment.expert", "Formatted comment", FieldType::Label);
+    // tshark 4.0 shows a frame's comments first, in a tree of their own.
+    pkt_comment_ = reg.add_protocol("pkt_comment", "Packet comments");
     section_ = reg.add_field(proto_, "frame.section_number", "Section number", FieldType::UInt);
     iface_descr_ = reg.add_field(proto_, "frame.interface_description", "Interface description", FieldType::String);
     pflags_ = reg.add_field(proto_, "frame.packet_flags", "Packet flags", FieldType::UInt, Base::Hex, 32);
     for (const PacketFlag& f : kPacketFlags)
       pflag_ids_.push_back(reg.add_field(proto_, f.abbrev, f.name, f.values ? FieldType::UInt : FieldType::Boolean,
-                                         f.values ? Base::Hex : Base::Dec, 32, f.mask));
+                                         f.values == kDirections ? Base::Hex : Base::Dec, 32, f.mask));
     shift_ = reg.add_field(proto_, "frame.offset_shift", "Time shift for this packet", FieldType::RelTime);
     delta_displayed_ = reg.add_field(proto_, "frame.time_delta_displayed", "Time delta from previous displayed frame",
                                      FieldType::RelTime);
@@ -114,6 +113,15 @@ class FrameDissector : public Dissector {
   uint32_t dissect(DissectContext& ctx, Tvb tvb, int parent) override {
     Event& ev = ctx.event();
     Dissection& d = ctx.dissection();
+    // A syscall event's comment is strato's own metadata (latency, fd
+    // names), kept outside the pcapng comment: it stays in the frame tree.
+    const bool metadata = ev.link_type == kLinkTypeSyscallEvent;
+    if (!ev.comment.empty() && !metadata) {
+      int comments = ctx.add_protocol(pkt_comment_, Tvb{}, 0, 0, parent, "");
+      int c = ctx.add_string(comment_, Tvb{}, 0, 0, ev.comment, comments);
+      if (ctx.want_labels()) ctx.set_label(c, ev.comment);
+      ctx.add_expert(comment_expert_, Tvb{}, 0, 0, c, ExpertSeverity::Comment, ExpertGroup::Comments, ev.comment);
+    }
     int top = ctx.add_protocol(proto_, tvb, 0, tvb.len, parent, "");
     const InterfaceInfo* ifi = ctx.interface_info();
     const bool has_id = ifi && ifi->has_id;
@@ -123,6 +131,7 @@ class FrameDissector : public Dissector {
     const InterfaceInfo* named = has_id ? ctx.interface_at(ifi->id_in_section) : nullptr;
     if (!named) named = ifi;
     const bool L = ctx.want_labels();
+    if (!ev.comment.empty() && metadata) ctx.add_string(comment_, Tvb{}, 0, 0, ev.comment, top);
     if (L) {
       std::string label = "Frame " + std::to_string(ev.number) + ": " + std::to_string(ev.orig_len) +
                           " bytes on wire (" + std::to_string(uint64_t(ev.orig_len) * 8) + " bits), " +
@@ -133,7 +142,6 @@ class FrameDissector : public Dissector {
       if ((ev.epb_flags & 3) == 2) label += " (outbound)";
       ctx.set_label(top, label);
     }
-    if (!ev.comment.empty()) ctx.add_string(comment_, Tvb{}, 0, 0, ev.comment, top);
     if (has_id) {
       ctx.add_uint(section_, Tvb{}, 0, 0, ifi->section, top);
       int ii = ctx.add_uint(iface_, Tvb{}, 0, 0, ifi->id_in_section, top);
@@ -167,6 +175,13 @@ class FrameDissector : public Dissector {
     if (L) ctx.set_label(cl, "Capture Length: " + std::to_string(ev.cap_len) + " bytes (" + std::to_string(uint64_t(ev.cap_len) * 8) + " bits)");
     ctx.add_bool(marked_, Tvb{}, 0, 0, false, top, FieldValue::Generated);
     ctx.add_bool(ignored_, Tvb{}, 0, 0, false, top, FieldValue::Generated);
+    // tshark 4.0 takes a point-to-point direction from a pcapng packet's
+    // direction flags: outbound is sent (0), inbound received (1).
+    if (const uint32_t dir = ev.epb_flags & 3; dir == 1 || dir == 2) {
+      const int p2p = dir == 2 ? 0 : 1;
+      int item = ctx.add_int(p2p_dir_, Tvb{}, 0, 0, p2p, top);
+      if (ctx.want_labels()) ctx.set_label(item, p2p == 0 ? "Point-to-Point Direction: Sent (0)" : "Point-to-Point Direction: Received (1)");
+    }
     int protocols_item = ctx.add_string(protocols_, Tvb{}, 0, 0, "", top, FieldValue::Generated);
 
     if (ev.process) ctx.call(process_, tvb, -1);
@@ -221,7 +236,7 @@ class FrameDissector : public Dissector {
     }
   }
   FieldId proto_, iface_, iface_name_, encap_, time_, epoch_, delta_, relative_, number_, len_, cap_len_, marked_,
-      ignored_, protocols_, comment_;
+      ignored_, protocols_, comment_, comment_expert_, pkt_comment_, p2p_dir_;
   const DissectorTables::Table* link_ = nullptr;
   Dissector* process_ = nullptr;
 };

@@ -36,7 +36,7 @@ struct TreeLinks {
   }
 };
 
-void append_line(const Event& ev, const FieldValue& fv, unsigned depth, std::string& out) {
+void append_line(const Event& ev, const FieldValue& fv, unsigned depth, std::string& out, bool one_line) {
   out.append(size_t(depth) * 4, ' ');
   size_t s = out.size();
   if (fv.id < FieldRegistry::instance().size()) {
@@ -44,10 +44,11 @@ void append_line(const Event& ev, const FieldValue& fv, unsigned depth, std::str
   } else {
     out.append(field_label(ev, fv));
   }
-  // A tree line is one line whatever a dissector put in its label.
+  // A tree line is one line whatever a dissector put in its label, but for
+  // packet comments, which tshark prints as they were written.
   for (size_t i = s; i < out.size(); ++i) {
-    if (out[i] == '\n') out.replace(i, 1, "\\n"), ++i;
-    else if (out[i] == '\r') out.replace(i, 1, "\\r"), ++i;
+    if (out[i] == '\n' && one_line) out.replace(i, 1, "\\n"), ++i;
+    else if (out[i] == '\r' && one_line) out.replace(i, 1, "\\r"), ++i;
     else if (out[i] == kDisplayedDeltaMarker) out.replace(i, 1, "\\001"), i += 3;
   }
   out.push_back('\n');
@@ -61,6 +62,8 @@ void append_detail_tree(const Event& ev, std::string& out, bool hex_for_data) {
   static const FieldId data_proto = FieldRegistry::instance().find("data");
   static const FieldId data_bytes = FieldRegistry::instance().find("data.data");
   static const FieldId delta_displayed = FieldRegistry::instance().find("frame.time_delta_displayed");
+  static const FieldId comments = FieldRegistry::instance().find("pkt_comment");
+  bool in_comments = false;  // the item's top-level ancestor is "Packet comments"
   static thread_local TreeLinks links;
   static thread_local std::vector<std::pair<int32_t, unsigned>> stack;
   const auto& f = ev.dissection.fields;
@@ -77,6 +80,7 @@ void append_detail_tree(const Event& ev, std::string& out, bool hex_for_data) {
     auto [i, depth] = stack.back();
     stack.pop_back();
     const FieldValue& fv = f[size_t(i)];
+    if (depth == 0) in_comments = fv.id == comments && comments != kNoField;
     if (fv.flags & FieldValue::Hidden) continue;  // and its subtree, as tshark
     if (fv.id == delta_displayed && delta_displayed != kNoField) {
       // Which frame was displayed before this one is known only in order:
@@ -87,7 +91,7 @@ void append_detail_tree(const Event& ev, std::string& out, bool hex_for_data) {
       out.append(" seconds]\n");
       continue;
     }
-    append_line(ev, fv, depth, out);
+    append_line(ev, fv, depth, out, !in_comments);
     if (hex_for_data && fv.id == data_proto && data_proto != kNoField) {
       for (int32_t c = links.first[size_t(i)]; c >= 0; c = links.next[size_t(c)]) {
         if (f[size_t(c)].id != data_bytes) continue;

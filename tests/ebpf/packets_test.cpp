@@ -186,6 +186,28 @@ TEST(EbpfPackets, IcmpErrorBelongsToTheSocketWhoseDatagramItQuotes) {
   EXPECT_EQ(refused, 2) << cap.out();
 }
 
+// -z on a live capture prints its statistics when the capture ends, as
+// tshark's do: the same table tshark computes from the file the capture wrote.
+TEST(EbpfPackets, StatisticsPrintWhenTheCaptureEndsAsTsharkComputesThem) {
+  SKIP_WITHOUT_BPF();
+  ASSERT_TRUE(have_program("curl"));
+  ASSERT_TRUE(have_program("tshark"));
+  const std::string file = fresh_dir() + "/z.pcapng";
+  int port = free_port();
+  ASSERT_GT(port, 0);
+  const std::string ps = std::to_string(port);
+  Capture cap("-i lo -f 'tcp port " + ps + "' -q -z conv,tcp -z endpoints,tcp -w " + file);
+  ASSERT_TRUE(cap.ready()) << cap.err();
+  for (int i = 0; i < 2; ++i) run("curl -s --max-time 10 http://127.0.0.1:" + ps + "/ > /dev/null");
+  ASSERT_EQ(cap.stop(), 0) << cap.err();
+  const std::string out = cap.out();
+  EXPECT_NE(out.find("TCP Conversations"), std::string::npos) << out;
+  EXPECT_NE(out.find(":" + ps + " "), std::string::npos) << "the refused connections' conversations\n" << out;
+  auto ts = run("tshark -n -q -z conv,tcp -z endpoints,tcp -r '" + file + "' 2>/dev/null");
+  ASSERT_EQ(ts.exit_code, 0);
+  EXPECT_EQ(out, ts.out);
+}
+
 TEST(EbpfPackets, KernelPcapFilterKeepsOnlyMatchingPackets) {
   SKIP_WITHOUT_BPF();
   ASSERT_TRUE(have_program("curl"));

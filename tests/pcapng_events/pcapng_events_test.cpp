@@ -184,6 +184,33 @@ size_t count_of(const std::string& hay, const std::string& needle) {
   return n;
 }
 
+// The text from "Packet comments" up to the "Frame N:" line that follows.
+std::string comment_tree(const std::string& v) {
+  size_t a = v.find("Packet comments\n");
+  if (a == std::string::npos) return "";
+  size_t b = v.find("\nFrame ", a);
+  return v.substr(a, b == std::string::npos ? std::string::npos : b - a);
+}
+
+// A packet's comment (ptcpdump's process lines) shows first, in a tree of
+// its own, written as it is, and its direction flag gives frame.p2p_dir, as
+// in tshark 4.0; a syscall event's metadata is no pcapng comment.
+TEST(PcapngEvents, PacketCommentsAndDirectionShowAsTsharkShowsThem) {
+  if (!have_program("tshark")) GTEST_SKIP() << "tshark not installed";
+  auto f = make("mixed");
+  auto t = tshark("-r '" + f + "' -V -Y tcp");
+  auto s = run("'" + strato_bin() + "' read -r '" + f + "' -V -Y tcp");
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  const std::string tree = comment_tree(t.out);
+  EXPECT_NE(tree.find("\nCmd: /usr/bin/curl\n"), std::string::npos) << t.out;
+  EXPECT_EQ(comment_tree(s.out), tree);
+  auto all = run("'" + strato_bin() + "' read -r '" + f + "' -V");
+  EXPECT_EQ(count_of(all.out, "Packet comments\n"), 1u) << "only the packet's";
+  const std::string fields = " -T fields -e frame.number -e frame.p2p_dir";
+  EXPECT_EQ(lines(run("'" + strato_bin() + "' read -r '" + f + "'" + fields).out), lines(tshark("-r '" + f + "'" + fields).out));
+}
+
+
 // A busy process's events name it once; the ones after point back at it
 // (kMetaSameProcess), and reading restores every event's process.
 TEST(PcapngEvents, RepeatedProcessIsWrittenOnceAndRestoredForEveryEvent) {
