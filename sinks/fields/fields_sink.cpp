@@ -5,6 +5,7 @@
 
 #include "columns.h"
 #include "field_text.h"
+#include "strato/delta_displayed.h"
 #include "strato/error.h"
 #include "strato/field.h"
 #include "strato/plugin.h"
@@ -140,7 +141,10 @@ class FieldsSink : public Sink {
     }
   }
 
+  void write(const Batch& batch, const std::string& formatted) override { Sink::write(batch, delta_.fill(batch, formatted)); }
+
  private:
+  DeltaDisplayed delta_;
   std::vector<std::string> names_;
   std::vector<int32_t> column_of_;  // by field id: its column, or -1
   std::vector<fields::Column> special_;  // by column: a _ws.col.* pseudo-field

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "strato/delta_displayed.h"
 #include "strato/dissector.h"
 #include "strato/format.h"
 
@@ -21,6 +22,16 @@ bool is_text_only(const FieldInfo& fi) { return fi.abbrev.empty() || fi.abbrev =
 
 bool has_value(const FieldInfo* fi) {
   return fi && fi->type != FieldType::Protocol && fi->type != FieldType::Label;
+}
+
+// frame.time_delta_displayed, known only when the sink writes: its marker,
+// quoted but not escaped (escaping would change its bytes, and it keeps
+// them apart from any packet's, whose control bytes are escaped).
+void marked_value(const Event& ev, Writer& w, std::string& tmp) {
+  tmp.assign(1, '"');
+  DeltaDisplayed::mark(ev, tmp);
+  tmp.push_back('"');
+  w.raw(tmp);
 }
 
 // tshark's json value: the -T fields text, except that strings are not
@@ -153,6 +164,7 @@ class TreeWriter {
       list(g, [&](int32_t i) {
         tmp_.clear();
         const FieldValue& fv = f_[size_t(i)];
+        if (fv.id == DeltaDisplayed::field()) return marked_value(ev_, w_, tmp_);
         if (const FieldInfo* fi = info_of(fv); has_value(fi)) append_value(ev_, fv, *fi, true, tmp_);
         w_.value(tmp_);
       }, false);
@@ -248,8 +260,12 @@ void write_selected(const Event& ev, const std::vector<FieldId>& ids, const std:
         opened = true;
       }
       tmp.clear();
-      append_value(ev, fv, FieldRegistry::instance().info(fv.id), false, tmp);
       w.element();
+      if (fv.id == DeltaDisplayed::field()) {
+        marked_value(ev, w, tmp);
+        continue;
+      }
+      append_value(ev, fv, FieldRegistry::instance().info(fv.id), false, tmp);
       w.value(tmp);
     }
     if (opened) w.close_array();

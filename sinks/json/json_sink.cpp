@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "json_layers.h"
+#include "strato/delta_displayed.h"
 #include "strato/error.h"
 #include "strato/format.h"
 #include "strato/plugin.h"
@@ -65,7 +66,8 @@ class JsonSink : public Sink {
     }
   }
 
-  void write(const Batch& batch, const std::string& formatted) override {
+  void write(const Batch& batch, const std::string& text) override {
+    const std::string& formatted = delta_.fill(batch, text);
     if (formatted.empty()) return;
     // Every packet starts with the "," that separates it from the previous
     // one; the very first has none.
@@ -80,6 +82,7 @@ class JsonSink : public Sink {
   }
 
  private:
+  DeltaDisplayed delta_;
   void layers(const Event& ev, json::Writer& w) const {
     if (ids_.empty()) json::write_layers(ev, w);
     else json::write_selected(ev, ids_, names_, w);

@@ -325,6 +325,29 @@ TEST(SinkOracle, JsonWithFieldsMatchesTsharkExactly) {
   EXPECT_EQ(ours.out, tshark("-r " + file + e));
 }
 
+// frame.time_delta_displayed counts from the frame displayed before, which
+// -Y decides: the first displayed frame has 0, the others the time since
+// the previous one that passed (not the previous one read), in -T fields
+// and -T json alike, across batches and threads.
+TEST(SinkOracle, TimeDeltaDisplayedCountsFromTheFrameDisplayedBefore) {
+  for (const char* rel : {"captures/live/mixed-small.pcapng", "captures/tcpdump-tests/dns_tcp.pcap"}) {
+    std::string file = st::shared_file(rel);
+    for (const char* y : {"", " -Y 'tcp.flags.syn == 1 || dns.flags.response == 1'"}) {
+      const std::string f = std::string(y) + " -T fields -e frame.number -e frame.time_delta -e frame.time_delta_displayed";
+      EXPECT_EQ(strato_read("-r " + file + f + " --batch-size 3 --threads 2").out, tshark("-r " + file + f)) << rel << y;
+      const std::string j = std::string(y) + " -T json -e frame.number -e frame.time_delta_displayed";
+      EXPECT_EQ(strato_read("-r " + file + j).out, tshark("-r " + file + j)) << rel << y;
+      auto full = st::split_lines(strato_read("-n -r " + file + std::string(y) + " -T json").out);
+      auto theirs = st::split_lines(tshark("-n -r " + file + std::string(y) + " -T json"));
+      std::vector<std::string> a, b;
+      for (auto& l : full) if (l.find("frame.time_delta_displayed") != std::string::npos) a.push_back(l);
+      for (auto& l : theirs) if (l.find("frame.time_delta_displayed") != std::string::npos) b.push_back(l);
+      EXPECT_EQ(a, b) << rel << y;
+      EXPECT_FALSE(b.empty());
+    }
+  }
+}
+
 TEST(SinkOracle, NdjsonIsOneValidObjectPerPacket) {
   if (!st::have_program("jq")) GTEST_SKIP() << "jq not installed";
   std::string file = st::shared_file("captures/live/mixed-small.pcapng");
