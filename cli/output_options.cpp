@@ -58,7 +58,7 @@ ComponentSpec output_sink(const std::string& cmd, const po::variables_map& vm) {
     }
   } else {
     sink.plugin = "json";
-    sink.options.emplace("format", format == "json" ? "json" : "ndjson");
+    sink.options.emplace("format", format);
     for (auto& f : fields) sink.options.emplace("field", f);
   }
   sink.id = sink.plugin;

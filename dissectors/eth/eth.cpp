@@ -78,12 +78,13 @@ class EthDissector : public Dissector {
     net::label(ctx, ctx.add_bytes(addr_, tvb, off, 6, item), [&] { return "Address: " + label.substr(label.find(": ") + 2); });
     uint32_t first3 = tvb.u24(off);
     bool lgv = first3 & 0x020000, igv = first3 & 0x010000;
+    // Each hidden eth.lg/eth.ig right after its dst/src bit, in tshark's order (json, ek).
     net::label(ctx, ctx.add_bool(lg, tvb, off, 3, lgv, item), [&] { return net::bits_label(first3, 24, 0x020000,
                                   lgv ? "LG bit: Locally administered address (this is NOT the factory default)"
                                       : "LG bit: Globally unique address (factory default)"); });
+    ctx.add_bool(lg_, tvb, off, 3, lgv, item, FieldValue::Hidden);
     net::label(ctx, ctx.add_bool(ig, tvb, off, 3, igv, item), [&] { return net::bits_label(first3, 24, 0x010000,
                                   igv ? "IG bit: Group address (multicast/broadcast)" : "IG bit: Individual address (unicast)"); });
-    ctx.add_bool(lg_, tvb, off, 3, lgv, item, FieldValue::Hidden);
     ctx.add_bool(ig_, tvb, off, 3, igv, item, FieldValue::Hidden);
   }
 

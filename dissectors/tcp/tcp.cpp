@@ -127,7 +127,7 @@ class TcpDissector : public Dissector {
     checksum_status_ = reg.add_field(proto_, "tcp.checksum.status", "Checksum Status", FieldType::UInt, Base::Dec, 8);
     urgent_ = reg.add_field(proto_, "tcp.urgent_pointer", "Urgent Pointer", FieldType::UInt, Base::Dec, 16);
     opt_.register_fields(reg, proto_);
-    ts_ = reg.add_field(proto_, "tcp.time", "Timestamps", FieldType::Label);
+    ts_ = reg.add_field(kNoField, "text", "Text item", FieldType::Label);  // tshark's "Timestamps" text item
     time_rel_ = reg.add_field(proto_, "tcp.time_relative", "Time since first frame in this TCP stream", FieldType::RelTime);
     time_delta_ = reg.add_field(proto_, "tcp.time_delta", "Time since previous frame in this TCP stream", FieldType::RelTime);
     analysis_ = reg.add_field(proto_, "tcp.analysis", "SEQ/ACK analysis", FieldType::Label);

@@ -32,7 +32,7 @@ class UdpDissector : public Dissector {
     checksum_ = reg.add_field(proto_, "udp.checksum", "Checksum", FieldType::UInt, Base::Hex, 16);
     checksum_status_ = reg.add_field(proto_, "udp.checksum.status", "Checksum Status", FieldType::UInt, Base::Dec, 8);
     stream_ = reg.add_field(proto_, "udp.stream", "Stream index", FieldType::UInt);
-    ts_ = reg.add_field(proto_, "udp.time", "Timestamps", FieldType::Label);
+    ts_ = reg.add_field(kNoField, "text", "Text item", FieldType::Label);  // tshark's "Timestamps" text item
     time_rel_ = reg.add_field(proto_, "udp.time_relative", "Time since first frame", FieldType::RelTime);
     time_delta_ = reg.add_field(proto_, "udp.time_delta", "Time since previous frame", FieldType::RelTime);
     payload_ = reg.add_field(proto_, "udp.payload", "Payload", FieldType::Bytes);

@@ -3,21 +3,18 @@
 #include <algorithm>
 #include <functional>
 
+#include "json_tree.h"
 #include "strato/delta_displayed.h"
 #include "strato/dissector.h"
 #include "strato/format.h"
 
 namespace strato::json {
 
-namespace {
-
 const FieldInfo* info_of(const FieldValue& fv) {
   const FieldRegistry& reg = FieldRegistry::instance();
   return fv.id < reg.size() ? &reg.info(fv.id) : nullptr;
 }
 
-// Wireshark's text-only items share the abbreviation "text"; other Label
-// fields are named FT_NONE items (e.g. dns.opt).
 bool is_text_only(const FieldInfo& fi) { return fi.abbrev.empty() || fi.abbrev == "text"; }
 
 bool has_value(const FieldInfo* fi) {
@@ -70,39 +67,8 @@ void append_value(const Event& ev, const FieldValue& fv, const FieldInfo& fi, bo
   append_field_value(ev, fv, out);
 }
 
-// Children lists as first-child/next-sibling links, per thread.
-struct Links {
-  std::vector<int32_t> first, next, last;
-  std::vector<uint8_t> done;
-  int32_t root_first = -1;
-  std::vector<int32_t> group;
-  std::vector<std::string_view> keys;
-  std::vector<uint8_t> text_only;
-  std::string tmp;
 
-  void build(const std::vector<FieldValue>& f) {
-    size_t n = f.size();
-    first.assign(n, -1);
-    next.assign(n, -1);
-    last.assign(n, -1);
-    done.assign(n, 0);
-    root_first = -1;
-    int32_t root_last = -1;
-    for (size_t i = 0; i < n; ++i) {
-      int32_t p = f[i].parent;
-      // Parents come first; anything else is a root, so no index makes a cycle.
-      if (p >= 0 && size_t(p) < i) {
-        if (last[p] < 0) first[p] = int32_t(i); else next[last[p]] = int32_t(i);
-        last[p] = int32_t(i);
-      } else {
-        if (root_last < 0) root_first = int32_t(i); else next[root_last] = int32_t(i);
-        root_last = int32_t(i);
-      }
-    }
-  }
-};
-
-constexpr unsigned kMaxDepth = 100;  // deeper subtrees are cut, not recursed into
+namespace {
 
 class TreeWriter {
  public:

@@ -1,8 +1,10 @@
-// tshark -T json (a pretty-printed array) and ndjson (one compact object per
-// line, tshark -T ek's shape without its index lines).
+// tshark -T json (a pretty-printed array), tshark -T ek (Elasticsearch bulk
+// lines: an index line, then the packet's flattened layers) and ndjson (one
+// compact object per line, with json's layers).
 #include <algorithm>
 #include <ctime>
 
+#include "ek_layers.h"
 #include "json_layers.h"
 #include "strato/delta_displayed.h"
 #include "strato/error.h"
@@ -14,7 +16,7 @@ namespace strato {
 namespace {
 
 const OptionSpec kOptions[] = {
-    {"format", "selector", "json", "json: tshark -T json array; ndjson: one object per line"},
+    {"format", "selector", "json", "json: tshark -T json array; ek: tshark -T ek bulk lines; ndjson: one object per line"},
     {"field", "string", nullptr, "only these fields (tshark -T json -e), each as an array of values", false, true},
 };
 
@@ -22,8 +24,9 @@ class JsonSink : public Sink {
  public:
   explicit JsonSink(const Options& o) {
     const std::string& f = o.str("format");
-    if (f == "ndjson") pretty_ = false;
-    else if (f != "json") throw usage_error("json: option 'format' must be json or ndjson, got '" + f + "'");
+    if (f == "ndjson" || f == "ek") pretty_ = false;
+    else if (f != "json") throw usage_error("json: option 'format' must be json, ek or ndjson, got '" + f + "'");
+    ek_ = f == "ek";
     const FieldRegistry& reg = FieldRegistry::instance();
     std::vector<std::string> bad;
     for (auto& name : o.list("field")) {
@@ -83,7 +86,17 @@ class JsonSink : public Sink {
 
  private:
   DeltaDisplayed delta_;
+  // tshark names the Elasticsearch index after the packet's local date.
+  static std::string index_name(const Event& ev) {
+    char idx[32];
+    time_t secs = static_cast<time_t>(ev.ts_ns / 1000000000ull);
+    struct tm tm;
+    localtime_r(&secs, &tm);
+    return std::string(idx, std::strftime(idx, sizeof idx, "packets-%Y-%m-%d", &tm));
+  }
+
   void layers(const Event& ev, json::Writer& w) const {
+    if (ek_) return ids_.empty() ? json::write_ek_layers(ev, w) : json::write_ek_selected(ev, ids_, names_, w);
     if (ids_.empty()) json::write_layers(ev, w);
     else json::write_selected(ev, ids_, names_, w);
   }
@@ -92,14 +105,8 @@ class JsonSink : public Sink {
     out.append(",\n  ");
     json::Writer w(out, true, 1);
     w.open_object();
-    // tshark names the Elasticsearch index after the packet's local date.
-    char idx[32];
-    time_t secs = static_cast<time_t>(ev.ts_ns / 1000000000ull);
-    struct tm tm;
-    localtime_r(&secs, &tm);
-    size_t n = std::strftime(idx, sizeof idx, "packets-%Y-%m-%d", &tm);
     w.key("_index");
-    w.value(std::string_view(idx, n));
+    w.value(index_name(ev));
     w.key("_type");
     w.value("doc");
     w.key("_score");
@@ -113,6 +120,11 @@ class JsonSink : public Sink {
   }
 
   void format_line(const Event& ev, std::string& out) const {
+    if (ek_) {
+      out.append("{\"index\":{\"_index\":\"");
+      out.append(index_name(ev));
+      out.append("\",\"_type\":\"doc\"}}\n");
+    }
     json::Writer w(out, false, 0);
     w.open_object();
     w.key("timestamp");
@@ -125,7 +137,7 @@ class JsonSink : public Sink {
     out.push_back('\n');
   }
 
-  bool pretty_ = true;
+  bool pretty_ = true, ek_ = false;
   bool any_ = false, labels_ = false;
   std::vector<FieldId> ids_;
   std::vector<std::string> names_;

@@ -348,6 +348,31 @@ TEST(SinkOracle, TimeDeltaDisplayedCountsFromTheFrameDisplayedBefore) {
   }
 }
 
+// -T ek is Elasticsearch's bulk format as tshark writes it: an index line
+// per packet, then its layers flattened with "<protocol>_<field>" keys.
+// Compared pair by pair, duplicate keys kept (tests/sinks/ek_compare.py says
+// which keys strato does not make), and byte for byte with -e.
+TEST(SinkOracle, EkMatchesTshark) {
+  if (!st::have_program("python3")) GTEST_SKIP() << "python3 not installed";
+  const std::string dir = st::temp_dir();
+  const std::string compare = "python3 " + st::source_dir() + "/tests/sinks/ek_compare.py " + dir + "/t.ek " + dir + "/s.ek";
+  struct Case {
+    const char* file;
+    const char* filter;
+  } cases[] = {{"captures/live/mixed-small.pcapng", " -Y udp"}, {"captures/tcpdump-tests/dns-uri.pcap", ""}};
+  for (const Case& c : cases) {
+    const std::string file = st::shared_file(c.file);
+    ASSERT_EQ(st::run("tshark -n -r " + file + c.filter + " -T ek > " + dir + "/t.ek 2>/dev/null").exit_code, 0);
+    auto ours = strato_read("-r " + file + c.filter + " -T ek > " + dir + "/s.ek");
+    ASSERT_EQ(ours.exit_code, 0) << ours.err;
+    auto r = st::run(compare);
+    EXPECT_EQ(r.exit_code, 0) << c.file << c.filter << "\n" << r.out;
+  }
+  std::string file = st::shared_file("captures/live/mixed-small.pcapng");
+  const std::string e = " -T ek -e frame.number -e ip.src -e udp.port -e dns.qry.name -e frame.time_delta_displayed";
+  EXPECT_EQ(strato_read("-r " + file + e).out, tshark("-r " + file + e));
+}
+
 TEST(SinkOracle, NdjsonIsOneValidObjectPerPacket) {
   if (!st::have_program("jq")) GTEST_SKIP() << "jq not installed";
   std::string file = st::shared_file("captures/live/mixed-small.pcapng");
