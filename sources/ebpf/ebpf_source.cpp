@@ -73,16 +73,23 @@ bool has_cap(int cap) {
   return d[cap / 32].effective & (1u << (cap % 32));
 }
 
-void check_privileges() {
+// `packets`: -i was given, whose TC programs and cgroup hooks also need
+// CAP_NET_ADMIN; without it the kernel refuses them with a bare EPERM.
+void check_privileges(bool packets) {
   if (geteuid() == 0) return;
-  constexpr int kCapPerfmon = 38, kCapBpf = 39, kCapSysAdmin = 21;
-  if (has_cap(kCapSysAdmin)) return;
-  std::string missing;
-  if (!has_cap(kCapBpf)) missing += "CAP_BPF";
-  if (!has_cap(kCapPerfmon)) missing += std::string(missing.empty() ? "" : " and ") + "CAP_PERFMON";
-  if (!missing.empty())
-    throw Error("ebpf: live capture needs root or CAP_BPF and CAP_PERFMON; this process lacks " + missing +
-                " (see README, Live capture: setcap)");
+  constexpr int kCapNetAdmin = 12, kCapPerfmon = 38, kCapBpf = 39, kCapSysAdmin = 21;
+  if (has_cap(kCapSysAdmin) && (!packets || has_cap(kCapNetAdmin))) return;
+  std::vector<std::string> missing;
+  if (!has_cap(kCapBpf)) missing.push_back("CAP_BPF");
+  if (!has_cap(kCapPerfmon)) missing.push_back("CAP_PERFMON");
+  if (packets && !has_cap(kCapNetAdmin)) missing.push_back("CAP_NET_ADMIN");
+  if (missing.empty()) return;
+  std::string lacks;
+  for (size_t i = 0; i < missing.size(); ++i)
+    lacks += (i == 0 ? "" : i + 1 == missing.size() ? " and " : ", ") + missing[i];
+  throw Error(std::string("ebpf: live capture needs root or CAP_BPF and CAP_PERFMON") +
+              (packets ? ", and CAP_NET_ADMIN for packets (-i)" : "") + "; this process lacks " + lacks +
+              " (see README, Live capture: setcap)");
 }
 
 int64_t boot_to_epoch() {
@@ -342,7 +349,7 @@ std::vector<InterfaceInfo> EbpfSource::list_interfaces() {
 }
 
 void EbpfSource::open() {
-  check_privileges();
+  check_privileges(!cfg_.interfaces.empty());
   // Said up front: libbpf's CO-RE failure without it names no cause a user can act on.
   if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
     throw Error("ebpf: this kernel exposes no BTF at /sys/kernel/btf/vmlinux (needs CONFIG_DEBUG_INFO_BTF=y); "

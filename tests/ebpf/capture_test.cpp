@@ -476,6 +476,22 @@ TEST(EbpfCapture, WithoutPrivilegesSaysWhatIsMissingAndExits2) {
   EXPECT_NE(r.err.find("root"), std::string::npos) << r.err;
 }
 
+// CAP_BPF and CAP_PERFMON are enough for syscalls; packets also need
+// CAP_NET_ADMIN (TC programs, cgroup hooks), named in one line up front
+// rather than as the kernel's bare "Operation not permitted".
+TEST(EbpfCapture, PacketsWithoutNetAdminSayWhatIsMissing) {
+  SKIP_WITHOUT_BPF();
+  if (!have_program("setpriv")) GTEST_SKIP() << "setpriv (util-linux) is needed to drop privileges";
+  const std::string as_nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=+bpf,+perfmon "
+                                "--ambient-caps=+bpf,+perfmon '" + strato_bin() + "' capture -q -a duration:1";
+  auto r = run(as_nobody + " -i lo");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(split_lines(r.err).size(), 1u) << r.err;
+  EXPECT_NE(r.err.find("lacks CAP_NET_ADMIN"), std::string::npos) << r.err;
+  auto s = run(as_nobody + " --syscalls openat");
+  EXPECT_EQ(s.exit_code, 0) << "syscalls alone need no CAP_NET_ADMIN: " << s.err;
+}
+
 TEST(EbpfCapture, UnknownSyscallIsAUsageError) {
   if (!exists(build_dir() + "/plugins/ebpf.so")) GTEST_SKIP() << "the ebpf plugin was not built";
   auto r = run("'" + strato_bin() + "' capture --syscalls net,nosuchcall -q");
