@@ -15,6 +15,8 @@ PACKAGES=(
   # a real container runtime and image for the container tests
   runc busybox-static
   nginx-light dnsmasq-base dnsutils curl wrk openssl iputils-ping time
+  # setcap for the non-root capture test (README: setcap), python3 for test scripts
+  libcap2-bin python3
 )
 
 missing=()

@@ -492,6 +492,28 @@ TEST(EbpfCapture, PacketsWithoutNetAdminSayWhatIsMissing) {
   EXPECT_EQ(s.exit_code, 0) << "syscalls alone need no CAP_NET_ADMIN: " << s.err;
 }
 
+// The README's way to run without root: `setcap cap_bpf,cap_perfmon,
+// cap_net_admin+ep strato`. A binary with file capabilities loads its
+// libraries in secure mode, where $ORIGIN does not count: it must still find
+// libstrato_framework.so and its plugins, and capture as an ordinary user.
+TEST(EbpfCapture, SetcapBinaryCapturesAsAnOrdinaryUser) {
+  SKIP_WITHOUT_BPF();
+  if (!have_program("setpriv") || !have_program("setcap")) GTEST_SKIP() << "setpriv and setcap are needed";
+  char tmpl[] = "/tmp/strato-setcap-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  ASSERT_EQ(run("chmod 755 " + dir + " && cp '" + strato_bin() + "' " + dir + "/strato && ln -s '" + build_dir() +
+                "/plugins' " + dir + "/plugins && setcap cap_bpf,cap_perfmon,cap_net_admin+ep " + dir + "/strato")
+                .exit_code,
+            0);
+  auto r = run("setpriv --reuid=65534 --regid=65534 --clear-groups " + dir + "/strato capture -i lo --syscalls openat "
+               "-q -a duration:1");
+  run("rm -rf " + dir);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("Capturing on 'syscalls', 'lo'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("events captured"), std::string::npos) << r.err;
+}
+
 TEST(EbpfCapture, UnknownSyscallIsAUsageError) {
   if (!exists(build_dir() + "/plugins/ebpf.so")) GTEST_SKIP() << "the ebpf plugin was not built";
   auto r = run("'" + strato_bin() + "' capture --syscalls net,nosuchcall -q");
