@@ -141,32 +141,4 @@ void write_ek_layers(const Event& ev, Writer& w) {
   w.close_object();
 }
 
-void write_ek_selected(const Event& ev, const std::vector<FieldId>& ids, const std::vector<std::string>& names,
-                       Writer& w) {
-  static thread_local std::string tmp;
-  const auto& f = ev.dissection.fields;
-  w.open_object();
-  for (size_t c = 0; c < ids.size(); ++c) {
-    bool opened = false;
-    for (const FieldValue& fv : f) {
-      if (fv.id != ids[c]) continue;
-      if (!opened) {
-        w.key(underscored(names[c]));
-        w.open_array();
-        opened = true;
-      }
-      w.element();
-      if (fv.id == DeltaDisplayed::field()) {
-        marked_value(ev, w, tmp);
-        continue;
-      }
-      tmp.clear();
-      append_value(ev, fv, FieldRegistry::instance().info(fv.id), false, tmp);
-      w.value(tmp);
-    }
-    if (opened) w.close_array();
-  }
-  w.close_object();
-}
-
 }  // namespace strato::json

@@ -15,9 +15,4 @@ namespace strato::json {
 // calendar times ISO 8601 in UTC.
 void write_ek_layers(const Event& ev, Writer& w);
 
-// tshark -T ek -e ...: each requested field present as an array of its
-// values, keyed by its name with dots made underscores ("ip_src").
-void write_ek_selected(const Event& ev, const std::vector<FieldId>& ids, const std::vector<std::string>& names,
-                       Writer& w);
-
 }  // namespace strato::json

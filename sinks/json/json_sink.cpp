@@ -45,6 +45,9 @@ class JsonSink : public Sink {
       for (auto& b : bad) msg += " " + b;
       throw usage_error(msg);
     }
+    // tshark -T ek -e keys each field by its name with dots made underscores.
+    if (ek_)
+      for (std::string& n : names_) std::replace(n.begin(), n.end(), '.', '_');
   }
 
   // Text-only items are keyed by their text; protocols given with -e print it.
@@ -96,7 +99,7 @@ class JsonSink : public Sink {
   }
 
   void layers(const Event& ev, json::Writer& w) const {
-    if (ek_) return ids_.empty() ? json::write_ek_layers(ev, w) : json::write_ek_selected(ev, ids_, names_, w);
+    if (ek_ && ids_.empty()) return json::write_ek_layers(ev, w);
     if (ids_.empty()) json::write_layers(ev, w);
     else json::write_selected(ev, ids_, names_, w);
   }

@@ -3,38 +3,12 @@
 
 #include "strato/dissector.h"
 #include "strato/format.h"
+#include "strato/tree_links.h"
 #include "text_format.h"
 
 namespace strato::text {
 
 namespace {
-
-// Children lists of one dissection as first-child/next-sibling links; kept
-// per thread so steady-state formatting does not allocate.
-struct TreeLinks {
-  std::vector<int32_t> first, next, last;
-  int32_t root_first = -1, root_last = -1;
-
-  void build(const std::vector<FieldValue>& f) {
-    size_t n = f.size();
-    first.assign(n, -1);
-    next.assign(n, -1);
-    last.assign(n, -1);
-    root_first = root_last = -1;
-    for (size_t i = 0; i < n; ++i) {
-      int32_t p = f[i].parent;
-      // A parent must come before its children; anything else is treated as
-      // a root so that a bad index can never make a cycle.
-      if (p >= 0 && size_t(p) < i) {
-        if (last[p] < 0) first[p] = int32_t(i); else next[last[p]] = int32_t(i);
-        last[p] = int32_t(i);
-      } else {
-        if (root_last < 0) root_first = int32_t(i); else next[root_last] = int32_t(i);
-        root_last = int32_t(i);
-      }
-    }
-  }
-};
 
 void append_line(const Event& ev, const FieldValue& fv, unsigned depth, std::string& out, bool one_line) {
   out.append(size_t(depth) * 4, ' ');
@@ -64,7 +38,7 @@ void append_detail_tree(const Event& ev, std::string& out, bool hex_for_data) {
   static const FieldId delta_displayed = FieldRegistry::instance().find("frame.time_delta_displayed");
   static const FieldId comments = FieldRegistry::instance().find("pkt_comment");
   bool in_comments = false;  // the item's top-level ancestor is "Packet comments"
-  static thread_local TreeLinks links;
+  static thread_local strato::TreeLinks links;
   static thread_local std::vector<std::pair<int32_t, unsigned>> stack;
   const auto& f = ev.dissection.fields;
   links.build(f);
