@@ -180,7 +180,8 @@ class FrameDissector : public Dissector {
     if (const uint32_t dir = ev.epb_flags & 3; dir == 1 || dir == 2) {
       const int p2p = dir == 2 ? 0 : 1;
       int item = ctx.add_int(p2p_dir_, Tvb{}, 0, 0, p2p, top);
-      if (ctx.want_labels()) ctx.set_label(item, p2p == 0 ? "Point-to-Point Direction: Sent (0)" : "Point-to-Point Direction: Received (1)");
+      if (ctx.want_labels())
+        ctx.set_label(item, p2p == 0 ? "Point-to-Point Direction: Sent (0)" : "Point-to-Point Direction: Received (1)");
     }
     int protocols_item = ctx.add_string(protocols_, Tvb{}, 0, 0, "", top, FieldValue::Generated);
 

@@ -115,7 +115,8 @@ class SyscallDissector : public Dissector {
     num_ = reg.add_field(proto_, "evt.num", "Event number (sysdig's count in a .scap file, else frame.number)",
                          FieldType::UInt, Base::Dec, 64);
     dir_ = reg.add_field(proto_, "evt.dir", "Direction: > enter, < exit", FieldType::String);
-    res_ = reg.add_field(proto_, "evt.res", "Result: SUCCESS, or the errno name of a failure (as sysdig)", FieldType::String);
+    res_ = reg.add_field(proto_, "evt.res", "Result: SUCCESS, or the errno name of a failure (as sysdig)",
+                         FieldType::String);
     rawres_ = reg.add_field(proto_, "evt.rawres", "Raw result", FieldType::Int, Base::Dec, 64);
     failed_ = reg.add_field(proto_, "evt.failed", "Failed (present only when the call failed)", FieldType::Boolean);
     latency_ = reg.add_field(proto_, "evt.latency", "Latency (ns, exit - enter)", FieldType::UInt, Base::Dec, 64);

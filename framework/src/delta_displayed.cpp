@@ -55,8 +55,9 @@ const std::string& DeltaDisplayed::fill(const Batch& batch, const std::string& f
     const char* end = formatted.data() + formatted.size();
     uint64_t number = 0;
     auto [q, ec] = std::from_chars(p, end, number);
-    const bool ok = ec == std::errc() && size_t(end - q) >= kMarkLen && std::string_view(q, kMarkLen) == std::string_view(kClose, kMarkLen) &&
-                    number >= first && number - first < batch.count;
+    const bool closed = ec == std::errc() && size_t(end - q) >= kMarkLen &&
+                        std::string_view(q, kMarkLen) == std::string_view(kClose, kMarkLen);
+    const bool ok = closed && number >= first && number - first < batch.count;
     out_.append(formatted, from, m - from);
     if (!ok) {
       out_.append(formatted, m, kMarkLen);

@@ -36,7 +36,7 @@ void append_string(std::string_view s, std::string& out) {
 }  // namespace
 
 void append_occurrence(const Event& ev, const FieldValue& fv, std::string& out) {
-  if (fv.id == DeltaDisplayed::field()) return DeltaDisplayed::mark(ev, out);  // known when written
+  if (DeltaDisplayed::is(fv.id)) return DeltaDisplayed::mark(ev, out);  // known when written
   const FieldInfo& fi = FieldRegistry::instance().info(fv.id);
   switch (fi.type) {
     case FieldType::Protocol: {

@@ -97,7 +97,7 @@ class EkWriter {
  private:
   void value(const FieldValue& fv, const FieldInfo* fi) {
     if (!fi) return w_.raw("null");
-    if (fv.id == DeltaDisplayed::field()) return marked_value(ev_, w_, tmp_);
+    if (DeltaDisplayed::is(fv.id)) return marked_value(ev_, w_, tmp_);
     switch (fi->type) {
       case FieldType::Boolean:
         return w_.raw(fv.v.u ? "true" : "false");

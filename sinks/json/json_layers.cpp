@@ -130,7 +130,7 @@ class TreeWriter {
       list(g, [&](int32_t i) {
         tmp_.clear();
         const FieldValue& fv = f_[size_t(i)];
-        if (fv.id == DeltaDisplayed::field()) return marked_value(ev_, w_, tmp_);
+        if (DeltaDisplayed::is(fv.id)) return marked_value(ev_, w_, tmp_);
         if (const FieldInfo* fi = info_of(fv); has_value(fi)) append_value(ev_, fv, *fi, true, tmp_);
         w_.value(tmp_);
       }, false);
@@ -227,7 +227,7 @@ void write_selected(const Event& ev, const std::vector<FieldId>& ids, const std:
       }
       tmp.clear();
       w.element();
-      if (fv.id == DeltaDisplayed::field()) {
+      if (DeltaDisplayed::is(fv.id)) {
         marked_value(ev, w, tmp);
         continue;
       }

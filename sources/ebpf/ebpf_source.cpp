@@ -78,10 +78,10 @@ bool has_cap(int cap) {
 void check_privileges(bool packets) {
   if (geteuid() == 0) return;
   constexpr int kCapNetAdmin = 12, kCapPerfmon = 38, kCapBpf = 39, kCapSysAdmin = 21;
-  if (has_cap(kCapSysAdmin) && (!packets || has_cap(kCapNetAdmin))) return;
+  const bool sys_admin = has_cap(kCapSysAdmin);  // covers CAP_BPF and CAP_PERFMON, not CAP_NET_ADMIN
   std::vector<std::string> missing;
-  if (!has_cap(kCapBpf)) missing.push_back("CAP_BPF");
-  if (!has_cap(kCapPerfmon)) missing.push_back("CAP_PERFMON");
+  if (!sys_admin && !has_cap(kCapBpf)) missing.push_back("CAP_BPF");
+  if (!sys_admin && !has_cap(kCapPerfmon)) missing.push_back("CAP_PERFMON");
   if (packets && !has_cap(kCapNetAdmin)) missing.push_back("CAP_NET_ADMIN");
   if (missing.empty()) return;
   std::string lacks;
@@ -307,12 +307,14 @@ void EbpfSource::resolve_interfaces() {
   std::vector<InterfaceInfo> listed;
   bool syscalls = false;
   for (std::string name : cfg_.interfaces) {
-    if (!name.empty() && name.size() < 6 && std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    const bool number = !name.empty() && name.size() < 6 &&
+                        std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isdigit(c); });
+    if (number) {
       if (listed.empty()) listed = list_interfaces();
       const unsigned long n = std::stoul(name);
       if (n == 0 || n > listed.size())
         throw Error("capture: -i " + name + ": no interface has that number (strato capture -D lists " +
-                          std::to_string(listed.size()) + ")");
+                    std::to_string(listed.size()) + ")");
       name = listed[n - 1].name;
     }
     if (name == "syscalls") {

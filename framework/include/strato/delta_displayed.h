@@ -15,6 +15,7 @@ class DeltaDisplayed {
  public:
   // The field whose value is marked (kNoField when no dissector registered it).
   static FieldId field();
+  static bool is(FieldId id) { return id != kNoField && id == field(); }
   // Appends the marker of `ev`'s value.
   static void mark(const Event& ev, std::string& out);
   // `formatted` with every marker of `batch`'s displayed events replaced by
