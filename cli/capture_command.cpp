@@ -162,7 +162,7 @@ int capture_command(const std::vector<std::string>& args) {
 
   EngineConfig ec;
   // Live events trickle in: small batches keep the output prompt.
-  ec.batch_size = 1024;
+  ec.batch_size = 256;
   ec.threads = vm["threads"].as<unsigned>();
   if (vm.count("display-filter")) ec.display_filter = vm["display-filter"].as<std::string>();
   if (vm.count("count")) ec.max_events = vm["count"].as<uint64_t>();

@@ -32,7 +32,23 @@ struct Engine::Impl {
   std::vector<uint8_t> wanted_fields;  // empty: every field
   std::vector<Dissector*> taps;        // dissectors that want every event (Dissector::wants_taps)
   bool dissect_events = true;
-  oneapi::tbb::concurrent_queue<Batch*> pool;
+  // Most recently written first: a reused batch's events are likely still
+  // in cache, where the oldest one's (a FIFO) never are.
+  struct BatchPool {
+    std::mutex mutex;
+    std::vector<Batch*> free;
+    void push(Batch* b) {
+      std::lock_guard<std::mutex> lock(mutex);
+      free.push_back(b);
+    }
+    bool try_pop(Batch*& b) {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (free.empty()) return false;
+      b = free.back();
+      free.pop_back();
+      return true;
+    }
+  } pool;
   std::vector<std::unique_ptr<Batch>> owned;
   std::mutex owned_mutex;
 

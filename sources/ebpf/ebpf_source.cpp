@@ -712,7 +712,7 @@ void EbpfSource::take_pending(Batch& batch, size_t max_events, uint64_t drained_
   // for a record's time being taken before it is committed): a reader kept
   // off the CPU for longer than the hold must not let a ring's late records
   // fall behind ones already handed out.
-  constexpr uint64_t kHoldNs = 20'000'000, kCommitNs = 2'000'000;
+  constexpr uint64_t kHoldNs = 5'000'000, kCommitNs = 2'000'000;
   uint64_t cutoff = ~0ull;
   if (!stop_requested.load() && !finished_ && drained_before != ~0ull) {
     const uint64_t held = boot_ns() - kHoldNs;
