@@ -136,7 +136,10 @@ class EbpfSource : public Source, private Batch::Lender {
   // again.
   boost::lockfree::spsc_queue<Pending*> recycle_{kQueued + kMaxHeld + kLent + 4};
   void give_back(void* loan) override { recycle(static_cast<Pending*>(loan)); }
-  Pending* fresh();
+  Pending* fresh(const std::shared_ptr<const ProcessInfo>* proc = nullptr);
+  Pending* next_recycled();
+  static constexpr size_t kAhead = 4;
+  Pending* ahead_[kAhead] = {};  // the next records next_recycled() hands out
   void recycle(Pending* p);
   static void set_proc(Pending& p, const std::shared_ptr<const ProcessInfo>& info) {
     if (p.proc != info) p.proc = info;
