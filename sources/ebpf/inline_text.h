@@ -1,6 +1,6 @@
 #pragma once
 // A record's comment text, kept inside the record while it fits: records
-// wait ~20 ms before the engine takes them, and a separate heap buffer is
+// wait some ms before the engine takes them, and a separate heap buffer is
 // one more cold cache line for each end to touch.
 #include <cstddef>
 #include <cstring>
