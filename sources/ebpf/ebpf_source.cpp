@@ -294,14 +294,31 @@ void EbpfSource::push(Pending* p) {
   user_drops_.fetch_add(1, std::memory_order_relaxed);
 }
 
-void EbpfSource::start_reader() {
-  reader_ = std::thread([this] { reader_loop(); });
-}
-
 static uint64_t boot_ns() {
   timespec bt{};
   clock_gettime(CLOCK_BOOTTIME, &bt);
   return uint64_t(bt.tv_sec) * 1000000000ull + bt.tv_nsec;
+}
+
+void EbpfSource::start_reader() {
+  // A packet-only capture's rings are read by the engine itself, between
+  // batches, as tcpdump reads its ring: records then never cross to
+  // another CPU's cache between being read and being written out. Syscall
+  // streams keep a reader thread: their bursts (a busy process makes
+  // millions of calls a second) need the rings drained while the engine
+  // formats and writes.
+  if (selected_.empty() && !cfg_.interfaces.empty()) return;
+  reader_ = std::thread([this] { reader_loop(); });
+}
+
+// One reader pass: records the rings hold go to the queue. Every record
+// committed before the pass began is read by it, unless the queue filled
+// up; the engine hands out nothing newer (see take_pending).
+int64_t EbpfSource::reader_pass() {
+  const uint64_t pass = boot_ns();
+  const int64_t n = rings_->consume();
+  if (n >= 0 && !rings_->left_some()) drained_before_.store(pass, std::memory_order_release);
+  return n;
 }
 
 void EbpfSource::reader_loop() {
@@ -309,11 +326,7 @@ void EbpfSource::reader_loop() {
   // BPF code): wait for that or 5 ms, then read whatever is there.
   while (!reader_stop_.load(std::memory_order_acquire)) {
     int64_t n = rings_->poll(5);
-    // Every record committed before this moment is read by the pass below;
-    // the engine hands out nothing newer (see take_pending).
-    const uint64_t pass = boot_ns();
-    if (n >= 0 || n == -EINTR) n = rings_->consume();
-    if (n >= 0 && !rings_->left_some()) drained_before_.store(pass, std::memory_order_release);
+    if (n >= 0 || n == -EINTR) n = reader_pass();
     // The engine is behind: give it a moment instead of waking at each
     // record the writers announce.
     if (n >= 0 && rings_->left_some()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -724,14 +737,24 @@ bool EbpfSource::read(Batch& batch, size_t max_events) {
     return false;
   }
   if (hooks_) hooks_->follow_new_interfaces();
+  const bool own_pass = !reader_.joinable() && rings_;
+  if (own_pass) {
+    const int64_t n = reader_pass();
+    if (n < 0 && n != -EINTR) throw Error(std::string("ebpf: reading the ring buffer: ") + std::strerror(int(-n)));
+  }
   // Read before draining: the records of every pass that ended by then are
   // in the queue.
   const uint64_t drained_before = drained_before_.load(std::memory_order_acquire);
   drain();
   take_pending(batch, max_events, drained_before);
   // Nothing old enough yet (events are held a moment to be put in order):
-  // wait rather than have the engine spin on empty batches.
-  if (batch.count == 0) std::this_thread::sleep_for(std::chrono::milliseconds(held_.empty() ? 20 : 5));
+  // wait rather than have the engine spin on empty batches; without a
+  // reader thread, a ring filling up (the programs' wakeup) ends the wait.
+  if (batch.count == 0) {
+    const int ms = held_.empty() ? 20 : 5;
+    if (own_pass) rings_->poll(ms);
+    else std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+  }
   return true;
 }
 

@@ -67,6 +67,7 @@ class EbpfSource : public Source, private Batch::Lender {
   void start_reader();
   void stop_reader();
   void reader_loop();
+  int64_t reader_pass();
   void drop_privileges();
   // drained_before: boot-time ns before which the rings are read (~0: all).
   void take_pending(Batch& batch, size_t max_events, uint64_t drained_before);
