@@ -15,9 +15,9 @@ const strato::OptionSpec kOptions[] = {
     {"filter", "string", nullptr, "pcap filter for packets, run in the kernel", false, false},
     {"packet-snaplen", "unsigned", "262144", "bytes kept per packet", false, false},
     {"syscalls-on", "boolean", "true", "capture syscall events (false with interfaces: packets only)", false, false},
-    {"buffer-size", "unsigned", "0", "ring buffer size in bytes (0: 16 MiB)", false, false},
+    {"buffer-size", "unsigned", "0", "size of each ring buffer in bytes (0: 16 MiB, shared out among the rings of a packet-only capture)", false, false},
     {"cgroup", "string", nullptr, "only processes in this cgroup v2 path and below (filtered in the kernel)", false, false},
-    {"cpus-per-buffer", "unsigned", "0", "one ring buffer per this many CPUs (0: one for all)", false, false},
+    {"cpus-per-buffer", "unsigned", nullptr, "one ring buffer per this many CPUs (0: one for all; unset: one per CPU for packets alone, else one for all)", false, false},
     {"run-as", "string", nullptr, "drop root and run as this user once attached (-Z)", false, false},
     {"container", "string", nullptr, "only processes of this container id (filtered in the kernel)", false, false},
 };

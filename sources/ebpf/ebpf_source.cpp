@@ -451,6 +451,15 @@ void EbpfSource::load_and_attach() {
     int ncpu = libbpf_num_possible_cpus();
     bpf_map__set_max_entries(skel_->maps.pkt_buf, ncpu > 0 ? ncpu : 1);
     const uint32_t ncpus = ncpu > 0 ? static_cast<uint32_t>(ncpu) : 1;
+    if (cfg_.cpus_per_ring == EbpfConfig::kAutoRings) {
+      // Packets alone: a ring per CPU. Packets are written from every CPU's
+      // softirqs, and a shared ring's lock and positions moving between the
+      // CPUs cost the TC program about a third of its time (some 130 ns a
+      // packet on lo). With no reader thread (see start_reader) the records
+      // of several rings stay on the engine's CPU. Syscall streams keep one.
+      cfg_.cpus_per_ring = selected_.empty() ? 1 : 0;
+      split_buffer_ = selected_.empty();
+    }
     skel_->rodata->cpus_per_ring = cfg_.cpus_per_ring;
     const uint32_t nrings = cfg_.cpus_per_ring ? (ncpus + cfg_.cpus_per_ring - 1) / cfg_.cpus_per_ring : 1;
     bpf_map__set_max_entries(skel_->maps.rings, nrings);
@@ -589,8 +598,10 @@ void EbpfSource::load_and_attach() {
   }
 }
 
-uint32_t EbpfSource::ring_bytes() const {
+uint32_t EbpfSource::ring_bytes(uint32_t rings) const {
   uint64_t want = cfg_.buffer_bytes ? cfg_.buffer_bytes : 16ull << 20;
+  // A ring per CPU of a large host at 16 MiB each would take gigabytes.
+  if (!cfg_.buffer_bytes && split_buffer_ && rings > 1) want = std::max<uint64_t>(want / rings, 2ull << 20);
   uint64_t size = 4096;
   while (size < want) size <<= 1;  // the kernel wants a power of two
   return static_cast<uint32_t>(size);
@@ -605,12 +616,12 @@ void EbpfSource::open_rings() {
     throw Error("ebpf: " + what + ": " + std::strerror(e));
   };
   for (uint32_t i = 0; i < n; ++i) {
-    int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "strato_ring", 0, 0, ring_bytes(), nullptr);
-    if (fd < 0) fail("cannot create ring buffer " + std::to_string(i) + " of " + std::to_string(ring_bytes()) + " bytes");
+    int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "strato_ring", 0, 0, ring_bytes(n), nullptr);
+    if (fd < 0) fail("cannot create ring buffer " + std::to_string(i) + " of " + std::to_string(ring_bytes(n)) + " bytes");
     ring_fds_.push_back(fd);
     if (bpf_map_update_elem(outer, &i, &fd, 0) != 0) fail("cannot install ring buffer " + std::to_string(i));
     if (!rings_) rings_ = std::make_unique<RingReader>(ring_cb, this);
-    if (int e = rings_->add(fd, ring_bytes()); e < 0) {
+    if (int e = rings_->add(fd, ring_bytes(n)); e < 0) {
       errno = -e;
       fail("cannot map ring buffer " + std::to_string(i));
     }

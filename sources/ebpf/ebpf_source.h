@@ -40,7 +40,8 @@ struct EbpfConfig {
   uint32_t packet_snaplen = 262144;
   uint64_t buffer_bytes = 0;      // -B: ring buffer size (0: 16 MiB)
   std::string run_as;             // -Z USER: drop root once attached
-  uint32_t cpus_per_ring = 0;     // one ring buffer per this many CPUs (0: one ring)
+  static constexpr uint32_t kAutoRings = ~0u;
+  uint32_t cpus_per_ring = kAutoRings;  // one ring buffer per this many CPUs (0: one ring; kAutoRings: see load_and_attach)
   std::string cgroup;             // --cgroup PATH (v2, descendants included)
   std::string container;          // --container ID
 };
@@ -80,7 +81,8 @@ class EbpfSource : public Source, private Batch::Lender {
   void resolve_cgroup_filter();
   void seed_cgroup_filter();  // the selected cgroups that exist now, into the kernel's set
   void open_rings();
-  uint32_t ring_bytes() const;
+  uint32_t ring_bytes(uint32_t rings) const;
+  bool split_buffer_ = false;  // the default 16 MiB is shared out among the rings
   void fill_user(ProcessInfo& pi);
   // The thread's ProcessInfo, shared by its events until something about it
   // changes (exec, fork, exit, a new comm or uid). ppid < 0: from /proc.

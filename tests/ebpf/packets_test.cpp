@@ -1,10 +1,13 @@
 // `strato capture -i`: packets from TC hooks, each tied to the process that
 // owns its flow, with kernel-side filters. Real programs on lo, real curl and
 // a real HTTP server; root only (CI runs as root), skipping loudly elsewhere.
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
+#include <vector>
 
 #include "capture_fixture.h"
 
@@ -586,6 +589,57 @@ TEST(EbpfPackets, ListInterfacesNamesEveryKernelInterface) {
     EXPECT_NE(r.out.find(". " + dev + " ("), std::string::npos) << dev << "\n" << r.out;
   }
   EXPECT_NE(lines.back().find(". any ("), std::string::npos) << r.out;
+}
+
+// The ring buffers a capture process holds, by their sizes (from the map
+// fds' fdinfo; type 27 is BPF_MAP_TYPE_RINGBUF).
+std::vector<uint64_t> ring_sizes(int pid) {
+  std::vector<uint64_t> sizes;
+  auto r = run("for f in /proc/" + std::to_string(pid) + "/fdinfo/*; do grep -q '^map_type:.27$' $f && "
+               "awk '/^max_entries:/ {print $2}' $f; done 2>/dev/null");
+  std::istringstream in(r.out);
+  for (uint64_t v; in >> v;) sizes.push_back(v);
+  return sizes;
+}
+
+// CPUs the kernel may run BPF programs on (/sys/devices/system/cpu/possible,
+// "0-N" or a list), which is how many per-CPU rings there are.
+size_t possible_cpus() {
+  std::string s = slurp("/sys/devices/system/cpu/possible");
+  size_t n = 0;
+  std::istringstream in(s);
+  for (std::string part; std::getline(in, part, ',');) {
+    auto dash = part.find('-');
+    n += dash == std::string::npos ? 1 : std::stoul(part.substr(dash + 1)) - std::stoul(part.substr(0, dash)) + 1;
+  }
+  return n;
+}
+
+// Packets alone get a ring per CPU (the TC program then does not share one
+// ring's lock and positions between CPUs), sharing out the 16 MiB default
+// (at least 2 MiB each); syscall captures and --cpus-per-buffer 0 keep one
+// ring of 16 MiB, and -B sets each ring's size.
+TEST(EbpfPackets, PacketsAloneGetARingPerCpuSharingTheDefaultSize) {
+  SKIP_WITHOUT_BPF();
+  const size_t ncpu = possible_cpus();
+  ASSERT_GT(ncpu, 0u);
+  auto rings_of = [](const std::string& args) {
+    Capture cap(args + " -q -w /dev/null");
+    EXPECT_TRUE(cap.ready()) << cap.err();
+    auto sizes = ring_sizes(cap.pid());
+    EXPECT_EQ(cap.stop(), 0) << cap.err();
+    return sizes;
+  };
+  const uint64_t MiB = 1 << 20;
+  auto packets = rings_of("-i lo");
+  ASSERT_EQ(packets.size(), ncpu);
+  for (uint64_t s : packets) {
+    EXPECT_GE(s, 2 * MiB);
+    EXPECT_LE(s, std::max<uint64_t>(16 * MiB / ncpu * 2, 2 * MiB)) << "the per-CPU rings share out the 16 MiB default";
+  }
+  EXPECT_EQ(rings_of("-i lo --cpus-per-buffer 0"), std::vector<uint64_t>{16 * MiB});
+  EXPECT_EQ(rings_of("--syscalls openat"), std::vector<uint64_t>{16 * MiB});
+  EXPECT_EQ(rings_of("-i lo -B 4096"), std::vector<uint64_t>(ncpu, 4 * MiB));
 }
 
 }  // namespace
