@@ -248,8 +248,8 @@ EbpfSource::Pending* EbpfSource::fresh(const std::shared_ptr<const ProcessInfo>*
 }
 
 EbpfSource::Pending* EbpfSource::next_recycled() {
-  // Records come back from the engine's thread, long out of this one's
-  // cache: each is asked for kAhead records before it is used, and its
+  // Records come back from the batches a while after they were filled, out
+  // of cache (and, with a reader thread, from another CPU): each is asked for kAhead records before it is used, and its
   // packet buffer half as many (the buffer's address is in the record), so
   // the misses overlap the work instead of stalling it.
   Pending* p = ahead_[0];
@@ -307,7 +307,7 @@ void EbpfSource::start_reader() {
   // streams keep a reader thread: their bursts (a busy process makes
   // millions of calls a second) need the rings drained while the engine
   // formats and writes.
-  if (selected_.empty() && !cfg_.interfaces.empty()) return;
+  if (packets_alone()) return;
   reader_ = std::thread([this] { reader_loop(); });
 }
 
@@ -457,8 +457,8 @@ void EbpfSource::load_and_attach() {
       // CPUs cost the TC program about a third of its time (some 130 ns a
       // packet on lo). With no reader thread (see start_reader) the records
       // of several rings stay on the engine's CPU. Syscall streams keep one.
-      cfg_.cpus_per_ring = selected_.empty() ? 1 : 0;
-      split_buffer_ = selected_.empty();
+      cfg_.cpus_per_ring = packets_alone() ? 1 : 0;
+      split_buffer_ = packets_alone();
     }
     skel_->rodata->cpus_per_ring = cfg_.cpus_per_ring;
     const uint32_t nrings = cfg_.cpus_per_ring ? (ncpus + cfg_.cpus_per_ring - 1) / cfg_.cpus_per_ring : 1;

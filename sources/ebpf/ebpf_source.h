@@ -69,6 +69,8 @@ class EbpfSource : public Source, private Batch::Lender {
   void stop_reader();
   void reader_loop();
   int64_t reader_pass();
+  // A capture of packets with no syscall stream: one ring per CPU, read by the engine.
+  bool packets_alone() const { return selected_.empty() && !cfg_.interfaces.empty(); }
   void drop_privileges();
   // drained_before: boot-time ns before which the rings are read (~0: all).
   void take_pending(Batch& batch, size_t max_events, uint64_t drained_before);
